@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
+
+from accounts.actions import has_second_factor, session_verified
+
+# What a signed-in person may reach before their second factor is in place.
+ALLOWED_BEFORE_SECOND_FACTOR = {
+    "accounts:two_factor_setup",
+    "accounts:logout",
+    "set_language",
+    "core:healthz",
+}
+
+
+class TwoFactorRequiredMiddleware:
+    """Consultants, coordinators and administrators work only after proving a second factor.
+
+    Someone given such a role while signed in is sent to set it up before anything else.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.requires_two_factor and not session_verified(user):
+            try:
+                view_name = resolve(request.path_info).view_name
+            except Resolver404:
+                view_name = ""
+            if view_name not in ALLOWED_BEFORE_SECOND_FACTOR and not request.path_info.startswith("/api/"):
+                if has_second_factor(user):
+                    # A device exists but this session never proved it: sign in again.
+                    logout(request)
+                    messages.info(request, _("Please sign in again with your authenticator code."))
+                    return HttpResponseRedirect(reverse("accounts:login"))
+                return HttpResponseRedirect(reverse("accounts:two_factor_setup"))
+        return self.get_response(request)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from core.admin_audit import AuditedModelAdmin
+from core.models import AuditEntry, Country, DiagnosisCategory, Specialty, Subspecialty
+
+NAMES = ("name_en", "name_sw", "name_zh_hans")
+
+
+@admin.register(Country)
+class CountryAdmin(AuditedModelAdmin):
+    list_display = ("code", "name_en", "name_sw", "name_zh_hans", "holds_identifiable_data")
+
+
+class SubspecialtyInline(admin.TabularInline):
+    model = Subspecialty
+    fields = ("code", *NAMES, "position")
+    extra = 0
+
+
+class DiagnosisCategoryInline(admin.TabularInline):
+    model = DiagnosisCategory
+    fields = ("code", *NAMES, "position")
+    extra = 0
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(AuditedModelAdmin):
+    list_display = ("code", "name_en", "name_sw", "name_zh_hans", "is_active")
+    inlines = [SubspecialtyInline, DiagnosisCategoryInline]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the trail is append-only, in the admin as in the database."""
+
+    list_display = (
+        "created_at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "institution",
+    )
+    list_filter = ("action",)
+    search_fields = ("actor_label", "object_id")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

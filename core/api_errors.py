@@ -1,0 +1,47 @@
+"""Turns pydantic's validation errors into translated messages that name the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+def describe_validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    described = []
+    for error in errors:
+        location = [
+            str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")
+        ]
+        field = ".".join(location) or None
+        described.append({"field": field, "message": _message(error), "type": error.get("type", "")})
+    return described
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    context = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in {"int_parsing", "int_type", "float_parsing", "float_type"}:
+        return _("Enter a number.")
+    if kind in {"bool_parsing", "bool_type"}:
+        return _("Enter true or false.")
+    if kind in {"string_type"}:
+        return _("Enter text.")
+    if kind in {"string_too_long"}:
+        return _("Enter at most %(limit)s characters.") % {"limit": context.get("max_length", "?")}
+    if kind in {"string_too_short"}:
+        return _("Enter at least %(limit)s characters.") % {"limit": context.get("min_length", "?")}
+    if kind in {"literal_error", "enum"}:
+        return _("Choose one of: %(choices)s.") % {"choices": context.get("expected", "")}
+    if kind in {"value_error", "assertion_error"}:
+        message = str(context.get("error", "")) or str(error.get("msg", ""))
+        return message.removeprefix("Value error, ")
+    if kind in {"model_attributes_type", "dict_type", "model_type"}:
+        return _("Send a JSON object.")
+    if kind in {"list_type"}:
+        return _("Send a list.")
+    if kind in {"json_invalid"}:
+        return _("The request body is not valid JSON.")
+    return _("This value is not valid.")

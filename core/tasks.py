@@ -1,0 +1,52 @@
+"""Recurring housekeeping jobs (registered with the scheduler)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks import task
+
+from core.audit import verify_chain
+from core.emails import send_email
+from core.scheduler import every
+
+logger = logging.getLogger(__name__)
+
+
+@every(timedelta(days=1), name="core.verify_audit_chain")
+@task()
+def verify_audit_chain_nightly() -> bool:
+    """Verify the audit trail and tell the administrators at once if a link is broken."""
+    from accounts.models import User
+
+    checked, broken = verify_chain()
+    if broken is None:
+        logger.info("Audit chain intact: %s entries", checked)
+        return True
+    logger.error("Audit chain broken at entry %s: %s", broken.entry_id, broken.reason)
+    for admin in User.objects.administrators():
+        send_email(
+            "audit_chain_broken",
+            to=admin.email,
+            language=admin.preferred_language,
+            context={"entry_id": broken.entry_id, "checked": checked},
+        )
+    return False
+
+
+@every(timedelta(days=1), name="core.clear_expired_sessions")
+@task()
+def clear_expired_sessions() -> int:
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
+
+
+@every(timedelta(days=1), name="core.prune_task_results")
+@task()
+def prune_task_results() -> None:
+    # Finished task rows hold e-mail arguments (links with one-time tokens); keep them briefly.
+    call_command("prune_db_task_results", min_age_days=7, failed_min_age_days=30, verbosity=0)

@@ -1,0 +1,83 @@
+"""The JSON API under /api/v1/, with its OpenAPI description at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from accounts.api import router as accounts_router
+from accounts.api_auth import ApiTokenAuth
+from core.api_errors import describe_validation_errors
+from core.errors import ActionError
+
+api = NinjaAPI(
+    title="NeuroDaraja API",
+    version="1",
+    description="Tele-consultation, training and research platform of the China–Tanzania "
+    "neurosurgery partnership. Authenticate with a personal token: `Authorization: Bearer nd_…`.",
+    auth=ApiTokenAuth(),
+    urls_namespace="api",
+)
+api.add_router("/", accounts_router)
+
+
+def _answer(request: HttpRequest, status: int, detail: Any, code: str) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "code": code}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _answer(request, 422, describe_validation_errors(exc.errors), "invalid")
+
+
+@api.exception_handler(DjangoValidationError)
+def invalid_model(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    detail: list[dict[str, Any]]
+    if hasattr(exc, "error_dict"):
+        detail = [
+            {"field": name, "message": str(message)}
+            for name, errors in exc.message_dict.items()
+            for message in errors
+        ]
+    else:
+        detail = [{"field": None, "message": str(message)} for message in exc.messages]
+    return _answer(request, 422, detail, "invalid")
+
+
+@api.exception_handler(ActionError)
+def refused(request: HttpRequest, exc: ActionError) -> HttpResponse:
+    return _answer(request, exc.status, str(exc.message), exc.code)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _answer(
+        request,
+        401,
+        _("A valid API token is required (Authorization: Bearer …)."),
+        "unauthenticated",
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _answer(request, 403, _("Your role does not allow this."), "forbidden")
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _answer(request, 404, _("Not found, or you do not have access to it."), "not_found")
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        # django-ninja raises this when the body is not valid JSON.
+        return _answer(request, 400, _("The request body is not valid JSON."), "malformed")
+    return _answer(request, exc.status_code, str(exc), "error")
