@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -18,10 +20,17 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
     # Tasks run at once in tests, so an e-mail queued by an action is in the outbox.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def english_unless_asked() -> None:
+    """Each test starts in English; a request or a persona's language changes it, as in production."""
+    translation.activate("en")
 
 
 @dataclass
@@ -90,15 +99,15 @@ def cast(db: None) -> Personas:
     cast = Personas(
         admin=admin,
         coordinator=coordinator,
-        referrer=give(person("referrer@example.test", "Neema Mwakalinga", "sw"), "SRRH", Role.REFERRER),
+        referrer=give(person("referrer@example.test", "Neema Mwakalinga"), "SRRH", Role.REFERRER),
         neurosurgeon=give(person("neuro@example.test", "Baraka Massawe"), "MOI", Role.CONSULTANT),
         consultant_china=give(
             person("li.wen@example.test", "Li Wen 李文", "zh-hans", "Asia/Shanghai"),
             "QILU",
             Role.CONSULTANT,
         ),
-        trainee=give(person("trainee@example.test", "Amani Kileo", "sw"), "MOI", Role.TRAINEE),
-        outsider=give(person("outsider@example.test", "Said Hamisi"), "KCMC", Role.REFERRER),
+        trainee=give(person("trainee@example.test", "Amani Kileo"), "MOI", Role.TRAINEE),
+        outsider=give(person("outsider@example.test", "Said Hamisi", "sw"), "KCMC", Role.REFERRER),
         outsider_coordinator=give(person("kcmc.coord@example.test", "Joyce Temba"), "KCMC", Role.COORDINATOR),
         researcher=give(person("researcher@example.test", "Joseph Mushi"), "MUHAS", Role.RESEARCHER),
         institutions=places,

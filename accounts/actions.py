@@ -226,6 +226,11 @@ def reactivate_person(actor: User, person: User, *, request: HttpRequest | None 
     record(acts.REACTIVATED, actor=actor, target=person, institution=institution, request=request)
 
 
+def password_changed(user: User, *, via: str, request: HttpRequest | None = None) -> None:
+    """Record a password change made through Django's own forms (reset link or security page)."""
+    record(acts.PASSWORD_CHANGED, actor=user, target=user, request=request, detail={"via": via})
+
+
 # --- invitations ----------------------------------------------------------------------------
 @transaction.atomic
 def invite_person(

@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from accounts import actions
@@ -255,19 +255,19 @@ def list_memberships(request: HttpRequest, institution: str | None = None) -> li
 
 
 @router.post("/memberships", response={201: MemberOut}, tags=["people"], summary="Give a role")
-def create_membership(request: HttpRequest, payload: MembershipIn) -> tuple[int, MemberOut]:
+def create_membership(request: HttpRequest, payload: MembershipIn) -> Status[MemberOut]:
     actor = api_user(request)
     person = get_person_for_manager(actor, payload.person_id)
     institution = get_institution_for_manager(actor, payload.institution)
     membership = actions.add_role(actor, person, institution, payload.role, request=request)
-    return 201, _member(membership)
+    return Status(201, _member(membership))
 
 
 @router.delete("/memberships/{membership_id}", response={204: None}, tags=["people"], summary="Remove a role")
-def delete_membership(request: HttpRequest, membership_id: int) -> tuple[int, None]:
+def delete_membership(request: HttpRequest, membership_id: int) -> Status[None]:
     actor = api_user(request)
     actions.remove_role(actor, get_membership_for_manager(actor, membership_id), request=request)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/people/{person_id}/deactivate", response=PersonStatusOut, tags=["people"])
@@ -300,7 +300,7 @@ def list_invitations(request: HttpRequest) -> list[InvitationOut]:
 
 
 @router.post("/invitations", response={201: InvitationOut}, tags=["people"], summary="Invite a person")
-def create_invitation(request: HttpRequest, payload: InvitationIn) -> tuple[int, InvitationOut]:
+def create_invitation(request: HttpRequest, payload: InvitationIn) -> Status[InvitationOut]:
     actor = api_user(request)
     require_people_manager(actor)
     institution = get_institution_for_manager(actor, payload.institution)
@@ -313,11 +313,11 @@ def create_invitation(request: HttpRequest, payload: InvitationIn) -> tuple[int,
         full_name=payload.full_name,
         request=request,
     )
-    return 201, InvitationOut.of(invitation)
+    return Status(201, InvitationOut.of(invitation))
 
 
 @router.delete("/invitations/{invitation_id}", response={204: None}, tags=["people"], summary="Withdraw")
-def withdraw_invitation(request: HttpRequest, invitation_id: int) -> tuple[int, None]:
+def withdraw_invitation(request: HttpRequest, invitation_id: int) -> Status[None]:
     actor = api_user(request)
     actions.withdraw_invitation(actor, get_invitation_for_manager(actor, invitation_id), request=request)
-    return 204, None
+    return Status(204, None)

@@ -86,7 +86,7 @@ class SignInForm(AuthenticationForm):
 
 class SecondFactorForm(forms.Form):
     code = forms.CharField(
-        label=_("Code"),
+        label=_("Verification code"),
         max_length=20,
         help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(

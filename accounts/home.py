@@ -40,7 +40,7 @@ def home_sections(user: User) -> list[Section]:
                     "Cases you send to a neurosurgeon will be listed here with their answers. "
                     "Add your mobile number so consultants can reach you in an emergency."
                 ),
-                [(reverse("accounts:profile"), _("Check my phone number"))] if not user.phone else [],
+                [(reverse("accounts:profile"), _("Add my mobile number"))] if not user.phone else [],
             )
         )
     if Role.CONSULTANT in roles:

@@ -20,12 +20,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from accounts import audit_actions as acts
-from accounts.actions import check_second_factor, has_second_factor
+from accounts.actions import check_second_factor, has_second_factor, password_changed
 from accounts.demo import current_demo_code, is_demo_account
 from accounts.forms import SecondFactorForm, SignInForm, TranslatedPasswordResetForm
 from accounts.models import User
-from core.audit import record
 
 PENDING_KEY = "pending_second_factor"
 PENDING_SECONDS = 300
@@ -138,13 +136,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        record(
-            acts.PASSWORD_CHANGED,
-            actor=form.user,
-            target=form.user,
-            request=self.request,
-            detail={"via": "reset"},
-        )
+        password_changed(form.user, via="reset", request=self.request)
         return response
 
 
@@ -158,12 +150,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        record(
-            acts.PASSWORD_CHANGED,
-            actor=form.user,
-            target=form.user,
-            request=self.request,
-            detail={"via": "change"},
-        )
+        password_changed(form.user, via="change", request=self.request)
         messages.success(self.request, _("Your password has been changed."))
         return response

@@ -34,7 +34,7 @@ SQLITE_OFF = [
 def protect(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_ON)
+        schema_editor.execute(POSTGRES_ON, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_ON:
             schema_editor.execute(statement)
@@ -43,7 +43,7 @@ def protect(apps, schema_editor):
 def unprotect(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_OFF)
+        schema_editor.execute(POSTGRES_OFF, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_OFF:
             schema_editor.execute(statement)

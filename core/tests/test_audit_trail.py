@@ -26,6 +26,8 @@ def tamper(sql: str, params: list) -> None:
     (inside the test's transaction, so the guard is back afterwards)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Django's foreign keys are deferred; settle them so the table may be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER USER")
         else:
             cursor.execute("DROP TRIGGER core_auditentry_no_update")
@@ -71,6 +73,7 @@ def test_postgresql_refuses_to_truncate_the_trail(entries):
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("TRUNCATE core_auditentry CASCADE")
     assert entries.exists()
 
