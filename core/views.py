@@ -114,6 +114,15 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     )
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error(
+        request,
+        403,
+        _("This form has expired"),
+        _("The page was open too long or your session ended. Go back, reload the page and send it again."),
+    )
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(
         request,

@@ -75,6 +75,12 @@ def test_forms_need_a_csrf_token(cast):
     client = Client(enforce_csrf_checks=True)
     response = client.post("/accounts/login/", {"username": "referrer@example.test", "password": "x"})
     assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()  # our page, not Django's debug text
+
+
+def test_the_admin_has_the_language_switcher_too(cast, as_user):
+    page = as_user(cast.admin).get("/admin/").content.decode()
+    assert 'id="admin-language"' in page
 
 
 def test_not_found_page_is_friendly_and_translated(db):
