@@ -48,6 +48,16 @@ def _require_manager_of(actor: User, institution: Institution) -> None:
         raise PermissionDenied
 
 
+def _refuse_own_roles(actor: User, person: User) -> None:
+    # A coordinator could otherwise make themselves a consultant and read cases.
+    if actor.pk == person.pk and not actor.is_administrator:
+        raise ActionError(
+            _("You cannot change your own roles; ask another coordinator or an administrator."),
+            code="own_roles",
+            status=403,
+        )
+
+
 def _check_roles(actor: User, roles: Iterable[str]) -> list[str]:
     chosen = sorted(set(roles))
     if not chosen:
@@ -132,6 +142,7 @@ def add_role(
     request: HttpRequest | None = None,
 ) -> Membership:
     _require_manager_of(actor, institution)
+    _refuse_own_roles(actor, person)
     _check_roles(actor, [role])
     membership, created = Membership.objects.get_or_create(user=person, institution=institution, role=role)
     if not created:
@@ -151,6 +162,7 @@ def add_role(
 @transaction.atomic
 def remove_role(actor: User, membership: Membership, *, request: HttpRequest | None = None) -> None:
     _require_manager_of(actor, membership.institution)
+    _refuse_own_roles(actor, membership.user)
     if membership.role == Role.ADMINISTRATOR:
         if not actor.is_administrator:
             raise ActionError(
@@ -158,17 +170,7 @@ def remove_role(actor: User, membership: Membership, *, request: HttpRequest | N
                 code="administrator_only",
                 status=403,
             )
-        others = (
-            Membership.objects.select_for_update()
-            .filter(role=Role.ADMINISTRATOR, user__is_active=True)
-            .exclude(user=membership.user)
-        )
-        if not others.exists():
-            raise ActionError(
-                _("This is the last administrator; give someone else the role first."),
-                code="last_administrator",
-                status=409,
-            )
+        _keep_one_administrator(besides=membership.user)
     person, institution, role = membership.user, membership.institution, membership.role
     membership.delete()
     record(
@@ -180,6 +182,20 @@ def remove_role(actor: User, membership: Membership, *, request: HttpRequest | N
         detail={"role": role},
     )
     person.forget_memberships()
+
+
+def _keep_one_administrator(*, besides: User) -> None:
+    others = (
+        Membership.objects.select_for_update()
+        .filter(role=Role.ADMINISTRATOR, user__is_active=True)
+        .exclude(user=besides)
+    )
+    if not others.exists():
+        raise ActionError(
+            _("This is the last administrator; give someone else the role first."),
+            code="last_administrator",
+            status=409,
+        )
 
 
 def _require_manager_of_person(actor: User, person: User) -> Institution | None:
@@ -203,6 +219,8 @@ def deactivate_person(actor: User, person: User, *, request: HttpRequest | None 
     institution = _require_manager_of_person(actor, person)
     if not person.is_active:
         return
+    if person.has_role(Role.ADMINISTRATOR):
+        _keep_one_administrator(besides=person)
     person.is_active = False
     person.save(update_fields=["is_active"])
     revoked = ApiToken.objects.filter(user=person, revoked_at__isnull=True).update(revoked_at=timezone.now())
@@ -329,6 +347,21 @@ def invitation_problem(invitation: Invitation) -> ActionError | None:
     return None
 
 
+def inviter_no_longer_entitled(invitation: Invitation) -> ActionError | None:
+    """An invitation is only as good as its sender's rights at the moment it is used."""
+    inviter = User.objects.get(pk=invitation.invited_by_id)
+    allowed = inviter.is_active and manages(inviter, invitation.institution)
+    if Role.ADMINISTRATOR in invitation.roles and not inviter.is_administrator:
+        allowed = False
+    if allowed:
+        return None
+    return ActionError(
+        _("This invitation is no longer valid. Ask your coordinator to send a new one."),
+        code="inviter_not_entitled",
+        status=410,
+    )
+
+
 @transaction.atomic
 def accept_invitation(
     raw_token: str,
@@ -350,7 +383,7 @@ def accept_invitation(
     )
     if invitation is None:
         raise ActionError(_("This invitation link is not valid."), code="unknown", status=404)
-    problem = invitation_problem(invitation)
+    problem = invitation_problem(invitation) or inviter_no_longer_entitled(invitation)
     if problem is not None:
         raise problem
     existing = User.objects.filter(email__iexact=invitation.email).first()

@@ -18,9 +18,19 @@ class InstitutionAdmin(AuditedModelAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Shown for reference; roles are given and removed on the People pages, which audit the
+    role and institution and apply the rules (no self-promotion, keep one administrator)."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ("institution",)
+    fields = ("institution", "role", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 class PersonChangeForm(UserChangeForm):
@@ -58,7 +68,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(AuditedModelAdmin):
     list_display = ("email", "institution", "created_at", "expires_at", "accepted_at", "revoked_at")
     list_filter = ("institution",)
     readonly_fields = [field.name for field in Invitation._meta.fields]
@@ -68,7 +78,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedModelAdmin):
     list_display = (
         "name",
         "user",

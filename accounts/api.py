@@ -72,6 +72,13 @@ class ProfileIn(Schema):
     languages_spoken: list[LanguageCode] | None = None
     subspecialties: list[str] | None = Field(None, description="Subspecialty codes (consultants).")
 
+    @field_validator("full_name")
+    @classmethod
+    def not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError(_("Enter a name."))
+        return value.strip() if value is not None else None
+
     @field_validator("time_zone")
     @classmethod
     def known_zone(cls, value: str | None) -> str | None:
@@ -201,6 +208,11 @@ def read_profile(request: HttpRequest) -> ProfileOut:
 def change_profile(request: HttpRequest, payload: ProfileIn) -> ProfileOut:
     user = User.objects.get(pk=api_user(request).pk)
     changes = payload.dict(exclude_unset=True, exclude={"subspecialties"})
+    consultant_only = {"languages_spoken", "subspecialties"} & payload.model_fields_set
+    if consultant_only and not user.has_role(Role.CONSULTANT):
+        raise DjangoValidationError(
+            {name: [_("Only consultants set this.")] for name in sorted(consultant_only)}
+        )
     subspecialties = None
     if payload.subspecialties is not None:
         subspecialties = list(Subspecialty.objects.filter(code__in=payload.subspecialties))

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
+from accounts.actions import has_second_factor
 from accounts.models import ApiToken, User
 from accounts.tokens import hash_secret
 from core.middleware import activate_user_preferences
@@ -25,6 +26,8 @@ class ApiTokenAuth(HttpBearer):
         now = timezone.now()
         if record is None or not record.is_usable(now) or not record.user.is_active:
             return None
+        if record.user.requires_two_factor and not has_second_factor(record.user):
+            return None  # given a role that needs a second factor since the token was made
         if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
         user = record.user

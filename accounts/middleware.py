@@ -20,9 +20,12 @@ ALLOWED_BEFORE_SECOND_FACTOR = {
 
 
 class TwoFactorRequiredMiddleware:
-    """Consultants, coordinators and administrators work only after proving a second factor.
+    """Two rules, checked on every page:
 
-    Someone given such a role while signed in is sent to set it up before anything else.
+    - a session that has not proved the person's existing authenticator is signed out (it
+      could otherwise replace the authenticator or turn it off);
+    - consultants, coordinators and administrators without an authenticator may only set one
+      up (someone given such a role while signed in is sent there at once).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -30,16 +33,18 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and user.requires_two_factor and not session_verified(user):
-            try:
-                view_name = resolve(request.path_info).view_name
-            except Resolver404:
-                view_name = ""
-            if view_name not in ALLOWED_BEFORE_SECOND_FACTOR and not request.path_info.startswith("/api/"):
-                if has_second_factor(user):
-                    # A device exists but this session never proved it: sign in again.
-                    logout(request)
-                    messages.info(request, _("Please sign in again with your authenticator code."))
-                    return HttpResponseRedirect(reverse("accounts:login"))
+        if user.is_authenticated and not session_verified(user) and not request.path_info.startswith("/api/"):
+            if has_second_factor(user):
+                logout(request)
+                messages.info(request, _("Please sign in again with your authenticator code."))
+                return HttpResponseRedirect(reverse("accounts:login"))
+            if user.requires_two_factor and _view_name(request) not in ALLOWED_BEFORE_SECOND_FACTOR:
                 return HttpResponseRedirect(reverse("accounts:two_factor_setup"))
         return self.get_response(request)
+
+
+def _view_name(request: HttpRequest) -> str:
+    try:
+        return resolve(request.path_info).view_name
+    except Resolver404:
+        return ""

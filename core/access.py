@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from core.models import AuditEntry
 
@@ -24,5 +25,14 @@ def audit_entries_for(user: User) -> QuerySet[AuditEntry]:
     if not user.has_role(Role.COORDINATOR):
         raise PermissionDenied
     institutions = managed_institutions(user)
-    members = Membership.objects.filter(institution__in=institutions).values("user_id")
-    return AuditEntry.objects.filter(Q(institution__in=institutions) | Q(actor_id__in=members))
+    # Entries tied to one of their institutions, and entries about one of their people that
+    # belong to no institution (sign-ins, profile changes): never what those people did elsewhere.
+    members = (
+        Membership.objects.filter(institution__in=institutions)
+        .annotate(user_key=Cast("user_id", CharField()))
+        .values("user_key")
+    )
+    return AuditEntry.objects.filter(
+        Q(institution__in=institutions)
+        | Q(institution__isnull=True, object_type="accounts.user", object_id__in=members)
+    )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.admin_audit import AuditedModelAdmin
+from core.admin_audit import AuditedModelAdmin, audit_registered_admins
 from core.models import AuditEntry, Country, DiagnosisCategory, Specialty, Subspecialty
 
 NAMES = ("name_en", "name_sw", "name_zh_hans")
@@ -55,3 +55,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+# Authenticator devices (an administrator removes a lost one) and sign-in lockouts (unlocking
+# an account) are changed in the admin too; their changes go to the audit trail like ours.
+audit_registered_admins(["otp_totp.TOTPDevice", "otp_static.StaticDevice", "axes.AccessAttempt"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
@@ -47,3 +48,13 @@ class AuditedModelAdmin(admin.ModelAdmin):
         for obj in queryset:
             record(acts.ADMIN_DELETED, target=obj, request=request)
         return super().log_deletions(request, queryset)
+
+
+def audit_registered_admins(model_labels: list[str]) -> None:
+    """Re-register other packages' admins with the audit mixin in front of their own class."""
+    for label in model_labels:
+        model = apps.get_model(label)
+        if admin.site.is_registered(model):
+            existing = type(admin.site._registry[model])
+            admin.site.unregister(model)
+            admin.site.register(model, type(f"Audited{existing.__name__}", (AuditedModelAdmin, existing), {}))

@@ -34,7 +34,9 @@ def _message(error: dict[str, Any]) -> str:
     if kind in {"string_too_short"}:
         return _("Enter at least %(limit)s characters.") % {"limit": context.get("min_length", "?")}
     if kind in {"literal_error", "enum"}:
-        return _("Choose one of: %(choices)s.") % {"choices": context.get("expected", "")}
+        # pydantic writes "'a', 'b' or 'c'" in English; list the codes without the English "or".
+        choices = str(context.get("expected", "")).replace(" or ", ", ")
+        return _("Choose one of: %(choices)s.") % {"choices": choices}
     if kind in {"value_error", "assertion_error"}:
         message = str(context.get("error", "")) or str(error.get("msg", ""))
         return message.removeprefix("Value error, ")

@@ -77,7 +77,13 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    if exc.status_code == 400:
-        # django-ninja raises this when the body is not valid JSON.
-        return _answer(request, 400, _("The request body is not valid JSON."), "malformed")
-    return _answer(request, exc.status_code, str(exc), "error")
+    messages = {
+        # django-ninja raises a 400 when the body is not valid JSON.
+        400: (_("The request body is not valid JSON."), "malformed"),
+        401: (_("A valid API token is required (Authorization: Bearer …)."), "unauthenticated"),
+        403: (_("Your role does not allow this."), "forbidden"),
+        404: (_("Not found, or you do not have access to it."), "not_found"),
+        405: (_("This method is not allowed here."), "method_not_allowed"),
+    }
+    message, code = messages.get(exc.status_code, (_("The request could not be handled."), "error"))
+    return _answer(request, exc.status_code, message, code)

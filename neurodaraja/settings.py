@@ -57,8 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "core.middleware.UserPreferencesMiddleware",
-    "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -131,6 +131,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7, minimum=1)
 OTP_TOTP_ISSUER = "NeuroDaraja"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # administrators never see others' authenticator keys or codes
 
 # Lockout keys on account and address together: a regional hospital puts every clinician
 # behind one NAT address, and locking the address alone would lock the whole hospital out.
@@ -138,6 +139,8 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# Sign-in ignores the case of the address, so the lockout must too.
+AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_email"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in our own audit trail
 AXES_LOCKOUT_CALLABLE = "accounts.views.auth.locked_out"

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts import actions
 from accounts.models import ApiToken, Invitation, Membership
+from conftest import verified_device
 
 BASE = "/api/v1"
 
@@ -20,6 +21,8 @@ def api(cast):
     """A client per persona, authenticated with a personal token."""
 
     def client_for(user) -> Client:
+        if user.requires_two_factor:
+            verified_device(user)  # their tokens work only once their second factor is set up
         _token, raw = actions.create_api_token(user, name="tests", valid_days=30)
         return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 

@@ -25,7 +25,7 @@ from core.errors import ActionError
 @never_cache
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = get_invitation_by_token(token)
-    problem = actions.invitation_problem(invitation)
+    problem = actions.invitation_problem(invitation) or actions.inviter_no_longer_entitled(invitation)
     if problem is not None:
         return render(
             request,

@@ -43,17 +43,25 @@ def people_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         if query := form.cleaned_data["q"]:
             people = people.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+        # One filter() so that institution and role apply to the same membership.
+        membership = {}
         if institution := form.cleaned_data["institution"]:
-            people = people.filter(memberships__institution=institution)
+            membership["memberships__institution"] = institution
         if role := form.cleaned_data["role"]:
-            people = people.filter(memberships__role=role)
+            membership["memberships__role"] = role
+        if membership:
+            people = people.filter(**membership)
     people = (
         people.distinct()
         .order_by("full_name")
         .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("institution")))
     )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "accounts/people_list.html", {"form": form, "page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "accounts/people_list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
 
 
 @login_required
@@ -134,13 +142,14 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.success(request, _("The role has been given."))
             return HttpResponseRedirect(reverse("accounts:person", args=[person.pk]))
     memberships = person.memberships.select_related("institution").order_by("institution__name", "role")
-    managed_ids = set(institutions.values_list("pk", flat=True))
+    if not actor.is_administrator:
+        memberships = memberships.filter(institution__in=institutions)
     return render(
         request,
         "accounts/person_detail.html",
         {
             "person": person,
-            "memberships": [(m, m.institution_id in managed_ids) for m in memberships],
+            "memberships": memberships,
             "form": form,
             "is_self": person.pk == actor.pk,
         },

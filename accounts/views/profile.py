@@ -91,7 +91,8 @@ def _qr_svg(data: str) -> str:
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if actions.has_second_factor(user) and actions.session_verified(request.user):
+    if actions.has_second_factor(user):
+        # The middleware has already signed out sessions that never proved the authenticator.
         messages.info(request, _("Two-factor sign-in is already set up."))
         return HttpResponseRedirect(reverse("accounts:security"))
     device = actions.start_totp_enrolment(user)

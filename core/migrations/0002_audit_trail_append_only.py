@@ -1,4 +1,8 @@
-"""The database itself refuses to change or remove audit entries (even for the app's own user)."""
+"""The database itself refuses to change or remove audit entries, whichever role connects.
+
+Only a role that may alter the table could switch the triggers off: in production the table is
+owned by a separate migration role (docs/operations.md), so the application's role cannot.
+"""
 
 from django.db import migrations
 
