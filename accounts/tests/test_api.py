@@ -112,7 +112,10 @@ def test_malformed_json_gets_400(cast, api):
 
 def test_errors_come_in_the_persons_language(cast, api):
     response = send(api(cast.consultant_china), "patch", "/me", raw="{not json")
-    assert response.json()["detail"] != "The request body is not valid JSON."
+    assert response.status_code == 400
+    assert response.json()["detail"] == "请求正文不是有效的 JSON。"
+    response = send(api(cast.outsider), "patch", "/me", raw="{not json")
+    assert response.json()["detail"] == "Maudhui ya ombi si JSON sahihi."
 
 
 def test_institutions_directory(cast, api):

@@ -88,7 +88,7 @@ def test_not_found_page_is_friendly_and_translated(db):
     client.cookies["django_language"] = "sw"
     response = client.get("/no/such/page/")
     assert response.status_code == 404
-    assert "This page does not exist" not in response.content.decode()
+    assert "Ukurasa huu haupo, au huna ruhusa ya kuufikia." in response.content.decode()
 
 
 def test_health_check(db, client):

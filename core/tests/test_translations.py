@@ -73,6 +73,6 @@ def test_the_sign_in_page_speaks_each_language(db, language, expected):
 
 def test_error_messages_are_translated(db):
     with translation.override("zh-hans"):
-        assert translation.gettext("This invitation has already been used.") != (
-            "This invitation has already been used."
-        )
+        assert translation.gettext("This invitation has already been used.") == "此邀请已被使用。"
+    with translation.override("sw"):
+        assert translation.gettext("This invitation has already been used.") == "Mwaliko huu umeshatumika."
