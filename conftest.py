@@ -18,6 +18,7 @@ PASSWORD = "Correct-horse-42"
 def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
+    settings.SMS_BACKEND = "core.sms.MemoryBackend"
     # Tasks run at once in tests, so an e-mail queued by an action is in the outbox.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
@@ -31,6 +32,14 @@ def pytest_configure(config: pytest.Config) -> None:
 def english_unless_asked() -> None:
     """Each test starts in English; a request or a persona's language changes it, as in production."""
     translation.activate("en")
+
+
+@pytest.fixture
+def sms_outbox():
+    from core.sms import MemoryBackend
+
+    MemoryBackend.outbox.clear()
+    return MemoryBackend.outbox
 
 
 @dataclass

@@ -40,7 +40,15 @@ from core.errors import ActionError
 from core.models import Subspecialty
 
 RECOVERY_CODE_COUNT = 10
-PROFILE_FIELDS = ("full_name", "preferred_language", "time_zone", "phone", "languages_spoken")
+PROFILE_FIELDS = (
+    "full_name",
+    "preferred_language",
+    "time_zone",
+    "phone",
+    "languages_spoken",
+    "notify_by_email",
+    "notify_by_sms",
+)
 
 
 def _require_manager_of(actor: User, institution: Institution) -> None:

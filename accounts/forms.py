@@ -111,7 +111,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "preferred_language", "time_zone", "phone"]
+        fields = ["full_name", "preferred_language", "time_zone", "phone", "notify_by_email", "notify_by_sms"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from accounts.models import Invitation, Membership, Role, User
 class Section:
     title: str | Promise
     text: str | Promise
-    links: list[tuple[str, str | Promise]] = field(default_factory=list)
+    links: list[tuple[str, Any]] = field(default_factory=list)
     figures: list[tuple[str | Promise, int]] = field(default_factory=list)
 
 
@@ -33,14 +34,20 @@ def home_sections(user: User) -> list[Section]:
             )
         )
     if Role.REFERRER in roles:
+        links = [
+            (reverse("consultations:new"), _("Refer a patient")),
+            (reverse("consultations:inbox"), _("Our cases")),
+        ]
+        if not user.phone:
+            links.append((reverse("accounts:profile"), _("Add my mobile number")))
         sections.append(
             Section(
                 _("Your consultations"),
                 _(
-                    "Cases you send to a neurosurgeon will be listed here with their answers. "
+                    "Send a case to a neurosurgeon from your phone; you are told as soon as they answer. "
                     "Add your mobile number so consultants can reach you in an emergency."
                 ),
-                [(reverse("accounts:profile"), _("Add my mobile number"))] if not user.phone else [],
+                links,
             )
         )
     if Role.CONSULTANT in roles:
@@ -49,12 +56,18 @@ def home_sections(user: User) -> list[Section]:
             Section(
                 _("Cases awaiting your opinion"),
                 _(
-                    "Cases assigned to you will appear here. Cases are routed by subspecialty and "
-                    "language, so keep yours up to date."
+                    "Cases are routed to you by subspecialty, language and on-call roster, so keep "
+                    "them up to date."
                 ),
-                [(reverse("accounts:profile"), _("Set my subspecialties and languages"))]
-                if needs_profile
-                else [],
+                [
+                    (reverse("consultations:inbox") + "?box=awaiting", _("Cases awaiting my answer")),
+                    (reverse("consultations:on_call"), _("My on-call shifts")),
+                ]
+                + (
+                    [(reverse("accounts:profile"), _("Set my subspecialties and languages"))]
+                    if needs_profile
+                    else []
+                ),
             )
         )
     if Role.TRAINEE in roles:

@@ -129,6 +129,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     subspecialties = models.ManyToManyField(
         Subspecialty, blank=True, related_name="consultants", verbose_name=_("subspecialties")
     )
+    notify_by_email = models.BooleanField(_("send me e-mail notifications"), default=True)
+    notify_by_sms = models.BooleanField(
+        _("send me SMS notifications"),
+        default=False,
+        help_text=_("Emergencies always come by SMS when a phone number is set."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 

@@ -20,9 +20,10 @@ class SubspecialtyInline(admin.TabularInline):
     extra = 0
 
 
-class DiagnosisCategoryInline(admin.TabularInline):
+class DiagnosisCategoryInline(admin.StackedInline):
     model = DiagnosisCategory
-    fields = ("code", *NAMES, "position")
+    fields = ("code", *NAMES, "position", "asks_injury_details", "asks_shunt_history", "routed_to")
+    filter_horizontal = ("routed_to",)
     extra = 0
 
 

@@ -72,6 +72,16 @@ class DiagnosisCategory(MultilingualName):
     )
     code = models.CharField(_("code"), max_length=40, validators=[_code])
     position = models.PositiveSmallIntegerField(_("position in lists"), default=0)
+    # What the referral form asks for this category, and whom the case is routed to: data, so
+    # that another specialty brings its own categories without code.
+    asks_injury_details = models.BooleanField(_("asks for the mechanism and time of injury"), default=False)
+    asks_shunt_history = models.BooleanField(_("asks for the shunt history"), default=False)
+    routed_to = models.ManyToManyField(
+        Subspecialty,
+        blank=True,
+        related_name="diagnosis_categories",
+        verbose_name=_("subspecialties that answer these cases"),
+    )
 
     class Meta:
         ordering = ["specialty__code", "position", "code"]
@@ -153,3 +163,30 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job}@{self.slot}"
+
+
+class Notification(models.Model):
+    """One item in a person's in-app inbox. The sentence is rendered in the reader's language
+    from its kind (core.notifications); params hold codes and numbers, never patient data."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=64)
+    params = models.JSONField(default=dict)
+    url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
+
+    @property
+    def text(self) -> str:
+        from core.notifications import kind
+
+        return kind(self.kind).render(self.params)

@@ -6,8 +6,9 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from core.access import audit_entries_for
 from core.audit import action_label
 from core.forms import AuditFilterForm
+from core.models import Notification
 
 AUDIT_PAGE_SIZE = 50
 
@@ -60,6 +62,22 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "core/audit_log.html",
         {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
     )
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = Notification.objects.filter(recipient_id=request.user.pk).order_by("-created_at")
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return HttpResponseRedirect(reverse("core:notifications"))
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

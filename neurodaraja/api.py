@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import router as accounts_router
 from accounts.api_auth import ApiTokenAuth
+from consultations.api import router as consultations_router
 from core.api_errors import describe_validation_errors
 from core.errors import ActionError
 
@@ -25,6 +26,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", accounts_router)
+api.add_router("/", consultations_router)
 
 
 def _answer(request: HttpRequest, status: int, detail: Any, code: str) -> HttpResponse:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ninja",
     "core",
     "accounts",
+    "consultations",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,22 @@ TASKS = {
     }
 }
 SCHEDULER_TICK_SECONDS = env.int("SCHEDULER_TICK_SECONDS", default=30, minimum=1)
+
+# --- Consultations ------------------------------------------------------------------------
+# Minutes a consultant has to acknowledge a case, by urgency.
+CONSULTATION_DEADLINE_MINUTES = {
+    "emergency": env.int("DEADLINE_EMERGENCY_MINUTES", default=60, minimum=5),
+    "urgent": env.int("DEADLINE_URGENT_MINUTES", default=12 * 60, minimum=5),
+    "routine": env.int("DEADLINE_ROUTINE_MINUTES", default=72 * 60, minimum=5),
+}
+# Prefer consultants who work in the patient's country when several fit equally.
+ROUTE_HOME_CONSULTANTS_FIRST = env.bool("ROUTE_HOME_CONSULTANTS_FIRST", default=False)
+# Days between reminders to record an outcome, and how many reminders at most.
+OUTCOME_REMINDER_DAYS = env.int("OUTCOME_REMINDER_DAYS", default=7, minimum=1)
+OUTCOME_REMINDER_LIMIT = env.int("OUTCOME_REMINDER_LIMIT", default=6, minimum=0)
+ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=10, minimum=1)
+# SMS: "console" prints messages (development); a dotted path names another backend.
+SMS_BACKEND = env.text("SMS_BACKEND", default="core.sms.ConsoleBackend")
 
 EMAIL_BACKEND = env.text("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.text("EMAIL_HOST", default="localhost")

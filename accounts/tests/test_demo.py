@@ -4,14 +4,26 @@ from django.core.management.base import CommandError
 
 from accounts.demo import DEMO_DOMAIN, PEOPLE
 from accounts.models import Institution, Membership, User
+from consultations.models import Case
 
 
 def test_demo_data_loads_twice_without_duplicates(db, settings):
     settings.DEMO_MODE = True
     call_command("loaddemo")
-    counts = (Institution.objects.count(), User.objects.count(), Membership.objects.count())
+    counts = (
+        Institution.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        Case.objects.count(),
+    )
     call_command("loaddemo")
-    assert (Institution.objects.count(), User.objects.count(), Membership.objects.count()) == counts
+    assert (
+        Institution.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        Case.objects.count(),
+    ) == counts
+    assert counts[3] == 3 and Case.objects.filter(status="answered").count() == 1
     assert counts[1] == len(PEOPLE)
     assert all(user.email.endswith(DEMO_DOMAIN) for user in User.objects.all())
     assert {"MOI", "BMC", "KCMC", "BMH", "SRRH", "QILU", "XUANWU"} <= set(

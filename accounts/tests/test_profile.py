@@ -20,6 +20,7 @@ def test_the_profile_is_saved_with_a_normalised_phone(cast, as_user):
             "preferred_language": "en",
             "time_zone": "Africa/Dar_es_Salaam",
             "phone": "0754 000 111",
+            "notify_by_email": "on",
         },
     )
     assert response.status_code == 302

@@ -16,6 +16,19 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   });
+  // The referral form shows only the sections the chosen category asks for.
+  var category = document.querySelector("select[name=category]");
+  if (category) {
+    var showSections = function () {
+      var option = category.options[category.selectedIndex];
+      document.querySelectorAll("[data-section]").forEach(function (section) {
+        var key = section.getAttribute("data-section");
+        section.hidden = !(option && option.getAttribute("data-" + key) === "1");
+      });
+    };
+    category.addEventListener("change", showSections);
+    showSections();
+  }
   // Ask before irreversible actions.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {

@@ -1,0 +1,20 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import AuditAction
+
+CASE_CREATED = AuditAction("consultations.created", _("Consultation drafted"))
+CASE_UPDATED = AuditAction("consultations.updated", _("Consultation edited"))
+CASE_VIEWED = AuditAction("consultations.viewed", _("Consultation viewed"))
+IDENTITY_VIEWED = AuditAction("consultations.identity_viewed", _("Patient identity viewed"))
+CONSENT_RECORDED = AuditAction("consultations.consent_recorded", _("Consent recorded"))
+IDENTIFIERS_CONFIRMED = AuditAction(
+    "consultations.identifiers_confirmed", _("Possible identifiers in free text confirmed")
+)
+CASE_SUBMITTED = AuditAction("consultations.submitted", _("Consultation sent"))
+CASE_ASSIGNED = AuditAction("consultations.assigned", _("Consultant assigned"))
+CASE_ESCALATED = AuditAction("consultations.escalated", _("Consultation escalated"))
+CASE_ACKNOWLEDGED = AuditAction("consultations.acknowledged", _("Consultation acknowledged"))
+OPINION_GIVEN = AuditAction("consultations.opinion_given", _("Opinion given"))
+MESSAGE_POSTED = AuditAction("consultations.message_posted", _("Message posted"))
+OUTCOME_RECORDED = AuditAction("consultations.outcome_recorded", _("Outcome recorded"))
+CASE_CLOSED = AuditAction("consultations.closed", _("Consultation closed"))

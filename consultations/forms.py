@@ -1,0 +1,285 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from consultations.models import Case, Consent, Opinion, Outcome, PatientIdentity, Status, Urgency
+from core.models import Country, DiagnosisCategory
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class CategorySelect(forms.Select):
+    """Each option says which parts of the form its category asks for (the script shows them)."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        category = getattr(value, "instance", None)
+        if category is not None:
+            option["attrs"]["data-injury"] = "1" if category.asks_injury_details else "0"
+            option["attrs"]["data-shunt"] = "1" if category.asks_shunt_history else "0"
+        return option
+
+
+class CaseForm(forms.ModelForm):
+    category = forms.ModelChoiceField(
+        label=_("Working diagnosis category"),
+        queryset=DiagnosisCategory.objects.filter(specialty__is_active=True).select_related("specialty"),
+        widget=CategorySelect,
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "category",
+            "urgency",
+            "age_value",
+            "age_unit",
+            "sex",
+            "presenting_complaint",
+            "history",
+            "mechanism",
+            "injury_at",
+            "gcs_eye",
+            "gcs_verbal",
+            "gcs_motor",
+            "gcs_falling",
+            "pupil_left_mm",
+            "pupil_left_reaction",
+            "pupil_right_mm",
+            "pupil_right_reaction",
+            "systolic_bp",
+            "diastolic_bp",
+            "heart_rate",
+            "respiratory_rate",
+            "oxygen_saturation",
+            "temperature",
+            "focal_deficits",
+            "seizures",
+            "comorbidities",
+            "medication",
+            "anticoagulant",
+            "antiplatelet",
+            "ct_findings",
+            "intracranial_bleed",
+            "shunt_history",
+            "shunt_details",
+            "question",
+        ]
+        widgets = {
+            "injury_at": DateTimeInput(),
+            "history": forms.Textarea(attrs={"rows": 4}),
+            "focal_deficits": forms.Textarea(attrs={"rows": 2}),
+            "comorbidities": forms.Textarea(attrs={"rows": 2}),
+            "medication": forms.Textarea(attrs={"rows": 2}),
+            "ct_findings": forms.Textarea(attrs={"rows": 3}),
+            "shunt_details": forms.Textarea(attrs={"rows": 2}),
+            "question": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    SECTIONS = [
+        (
+            _("The patient"),
+            ["category", "urgency", "age_value", "age_unit", "sex", "presenting_complaint", "history"],
+            "",
+        ),
+        (_("The injury"), ["mechanism", "injury_at"], "injury"),
+        (
+            _("Examination"),
+            [
+                "gcs_eye",
+                "gcs_verbal",
+                "gcs_motor",
+                "gcs_falling",
+                "pupil_left_mm",
+                "pupil_left_reaction",
+                "pupil_right_mm",
+                "pupil_right_reaction",
+                "systolic_bp",
+                "diastolic_bp",
+                "heart_rate",
+                "respiratory_rate",
+                "oxygen_saturation",
+                "temperature",
+                "focal_deficits",
+                "seizures",
+            ],
+            "",
+        ),
+        (_("Background"), ["comorbidities", "medication", "anticoagulant", "antiplatelet"], ""),
+        (_("Imaging"), ["ct_findings", "intracranial_bleed"], ""),
+        (_("Shunt"), ["shunt_history", "shunt_details"], "shunt"),
+        (_("Your question"), ["question"], ""),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in (
+            "age_value",
+            "pupil_left_mm",
+            "pupil_right_mm",
+            "systolic_bp",
+            "diastolic_bp",
+            "heart_rate",
+            "respiratory_rate",
+            "oxygen_saturation",
+            "temperature",
+        ):
+            self.fields[name].widget.attrs["inputmode"] = "decimal" if name == "temperature" else "numeric"
+
+    def sections(self) -> list[tuple[Any, list[forms.BoundField], str]]:
+        return [(title, [self[name] for name in names], marker) for title, names, marker in self.SECTIONS]
+
+
+class IdentityForm(forms.ModelForm):
+    class Meta:
+        model = PatientIdentity
+        fields = ["full_name", "hospital_number", "phone", "date_of_birth", "admitted_on"]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "admitted_on": DateInput(),
+            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
+        }
+
+
+class ConsentForm(forms.ModelForm):
+    countries = forms.ModelMultipleChoiceField(
+        label=_("Countries where the case may be seen"),
+        queryset=Country.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Consultants are chosen only from these countries."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I explained that the case, without the patient's name, will be seen by consultants in these countries."
+        ),
+    )
+
+    class Meta:
+        model = Consent
+        fields = ["given_by", "relationship", "method", "countries"]
+
+
+class SendForm(forms.Form):
+    """Confirms the possible identifiers the referrer keeps, and optionally raises the urgency."""
+
+    keep = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    raise_to_emergency = forms.BooleanField(required=False, label=_("Send it as an emergency"))
+
+    def __init__(self, *args: Any, keys: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = keys  # type: ignore[attr-defined]
+
+
+class OpinionForm(forms.ModelForm):
+    class Meta:
+        model = Opinion
+        fields = [
+            "impression",
+            "recommendation",
+            "procedure",
+            "timing",
+            "transfer_to",
+            "investigations",
+            "advice",
+            "confidence",
+        ]
+        widgets = {
+            "impression": forms.Textarea(attrs={"rows": 3}),
+            "investigations": forms.Textarea(attrs={"rows": 2}),
+            "advice": forms.Textarea(attrs={"rows": 5}),
+            "recommendation": forms.RadioSelect,
+            "confidence": forms.RadioSelect,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        recommendation = data.get("recommendation")
+        if recommendation == Opinion.Recommendation.OPERATE_LOCALLY and not data.get("procedure"):
+            self.add_error("procedure", _("Say which operation."))
+        if recommendation == Opinion.Recommendation.TRANSFER and not data.get("transfer_to"):
+            self.add_error("transfer_to", _("Say where to transfer the patient."))
+        if recommendation == Opinion.Recommendation.INVESTIGATE and not data.get("investigations"):
+            self.add_error("investigations", _("Say which investigations."))
+        return data
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Outcome
+        fields = [
+            "management",
+            "operated_by",
+            "operation",
+            "operation_date",
+            "complications",
+            "discharge_status",
+            "gose_discharge",
+            "gose_6_months",
+        ]
+        widgets = {"operation_date": DateInput(), "complications": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("management") == Outcome.Management.OPERATED_LOCALLY and not data.get("operation"):
+            self.add_error("operation", _("Say which operation was done."))
+        return data
+
+
+class AssignForm(forms.Form):
+    consultant = forms.ModelChoiceField(label=_("Consultant"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, consultants: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consultant"].queryset = User.objects.filter(pk__in=[c.pk for c in consultants])  # type: ignore[attr-defined]
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why close it without an outcome?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class InboxFilterForm(forms.Form):
+    q = forms.CharField(label=_("Case code"), required=False, max_length=12)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices]
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), required=False, choices=[("", _("Any urgency")), *Urgency.choices]
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        required=False,
+        queryset=DiagnosisCategory.objects.all(),
+        empty_label=_("Any category"),
+    )
+    sent_from = forms.DateField(label=_("Sent from"), required=False, widget=DateInput)
+    sent_to = forms.DateField(label=_("Sent until"), required=False, widget=DateInput)
+
+
+class ShiftForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("From"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Until"), widget=DateTimeInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("The shift must end after it starts."))
+        return data

@@ -1,0 +1,146 @@
+"""Finds a patient's identifiers typed into free text before a case leaves the hospital.
+
+Plain Python. The referrer sees each finding and must remove it or confirm that it may stay
+(a drug called "Grace", a date that is not the patient's). What is looked for:
+- the patient's own name, whole or any part of three letters or more;
+- the hospital number, however it is spaced or punctuated;
+- the patient's phone number, in local or international form, and any other phone-like number;
+- calendar dates in the usual written forms (exact dates are identifiers in the consent terms).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    NAME = "name"
+    HOSPITAL_NUMBER = "hospital_number"
+    PHONE = "phone"
+    DATE = "date"
+
+
+@dataclass(frozen=True)
+class Finding:
+    field: str
+    kind: Kind
+    start: int
+    end: int
+    text: str
+
+    @property
+    def key(self) -> str:
+        """Stable id of this finding, for the referrer's confirmation (the text is not stored)."""
+        raw = f"{self.field}|{self.kind}|{self.text.casefold()}"
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Identity:
+    full_name: str = ""
+    hospital_number: str = ""
+    phone: str = ""
+
+
+_MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
+    "august|september|october|november|december|"
+    # Kiswahili month names (Januari… Desemba) and the common "mwezi wa" form
+    "januari|februari|machi|aprili|mei|juni|julai|agosti|septemba|oktoba|novemba|desemba"
+)
+_DATE_PATTERNS = [
+    re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b"),  # 12/03/2025, 12.3.25, 12-03-2025
+    re.compile(r"\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b"),  # 2025-03-12
+    re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{2,4}}\b", re.IGNORECASE),
+    re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{2,4}}\b", re.IGNORECASE),
+    re.compile(r"\d{4}年\d{1,2}月\d{1,2}日"),  # 2025年3月12日
+]
+# Nine or more digits, allowing spaces, dots, dashes and a leading +: phone-like.
+_PHONE_LIKE = re.compile(r"(?<!\w)\+?\d(?:[\s.-]?\d){8,14}(?!\w)")
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def _name_parts(full_name: str) -> list[str]:
+    parts = [part for part in re.split(r"[\s,.'-]+", full_name) if len(part) >= 3]
+    whole = full_name.strip()
+    return ([whole] if whole and len(parts) > 1 else []) + parts
+
+
+def scan(texts: Mapping[str, str], identity: Identity) -> list[Finding]:
+    """All findings in the given free-text fields, in field order then position; no overlaps."""
+    findings: list[Finding] = []
+    for field, text in texts.items():
+        if text:
+            findings.extend(_scan_one(field, text, identity))
+    return findings
+
+
+def _scan_one(field: str, text: str, identity: Identity) -> list[Finding]:
+    found: list[Finding] = []
+    folded = _fold(text)
+    for part in _name_parts(identity.full_name):
+        pattern = re.compile(rf"(?<!\w){re.escape(_fold(part))}(?!\w)")
+        for match in pattern.finditer(folded):
+            found.append(
+                Finding(field, Kind.NAME, match.start(), match.end(), text[match.start() : match.end()])
+            )
+    number = _digits(identity.hospital_number) if identity.hospital_number else ""
+    if identity.hospital_number:
+        # Hospital numbers mix letters and digits ("MNH/2025/00123"); ignore spacing and punctuation.
+        compact = re.sub(r"[\W_]+", "", _fold(identity.hospital_number))
+        if len(compact) >= 3:
+            spaced = r"(?<!\w)" + r"[\W_]*".join(re.escape(ch) for ch in compact) + r"(?!\w)"
+            for match in re.finditer(spaced, folded):
+                found.append(
+                    Finding(
+                        field,
+                        Kind.HOSPITAL_NUMBER,
+                        match.start(),
+                        match.end(),
+                        text[match.start() : match.end()],
+                    )
+                )
+    for match in _PHONE_LIKE.finditer(text):
+        if number and _digits(match.group()) == number:
+            continue  # already reported as the hospital number
+        found.append(Finding(field, Kind.PHONE, match.start(), match.end(), match.group()))
+    phone_tail = _digits(identity.phone)[-9:] if identity.phone else ""
+    if len(phone_tail) == 9:
+        for match in re.finditer(r"[\d\s.-]{9,}", text):
+            if phone_tail in _digits(match.group()) and not _covered(found, match.start(), match.end()):
+                found.append(Finding(field, Kind.PHONE, match.start(), match.end(), match.group().strip()))
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            if not _covered(found, match.start(), match.end()):
+                found.append(Finding(field, Kind.DATE, match.start(), match.end(), match.group()))
+    return _without_overlaps(found)
+
+
+def _covered(found: Iterable[Finding], start: int, end: int) -> bool:
+    return any(f.start < end and start < f.end for f in found)
+
+
+def _without_overlaps(found: list[Finding]) -> list[Finding]:
+    kept: list[Finding] = []
+    # Longer matches first, so "Amina Juma" wins over "Amina" and "Juma".
+    for finding in sorted(found, key=lambda f: (f.start, -(f.end - f.start))):
+        if not _covered(kept, finding.start, finding.end):
+            kept.append(finding)
+    return sorted(kept, key=lambda f: f.start)
+
+
+def unconfirmed(findings: Iterable[Finding], confirmed_keys: Iterable[str]) -> list[Finding]:
+    confirmed = set(confirmed_keys)
+    return [finding for finding in findings if finding.key not in confirmed]

@@ -1,0 +1,516 @@
+"""A consultation has two records: the clinical one consultants see under a pseudonymous code,
+and the identifiable one that only the referring hospital's team sees (PatientIdentity)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Institution
+from core.models import Country, DiagnosisCategory, Specialty
+
+# Letters and digits that cannot be misread on a phone or over a bad line (no 0/O, 1/I/L).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_case_code() -> str:
+    return "ND-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(7))
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency")
+    URGENT = "urgent", _("Urgent")
+    ROUTINE = "routine", _("Routine")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Waiting for a consultant")
+    ACKNOWLEDGED = "acknowledged", _("Consultant reviewing")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNKNOWN = "unknown", _("Not recorded")
+
+
+class AgeUnit(models.TextChoices):
+    YEARS = "years", _("years")
+    MONTHS = "months", _("months")
+
+
+class Mechanism(models.TextChoices):
+    MOTORCYCLE = "motorcycle", _("Road traffic: motorcycle (bodaboda)")
+    PEDESTRIAN = "pedestrian", _("Road traffic: pedestrian hit")
+    VEHICLE = "vehicle", _("Road traffic: car or bus occupant")
+    FALL_HEIGHT = "fall_height", _("Fall from a height")
+    FALL_LEVEL = "fall_level", _("Fall from standing height")
+    ASSAULT = "assault", _("Assault")
+    SPORT = "sport", _("Sport or play")
+    OTHER = "other", _("Other")
+
+
+GCS_EYE = [
+    ("4", _("4 — opens spontaneously")),
+    ("3", _("3 — to sound")),
+    ("2", _("2 — to pressure")),
+    ("1", _("1 — none")),
+    ("NT", _("Not testable")),
+]
+GCS_VERBAL = [
+    ("5", _("5 — oriented")),
+    ("4", _("4 — confused")),
+    ("3", _("3 — words")),
+    ("2", _("2 — sounds")),
+    ("1", _("1 — none")),
+    ("NT", _("Not testable")),
+]
+GCS_MOTOR = [
+    ("6", _("6 — obeys commands")),
+    ("5", _("5 — localising")),
+    ("4", _("4 — normal flexion")),
+    ("3", _("3 — abnormal flexion")),
+    ("2", _("2 — extension")),
+    ("1", _("1 — none")),
+    ("NT", _("Not testable")),
+]
+
+
+class PupilReaction(models.TextChoices):
+    BRISK = "brisk", _("Reacts briskly")
+    SLUGGISH = "sluggish", _("Reacts sluggishly")
+    NON_REACTIVE = "non_reactive", _("Does not react")
+    NOT_ASSESSABLE = "not_assessable", _("Cannot be assessed")
+
+
+class Seizures(models.TextChoices):
+    NONE = "none", _("None")
+    SINGLE = "single", _("One seizure")
+    RECURRENT = "recurrent", _("Recurrent seizures")
+    STATUS = "status", _("Status epilepticus")
+
+
+class Bleed(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Not known (no CT)")
+
+
+class ShuntHistory(models.TextChoices):
+    NONE = "none", _("No shunt or ETV")
+    SHUNT = "shunt", _("Shunt in place")
+    REVISED = "revised", _("Shunt, already revised")
+    ETV = "etv", _("Previous ETV")
+
+
+class Case(models.Model):
+    code = models.CharField(_("case code"), max_length=12, unique=True, default=new_case_code, editable=False)
+    referring_institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="cases", verbose_name=_("referring institution")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases_referred",
+        verbose_name=_("referrer"),
+    )
+    specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, verbose_name=_("specialty"))
+    category = models.ForeignKey(
+        DiagnosisCategory, on_delete=models.PROTECT, verbose_name=_("working diagnosis category")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    urgency = models.CharField(_("urgency"), max_length=20, choices=Urgency.choices, default=Urgency.URGENT)
+
+    # The patient, without identifiers
+    age_value = models.PositiveSmallIntegerField(
+        _("age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    age_unit = models.CharField(_("age in"), max_length=10, choices=AgeUnit.choices, default=AgeUnit.YEARS)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
+    presenting_complaint = models.CharField(_("presenting complaint"), max_length=300, blank=True)
+    history = models.TextField(_("history"), blank=True, max_length=4000)
+    mechanism = models.CharField(
+        _("mechanism of injury"), max_length=20, choices=Mechanism.choices, blank=True
+    )
+    # Exact time: shown to the referring team; others see the interval to referral.
+    injury_at = models.DateTimeField(_("time of injury"), null=True, blank=True)
+
+    gcs_eye = models.CharField(_("GCS eye opening"), max_length=2, choices=GCS_EYE, blank=True)
+    gcs_verbal = models.CharField(_("GCS verbal response"), max_length=2, choices=GCS_VERBAL, blank=True)
+    gcs_motor = models.CharField(_("GCS motor response"), max_length=2, choices=GCS_MOTOR, blank=True)
+    gcs_falling = models.BooleanField(_("GCS has fallen since arrival"), default=False)
+    pupil_left_mm = models.PositiveSmallIntegerField(
+        _("left pupil size (mm)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+    )
+    pupil_left_reaction = models.CharField(
+        _("left pupil reaction"), max_length=20, choices=PupilReaction.choices, blank=True
+    )
+    pupil_right_mm = models.PositiveSmallIntegerField(
+        _("right pupil size (mm)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+    )
+    pupil_right_reaction = models.CharField(
+        _("right pupil reaction"), max_length=20, choices=PupilReaction.choices, blank=True
+    )
+    systolic_bp = models.PositiveSmallIntegerField(
+        _("systolic blood pressure (mmHg)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(40), MaxValueValidator(300)],
+    )
+    diastolic_bp = models.PositiveSmallIntegerField(
+        _("diastolic blood pressure (mmHg)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(20), MaxValueValidator(200)],
+    )
+    heart_rate = models.PositiveSmallIntegerField(
+        _("heart rate (/min)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(20), MaxValueValidator(250)],
+    )
+    respiratory_rate = models.PositiveSmallIntegerField(
+        _("respiratory rate (/min)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(4), MaxValueValidator(80)],
+    )
+    oxygen_saturation = models.PositiveSmallIntegerField(
+        _("oxygen saturation (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(50), MaxValueValidator(100)],
+    )
+    temperature = models.DecimalField(
+        _("temperature (°C)"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(30), MaxValueValidator(45)],
+    )
+    focal_deficits = models.TextField(_("focal neurological deficits"), blank=True, max_length=2000)
+    seizures = models.CharField(_("seizures"), max_length=20, choices=Seizures.choices, blank=True)
+    comorbidities = models.TextField(_("comorbidities"), blank=True, max_length=2000)
+    medication = models.TextField(_("medication"), blank=True, max_length=2000)
+    anticoagulant = models.BooleanField(_("takes an anticoagulant (e.g. warfarin)"), default=False)
+    antiplatelet = models.BooleanField(_("takes an antiplatelet (e.g. aspirin)"), default=False)
+    ct_findings = models.TextField(_("CT findings"), blank=True, max_length=4000)
+    intracranial_bleed = models.CharField(
+        _("bleeding inside the skull on CT"), max_length=10, choices=Bleed.choices, default=Bleed.UNKNOWN
+    )
+    shunt_history = models.CharField(
+        _("shunt history"), max_length=20, choices=ShuntHistory.choices, blank=True
+    )
+    shunt_details = models.TextField(_("shunt details"), blank=True, max_length=2000)
+    question = models.TextField(_("your question for the consultant"), blank=True, max_length=2000)
+
+    # Free-text findings the referrer confirmed may stay (keys from identifiers.Finding.key).
+    confirmed_identifier_keys = models.JSONField(default=list, blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("sent"), null=True, blank=True, db_index=True)
+    deadline = models.DateTimeField(_("answer due by"), null=True, blank=True, db_index=True)
+    first_acknowledged_at = models.DateTimeField(_("first acknowledged"), null=True, blank=True)
+    first_answered_at = models.DateTimeField(_("first answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_reason = models.TextField(_("reason for closing"), blank=True, max_length=1000)
+    outcome_reminders_sent = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-submitted_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["referring_institution", "status"], name="case_institution_status_idx"),
+            models.Index(fields=["status", "deadline"], name="case_status_deadline_idx"),
+        ]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.injury_at and self.injury_at > timezone.now() + timedelta(minutes=5):
+            errors["injury_at"] = _("The time of injury cannot be in the future.")
+        if self.age_unit == AgeUnit.MONTHS and self.age_value is not None and self.age_value > 24:
+            errors["age_value"] = _("Give the age in years from two years old.")
+        if self.systolic_bp and self.diastolic_bp and self.diastolic_bp >= self.systolic_bp:
+            errors["diastolic_bp"] = _("The diastolic pressure must be lower than the systolic.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def gcs_total(self) -> int | None:
+        parts = (self.gcs_eye, self.gcs_verbal, self.gcs_motor)
+        if all(part.isdigit() for part in parts):
+            return sum(int(part) for part in parts)
+        return None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (Status.DRAFT, Status.CLOSED)
+
+    def hours_from_injury_to_referral(self) -> float | None:
+        if self.injury_at is None:
+            return None
+        reference = self.submitted_at or timezone.now()
+        return round((reference - self.injury_at).total_seconds() / 3600, 1)
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        return (
+            self.status == Status.OPEN
+            and self.deadline is not None
+            and self.deadline < (now or timezone.now())
+        )
+
+
+class PatientIdentity(models.Model):
+    """The identifiable record. Never leaves the referring hospital's team: not shown to
+    consultants, not exported, not logged."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="identity")
+    full_name = models.CharField(_("patient's full name"), max_length=200)
+    hospital_number = models.CharField(_("hospital number"), max_length=50, blank=True)
+    phone = models.CharField(_("phone number (patient or family)"), max_length=20, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    admitted_on = models.DateField(_("date of admission"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("patient identity")
+        verbose_name_plural = _("patient identities")
+
+    def __str__(self) -> str:
+        return f"identity of {self.case.code}"
+
+
+class Consent(models.Model):
+    class GivenBy(models.TextChoices):
+        PATIENT = "patient", _("The patient")
+        RELATIVE = "relative", _("A relative")
+        GUARDIAN = "guardian", _("A parent or guardian")
+
+    class Method(models.TextChoices):
+        VERBAL = "verbal", _("Verbal, with a witness")
+        WRITTEN = "written", _("Written and signed")
+        THUMBPRINT = "thumbprint", _("Thumbprint")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="consent")
+    given_by = models.CharField(_("consent given by"), max_length=20, choices=GivenBy.choices)
+    relationship = models.CharField(_("relationship to the patient"), max_length=100, blank=True)
+    method = models.CharField(_("how consent was given"), max_length=20, choices=Method.choices)
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries where the case may be seen"), related_name="+"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"consent for {self.case.code}"
+
+
+class Assignment(models.Model):
+    class Via(models.TextChoices):
+        ROUTING = "routing", _("Chosen automatically")
+        COORDINATOR = "coordinator", _("Assigned by a coordinator")
+        ESCALATION = "escalation", _("Escalated")
+        INVITED = "invited", _("Invited by a consultant")
+
+    class Ended(models.TextChoices):
+        ESCALATED = "escalated", _("No answer in time")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DECLINED = "declined", _("Declined")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("consultant"),
+    )
+    via = models.CharField(_("how"), max_length=20, choices=Via.choices)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+    deadline = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_reason = models.CharField(_("why it ended"), max_length=20, choices=Ended.choices, blank=True)
+
+    class Meta:
+        ordering = ["assigned_at"]
+        indexes = [models.Index(fields=["consultant", "ended_at"], name="assignment_active_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "consultant"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_active_assignment_per_consultant",
+            )
+        ]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+
+    def __str__(self) -> str:
+        return f"{self.case.code} → {self.consultant_id}"
+
+
+class Opinion(models.Model):
+    class Recommendation(models.TextChoices):
+        OPERATE_LOCALLY = "operate_locally", _("Operate locally")
+        TRANSFER = "transfer", _("Transfer")
+        CONSERVATIVE = "conservative", _("Manage conservatively")
+        INVESTIGATE = "investigate", _("Further investigations first")
+
+    class Timing(models.TextChoices):
+        IMMEDIATELY = "immediately", _("Immediately")
+        WITHIN_24H = "within_24h", _("Within 24 hours")
+        WITHIN_WEEK = "within_week", _("Within a week")
+        ELECTIVE = "elective", _("Planned (elective)")
+
+    class Confidence(models.TextChoices):
+        HIGH = "high", _("High")
+        MODERATE = "moderate", _("Moderate")
+        LOW = "low", _("Low: needs more information")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="opinions")
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opinions"
+    )
+    impression = models.TextField(_("impression"), max_length=4000)
+    recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation.choices)
+    procedure = models.CharField(_("procedure"), max_length=300, blank=True)
+    timing = models.CharField(_("how soon"), max_length=20, choices=Timing.choices, blank=True)
+    transfer_to = models.CharField(_("transfer to"), max_length=200, blank=True)
+    investigations = models.TextField(_("investigations"), blank=True, max_length=2000)
+    advice = models.TextField(_("advice"), blank=True, max_length=6000)
+    confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices)
+    created_at = models.DateTimeField(_("given"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinions")
+
+    def __str__(self) -> str:
+        return f"opinion on {self.case.code}"
+
+
+class Message(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"), max_length=4000)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self) -> str:
+        return f"message on {self.case.code}"
+
+
+class Outcome(models.Model):
+    class Management(models.TextChoices):
+        OPERATED_LOCALLY = "operated_locally", _("Operated here")
+        TRANSFERRED = "transferred", _("Transferred")
+        CONSERVATIVE = "conservative", _("Managed conservatively")
+        DIED_BEFORE_TREATMENT = "died_before_treatment", _("Died before treatment")
+        LEFT = "left", _("Left against medical advice")
+
+    class OperatedBy(models.TextChoices):
+        LOCAL_SURGEON = "local_surgeon", _("A surgeon of this hospital")
+        LOCAL_WITH_VISITOR = "local_with_visitor", _("A surgeon of this hospital with a visiting surgeon")
+        VISITING_SURGEON = "visiting_surgeon", _("A visiting surgeon")
+        RECEIVING_HOSPITAL = "receiving_hospital", _("The receiving hospital")
+
+    class Discharge(models.TextChoices):
+        HOME = "home", _("Alive, home")
+        TRANSFERRED = "transferred", _("Alive, transferred")
+        DIED = "died", _("Died")
+        STILL_ADMITTED = "still_admitted", _("Still admitted")
+
+    GOSE = [
+        (1, _("1 — dead")),
+        (2, _("2 — vegetative state")),
+        (3, _("3 — lower severe disability")),
+        (4, _("4 — upper severe disability")),
+        (5, _("5 — lower moderate disability")),
+        (6, _("6 — upper moderate disability")),
+        (7, _("7 — lower good recovery")),
+        (8, _("8 — upper good recovery")),
+    ]
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="outcome")
+    management = models.CharField(_("what was done"), max_length=30, choices=Management.choices)
+    operated_by = models.CharField(_("operated by"), max_length=30, choices=OperatedBy.choices, blank=True)
+    operation = models.CharField(_("operation"), max_length=300, blank=True)
+    operation_date = models.DateField(_("date of operation"), null=True, blank=True)
+    complications = models.TextField(_("complications"), blank=True, max_length=2000)
+    discharge_status = models.CharField(_("status at discharge"), max_length=20, choices=Discharge.choices)
+    gose_discharge = models.PositiveSmallIntegerField(
+        _("GOS-E at discharge"), choices=GOSE, null=True, blank=True
+    )
+    gose_6_months = models.PositiveSmallIntegerField(
+        _("GOS-E at 6 months"), choices=GOSE, null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+
+    def __str__(self) -> str:
+        return f"outcome of {self.case.code}"
+
+
+class OnCallShift(models.Model):
+    """A consultant on call, stored in UTC and entered in the consultant's own time zone."""
+
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="on_call_shifts",
+        verbose_name=_("consultant"),
+    )
+    starts_at = models.DateTimeField(_("from"), db_index=True)
+    ends_at = models.DateTimeField(_("until"), db_index=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"
+            )
+        ]
+        verbose_name = _("on-call shift")
+        verbose_name_plural = _("on-call shifts")
+
+    def __str__(self) -> str:
+        return f"{self.consultant_id} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,204 @@
+"""The consultation API: same rules as the pages, identity only for the referring team."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounts import actions as account_actions
+from conftest import verified_device
+from consultations.models import Case, OnCallShift, Status
+from consultations.tests.conftest import IDENTITY, TRAUMA
+
+BASE = "/api/v1"
+
+
+@pytest.fixture
+def api(consultants):
+    def client_for(user) -> Client:
+        if user.requires_two_factor:
+            verified_device(user)
+        _token, raw = account_actions.create_api_token(user, name="tests", valid_days=30)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    return client_for
+
+
+def call(client, method, path, body=None, raw=None):
+    data = raw if raw is not None else (json.dumps(body, default=str) if body is not None else None)
+    return getattr(client, method)(f"{BASE}{path}", data=data, content_type="application/json")
+
+
+def draft_payload(**clinical):
+    injury = (timezone.now() - timedelta(hours=3)).isoformat()
+    return {
+        "category": "trauma",
+        "clinical": {**TRAUMA, "injury_at": injury, **clinical},
+        "identity": IDENTITY,
+    }
+
+
+def sent_case(cast, api) -> str:
+    now = timezone.now()
+    OnCallShift.objects.create(
+        consultant=cast.consultant_china, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=9)
+    )
+    referrer = api(cast.referrer)
+    code = call(referrer, "post", "/cases", draft_payload()).json()["code"]
+    consent = {
+        "given_by": "relative",
+        "relationship": "brother",
+        "method": "verbal",
+        "countries": ["TZ", "CN"],
+    }
+    assert call(referrer, "put", f"/cases/{code}/consent", consent).status_code == 200
+    response = call(referrer, "post", f"/cases/{code}/submit")
+    assert response.status_code == 200, response.json()
+    return code
+
+
+def test_the_whole_loop_through_the_api(cast, api):
+    code = sent_case(cast, api)
+    consultant = api(cast.consultant_china)
+    body = call(consultant, "get", f"/cases/{code}").json()
+    assert body["identity"] is None and "injury_at" not in body["clinical"]
+    assert body["hours_from_injury_to_referral"] == pytest.approx(3.0, abs=0.1)
+    assert "Amina" not in json.dumps(body) and "SRRH/2025" not in json.dumps(body)
+    assert call(consultant, "post", f"/cases/{code}/acknowledge").json()["status"] == "acknowledged"
+    opinion = {
+        "impression": "EDH",
+        "recommendation": "transfer",
+        "transfer_to": "Bugando",
+        "confidence": "high",
+    }
+    assert call(consultant, "post", f"/cases/{code}/opinions", opinion).status_code == 201
+    referrer = api(cast.referrer)
+    assert (
+        call(referrer, "post", f"/cases/{code}/messages", {"body": "Transferred at 14:00"}).status_code == 201
+    )
+    assert [m["body"] for m in call(consultant, "get", f"/cases/{code}/messages").json()] == [
+        "Transferred at 14:00"
+    ]
+    outcome = {"management": "transferred", "discharge_status": "home", "gose_discharge": 8}
+    assert call(referrer, "put", f"/cases/{code}/outcome", outcome).json()["status"] == "closed"
+    assert [n["kind"] for n in call(consultant, "get", "/notifications").json()["items"]][
+        0
+    ] == "consultations.outcome"
+
+
+def test_the_referring_team_gets_the_identity(cast, api):
+    code = sent_case(cast, api)
+    body = call(api(cast.referrer), "get", f"/cases/{code}").json()
+    assert body["identity"]["full_name"] == "Amina Juma Mollel"
+    assert body["clinical"]["injury_at"]
+
+
+@pytest.mark.parametrize(
+    "persona", ["outsider", "neurosurgeon", "trainee", "outsider_coordinator", "researcher", "admin"]
+)
+def test_others_get_404_for_a_case(cast, api, persona):
+    code = sent_case(cast, api)
+    client = api(getattr(cast, persona))
+    assert call(client, "get", f"/cases/{code}").status_code == 404
+    assert call(client, "post", f"/cases/{code}/messages", {"body": "hi"}).status_code == 404
+    assert code not in json.dumps(call(client, "get", "/cases").json())
+
+
+@pytest.mark.parametrize(
+    ("clinical", "field"),
+    [
+        ({"gcs_eye": "9"}, "clinical.gcs_eye"),
+        ({"systolic_bp": 400}, "clinical.systolic_bp"),
+        ({"pupil_left_mm": 0}, "clinical.pupil_left_mm"),
+        ({"age_value": "seven"}, "clinical.age_value"),
+    ],
+)
+def test_out_of_range_values_get_422_naming_the_field(cast, api, clinical, field):
+    response = call(api(cast.referrer), "post", "/cases", draft_payload(**clinical))
+    assert response.status_code == 422
+    assert field in [d["field"] for d in response.json()["detail"]]
+    assert not Case.objects.exists()
+
+
+def test_a_future_injury_time_gets_422(cast, api):
+    future = (timezone.now() + timedelta(days=1)).isoformat()
+    response = call(api(cast.referrer), "post", "/cases", draft_payload(injury_at=future))
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "injury_at"
+
+
+def test_sending_without_consent_or_with_identifiers_is_refused(cast, api):
+    referrer = api(cast.referrer)
+    code = call(referrer, "post", "/cases", draft_payload(history="Amina fell")).json()["code"]
+    response = call(referrer, "post", f"/cases/{code}/submit")
+    assert response.status_code == 400 and response.json()["code"] == "incomplete"
+    call(
+        referrer,
+        "put",
+        f"/cases/{code}/consent",
+        {"given_by": "patient", "method": "written", "countries": ["TZ"]},
+    )
+    response = call(referrer, "post", f"/cases/{code}/submit")
+    assert response.json()["code"] == "identifiers"
+    findings = call(referrer, "get", f"/cases/{code}/identifiers").json()
+    assert [f["text"] for f in findings] == ["Amina"]
+    assert (
+        call(referrer, "post", f"/cases/{code}/identifiers/confirm", {"keys": [findings[0]["key"]]}).json()
+        == []
+    )
+    assert call(referrer, "post", f"/cases/{code}/submit").json()["status"] == "open"
+
+
+def test_only_the_assigned_consultant_answers_and_only_coordinators_assign(cast, api):
+    code = sent_case(cast, api)
+    opinion = {"impression": "x", "recommendation": "conservative", "confidence": "low"}
+    assert call(api(cast.referrer), "post", f"/cases/{code}/opinions", opinion).status_code == 403
+    assert (
+        call(
+            api(cast.referrer), "post", f"/cases/{code}/assign", {"consultant_id": cast.neurosurgeon.pk}
+        ).status_code
+        == 403
+    )
+    coordinator = api(cast.coordinator)
+    assert (
+        call(
+            coordinator, "post", f"/cases/{code}/assign", {"consultant_id": cast.neurosurgeon.pk}
+        ).status_code
+        == 200
+    )
+    assert call(coordinator, "post", f"/cases/{code}/assign", {"consultant_id": 999999}).status_code == 404
+    assert call(coordinator, "post", f"/cases/{code}/close", {"reason": ""}).status_code == 422
+    assert (
+        call(coordinator, "post", f"/cases/{code}/close", {"reason": "duplicate"}).json()["status"]
+        == Status.CLOSED
+    )
+    assert call(api(cast.referrer), "post", f"/cases/{code}/messages", {"body": "late"}).status_code == 409
+
+
+def test_malformed_json_gets_400_and_changes_nothing(cast, api):
+    response = call(api(cast.referrer), "post", "/cases", raw='{"category": ')
+    assert response.status_code == 400
+    assert not Case.objects.exists()
+
+
+def test_shifts_through_the_api(cast, api):
+    client = api(cast.consultant_china)
+    start = timezone.now() + timedelta(days=1)
+    shift = call(
+        client, "post", "/on-call/shifts", {"starts_at": start, "ends_at": start + timedelta(hours=8)}
+    )
+    assert shift.status_code == 201
+    assert len(call(client, "get", "/on-call/shifts").json()) == 1
+    bad = call(client, "post", "/on-call/shifts", {"starts_at": start, "ends_at": start - timedelta(hours=1)})
+    assert bad.status_code == 400
+    assert call(api(cast.neurosurgeon), "delete", f"/on-call/shifts/{shift.json()['id']}").status_code == 404
+    assert (
+        call(
+            api(cast.referrer), "post", "/on-call/shifts", {"starts_at": start, "ends_at": start}
+        ).status_code
+        == 403
+    )

@@ -1,0 +1,366 @@
+"""One consultation: write it, consent, send, answer, discuss, record the outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role, User
+from consultations import actions
+from consultations import audit_actions as acts
+from consultations.access import get_case_for_user
+from consultations.forms import (
+    AssignForm,
+    CaseForm,
+    CloseForm,
+    ConsentForm,
+    IdentityForm,
+    MessageForm,
+    OpinionForm,
+    OutcomeForm,
+    SendForm,
+)
+from consultations.identifiers import unconfirmed
+from consultations.models import Case, Consent, Outcome, Status
+from consultations.triage import RedFlag, Urgency, suggested_urgency
+from core.audit import record
+from core.errors import ActionError
+
+RED_FLAG_LABELS = {
+    RedFlag.LOW_GCS: gettext_lazy("GCS 8 or less"),
+    RedFlag.FALLING_GCS: gettext_lazy("GCS falling"),
+    RedFlag.NON_REACTIVE_PUPIL: gettext_lazy("A pupil does not react"),
+    RedFlag.ANTICOAGULATED_BLEED: gettext_lazy("Anticoagulant or antiplatelet with a bleed"),
+}
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _to_case(case: Case) -> HttpResponse:
+    return HttpResponseRedirect(actions.case_url(case))
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def new_case(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    institutions = user.institutions_with_role(Role.REFERRER)
+    if not institutions:
+        raise PermissionDenied
+    case_form = CaseForm(request.POST or None, initial={"urgency": Urgency.URGENT})
+    identity_form = IdentityForm(request.POST or None, prefix="patient")
+    if request.method == "POST" and case_form.is_valid() and identity_form.is_valid():
+        data = dict(case_form.cleaned_data)
+        category = data.pop("category")
+        try:
+            case = actions.create_draft(
+                user,
+                institution=institutions[0],
+                category=category,
+                clinical=data,
+                identity=identity_form.cleaned_data,
+                request=request,
+            )
+        except ValidationError as error:
+            _apply_errors(case_form, error)
+        else:
+            messages.success(request, _("Draft saved. Record the consent, then send it."))
+            return HttpResponseRedirect(f"{actions.case_url(case)}consent/")
+    return render(
+        request,
+        "consultations/case_form.html",
+        {
+            "case_form": case_form,
+            "identity_form": identity_form,
+            "institution": institutions[0],
+            "case": None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def edit_case(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    access = get_case_for_user(user, code)
+    if not access.in_referring_team:
+        raise PermissionDenied
+    case = access.case
+    if case.status != Status.DRAFT:
+        messages.info(request, _("This consultation has been sent; add what changed as a message instead."))
+        return _to_case(case)
+    case_form = CaseForm(request.POST or None, instance=Case.objects.get(pk=case.pk))
+    identity_form = IdentityForm(request.POST or None, prefix="patient", instance=case.identity)
+    if request.method == "POST" and case_form.is_valid() and identity_form.is_valid():
+        data = dict(case_form.cleaned_data)
+        category = data.pop("category")
+        try:
+            actions.update_draft(
+                access,
+                user,
+                category=category,
+                clinical=data,
+                identity=identity_form.cleaned_data,
+                request=request,
+            )
+        except (ValidationError, ActionError) as error:
+            if isinstance(error, ActionError):
+                case_form.add_error(None, str(error.message))
+            else:
+                _apply_errors(case_form, error)
+        else:
+            messages.success(request, _("Draft saved."))
+            return _to_case(case)
+    return render(
+        request,
+        "consultations/case_form.html",
+        {
+            "case_form": case_form,
+            "identity_form": identity_form,
+            "institution": case.referring_institution,
+            "case": case,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    access = get_case_for_user(user, code)
+    case = access.case
+    # Every view of a case is recorded; the action says whether the identity was shown.
+    record(
+        acts.IDENTITY_VIEWED if access.sees_identity else acts.CASE_VIEWED,
+        actor=user,
+        target=case,
+        institution=case.referring_institution,
+        request=request,
+    )
+    flags = actions.triage(case)
+    context: dict[str, Any] = {
+        "access": access,
+        "case": case,
+        "identity": case.identity if access.sees_identity else None,
+        "consent": Consent.objects.filter(case=case).prefetch_related("countries").first(),
+        "assignments": case.assignments.select_related("consultant").all(),
+        "opinions": case.opinions.select_related("consultant").all(),
+        "thread": case.messages.select_related("author").all(),
+        "outcome": Outcome.objects.filter(case=case).first(),
+        "red_flags": [RED_FLAG_LABELS[RedFlag(flag)] for flag in flags],
+        "message_form": MessageForm(),
+    }
+    if case.status == Status.DRAFT and access.in_referring_team:
+        context["missing"] = actions.missing_for_submission(case)
+    if access.coordinates_referrer and case.is_open:
+        context["assign_form"] = AssignForm(consultants=actions.assignable_consultants(case))
+        context["close_form"] = CloseForm()
+    return render(request, "consultations/case_detail.html", context)
+
+
+@login_required
+def consent(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    access = get_case_for_user(user, code)
+    if not access.in_referring_team:
+        raise PermissionDenied
+    existing = Consent.objects.filter(case=access.case).first()
+    form = ConsentForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        actions.record_consent(
+            access,
+            user,
+            given_by=form.cleaned_data["given_by"],
+            relationship=form.cleaned_data["relationship"],
+            method=form.cleaned_data["method"],
+            countries=form.cleaned_data["countries"],
+            request=request,
+        )
+        messages.success(request, _("Consent recorded."))
+        return HttpResponseRedirect(f"{actions.case_url(access.case)}send/")
+    return render(
+        request,
+        "consultations/consent.html",
+        {"form": form, "case": access.case},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def send(request: HttpRequest, code: str) -> HttpResponse:
+    """Shows what stops the case from leaving (missing fields, identifiers in the text, red
+    flags) and sends it once the referrer has dealt with each."""
+    user = _user(request)
+    access = get_case_for_user(user, code)
+    if not access.in_referring_team:
+        raise PermissionDenied
+    case = access.case
+    if case.status != Status.DRAFT:
+        return _to_case(case)
+    findings = unconfirmed(actions.identifier_findings(case), case.confirmed_identifier_keys)
+    field_labels = {
+        name: getattr(Case._meta.get_field(name), "verbose_name", name) for name in actions.FREE_TEXT_FIELDS
+    }
+    keys = [(f.key, f.text) for f in findings]
+    form = SendForm(request.POST or None, keys=keys)
+    flags = actions.triage(case)
+    suggestion = suggested_urgency(Urgency(case.urgency), [RedFlag(f) for f in flags])
+    problem = None
+    if request.method == "POST" and form.is_valid():
+        kept = form.cleaned_data["keep"]
+        if kept:
+            actions.confirm_identifiers(access, user, kept, request=request)
+        if form.cleaned_data["raise_to_emergency"] and case.urgency != Urgency.EMERGENCY:
+            actions.update_draft(
+                access, user, clinical={"urgency": Urgency.EMERGENCY}, identity={}, request=request
+            )
+        try:
+            actions.submit(get_case_for_user(user, code), user, request=request)
+        except ActionError as error:
+            problem = error.message
+        else:
+            messages.success(request, _("Sent. You will be told as soon as a consultant answers."))
+            return _to_case(case)
+        case.refresh_from_db()
+        findings = unconfirmed(actions.identifier_findings(case), case.confirmed_identifier_keys)
+        form = SendForm(keys=[(f.key, f.text) for f in findings])
+    return render(
+        request,
+        "consultations/send.html",
+        {
+            "case": case,
+            "form": form,
+            "findings": [(f, field_labels[f.field]) for f in findings],
+            "missing": actions.missing_for_submission(case),
+            "red_flags": [RED_FLAG_LABELS[RedFlag(flag)] for flag in flags],
+            "suggest_emergency": suggestion == Urgency.EMERGENCY,
+            "problem": problem,
+        },
+        status=400 if problem else 200,
+    )
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    access = get_case_for_user(user, code)
+    actions.acknowledge(access, user, request=request)
+    messages.success(request, _("The referring team has been told you are reviewing the case."))
+    return _to_case(access.case)
+
+
+@login_required
+def opinion(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    access = get_case_for_user(user, code)
+    if not access.is_assigned_consultant:
+        raise PermissionDenied
+    form = OpinionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.give_opinion(access, user, form.cleaned_data, request=request)
+        except ActionError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Your opinion has been sent to the referring team."))
+            return _to_case(access.case)
+    return render(
+        request,
+        "consultations/opinion_form.html",
+        {"form": form, "case": access.case},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def post_message(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    access = get_case_for_user(user, code)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.post_message(access, user, form.cleaned_data["body"], request=request)
+        except ActionError as error:
+            messages.error(request, str(error.message))
+    else:
+        messages.error(request, _("Write a message first."))
+    return HttpResponseRedirect(f"{actions.case_url(access.case)}#thread")
+
+
+@login_required
+def outcome(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    access = get_case_for_user(user, code)
+    if not access.in_referring_team:
+        raise PermissionDenied
+    existing = Outcome.objects.filter(case=access.case).first()
+    form = OutcomeForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in OutcomeForm.Meta.fields}
+        try:
+            actions.record_outcome(access, user, data, request=request)
+        except ActionError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Outcome recorded. The consultants who answered have been told."))
+            return _to_case(access.case)
+    return render(
+        request,
+        "consultations/outcome_form.html",
+        {"form": form, "case": access.case},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    access = get_case_for_user(user, code)
+    if not access.coordinates_referrer:
+        raise PermissionDenied
+    form = AssignForm(request.POST, consultants=actions.assignable_consultants(access.case))
+    if form.is_valid():
+        try:
+            actions.assign_by_hand(access, user, form.cleaned_data["consultant"], request=request)
+        except ActionError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("The consultant has been asked."))
+    else:
+        messages.error(request, _("Choose a consultant from the list."))
+    return _to_case(access.case)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    access = get_case_for_user(user, code)
+    form = CloseForm(request.POST)
+    try:
+        actions.close_without_outcome(access, user, form.data.get("reason", ""), request=request)
+    except ActionError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The consultation is closed."))
+    return _to_case(access.case)
