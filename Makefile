@@ -44,7 +44,7 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy .
 
-check-migrations: $(VENV)/.installed-dev
+check-migrations: $(VENV)/.installed-dev var/media
 	$(MANAGE) makemigrations --check --dry-run --skip-checks
 
 # Fails on a missing, fuzzy or placeholder-mangled Kiswahili or Chinese string.
