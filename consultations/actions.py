@@ -6,12 +6,14 @@ notifications. Views, the API, the scheduler's jobs and the tests call these fun
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest
@@ -21,11 +23,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, Membership, Role, User
 from consultations import audit_actions as acts
-from consultations import notices
+from consultations import files, notices
 from consultations.access import CaseAccess
 from consultations.identifiers import Finding, Identity, scan, unconfirmed
 from consultations.models import (
     Assignment,
+    Attachment,
     Case,
     Consent,
     Message,
@@ -132,18 +135,24 @@ def create_draft(
     category: DiagnosisCategory,
     clinical: dict[str, Any],
     identity: dict[str, Any],
+    client_token: str | None = None,
     request: HttpRequest | None = None,
 ) -> Case:
     if not any(i.pk == institution.pk for i in referrer.institutions_with_role(Role.REFERRER)):
         raise PermissionDenied
+    if client_token:
+        earlier = Case.objects.filter(client_token=client_token, created_by=referrer).first()
+        if earlier is not None:
+            return earlier  # the same form sent twice: keep the first
     case = Case(
+        client_token=client_token or None,
         referring_institution=institution,
         created_by=referrer,
         specialty=category.specialty,
         category=category,
         **{field: value for field, value in clinical.items() if field in CLINICAL_FIELDS},
     )
-    case.full_clean(exclude=["confirmed_identifier_keys"])
+    case.full_clean(exclude=["confirmed_identifier_keys", "client_token"])
     case.save()
     person = PatientIdentity(case=case, **{f: v for f, v in identity.items() if f in IDENTITY_FIELDS})
     person.full_clean()
@@ -177,7 +186,7 @@ def update_draft(
     if category is not None and category.pk != case.category_id:
         case.category, case.specialty = category, category.specialty
         changed.append("category")
-    case.full_clean(exclude=["confirmed_identifier_keys"])
+    case.full_clean(exclude=["confirmed_identifier_keys", "client_token"])
     case.save()
     person = case.identity
     for field in IDENTITY_FIELDS:
@@ -543,16 +552,25 @@ def acknowledge(access: CaseAccess, consultant: User, *, request: HttpRequest | 
 
 @transaction.atomic
 def give_opinion(
-    access: CaseAccess, consultant: User, data: dict[str, Any], *, request: HttpRequest | None = None
+    access: CaseAccess,
+    consultant: User,
+    data: dict[str, Any],
+    *,
+    client_token: str | None = None,
+    request: HttpRequest | None = None,
 ) -> Opinion:
+    if client_token:
+        earlier = Opinion.objects.filter(client_token=client_token, consultant=consultant).first()
+        if earlier is not None:
+            return earlier
     if not access.is_assigned_consultant:
         raise ActionError(
             _("Only a consultant assigned to this case can answer it."), code="not_assigned", status=403
         )
     case = Case.objects.select_for_update().get(pk=access.case.pk)
     _require_open(case)
-    opinion = Opinion(case=case, consultant=consultant, **data)
-    opinion.full_clean()
+    opinion = Opinion(case=case, consultant=consultant, client_token=client_token or None, **data)
+    opinion.full_clean(exclude=["client_token"])
     opinion.save()
     now = timezone.now()
     case.assignments.filter(
@@ -582,8 +600,17 @@ def give_opinion(
 
 @transaction.atomic
 def post_message(
-    access: CaseAccess, author: User, body: str, *, request: HttpRequest | None = None
+    access: CaseAccess,
+    author: User,
+    body: str,
+    *,
+    client_token: str | None = None,
+    request: HttpRequest | None = None,
 ) -> Message:
+    if client_token:
+        earlier = Message.objects.filter(client_token=client_token, author=author).first()
+        if earlier is not None:
+            return earlier  # the same message sent twice on a slow link
     if not (access.in_referring_team or access.is_answering_consultant):
         raise PermissionDenied
     case = Case.objects.select_for_update().get(pk=access.case.pk)
@@ -593,8 +620,8 @@ def post_message(
     text = body.strip()
     if not text:
         raise ActionError(_("Write a message first."), code="empty")
-    message = Message(case=case, author=author, body=text)
-    message.full_clean()
+    message = Message(case=case, author=author, body=text, client_token=client_token or None)
+    message.full_clean(exclude=["client_token"])
     message.save()
     record(
         acts.MESSAGE_POSTED,
@@ -700,3 +727,73 @@ def remind_outcomes(now: datetime | None = None) -> int:
             notify(_referring_team(case), notices.OUTCOME_REMINDER, params=_params(case), url=case_url(case))
         count += 1
     return count
+
+
+# --- attachments ---------------------------------------------------------------------------
+ATTACHMENT_PROBLEMS = {
+    files.Problem.EMPTY: _("The file is empty. Choose it again."),
+    files.Problem.TOO_LARGE: _("The file is too large (at most %(mb)s MB). Send a smaller photo or scan."),
+    files.Problem.UNSUPPORTED: _("Attach a PDF document or a JPEG, PNG or WebP photo."),
+    files.Problem.MISMATCH: _("The file is not what its name says. Attach the original PDF or photo."),
+    files.Problem.DAMAGED: _("The file is damaged or was cut off. Choose it again."),
+}
+
+
+@transaction.atomic
+def add_attachment(
+    access: CaseAccess,
+    user: User,
+    *,
+    name: str,
+    content: bytes,
+    description: str,
+    request: HttpRequest | None = None,
+) -> Attachment:
+    """Check, clean and keep a document or photo; the same file twice is kept once."""
+    if not access.in_referring_team:
+        raise PermissionDenied
+    case = Case.objects.select_for_update().get(pk=access.case.pk)
+    _require_open(case)
+    max_mb = settings.ATTACHMENT_MAX_MB
+    try:
+        cleaned = files.clean(name, content, max_bytes=max_mb * 1024 * 1024)
+    except files.RejectedFile as rejected:
+        raise ActionError(
+            ATTACHMENT_PROBLEMS[rejected.problem] % {"mb": max_mb}, code=rejected.problem.value
+        ) from None
+    if case.attachments.filter(sha256=cleaned.sha256).exists():
+        raise ActionError(_("This file is already attached to the case."), code="duplicate", status=409)
+    attachment = Attachment(
+        case=case,
+        kind=cleaned.kind.value,
+        description=description.strip()[:200],
+        content_type=cleaned.content_type,
+        extension=cleaned.extension,
+        size=len(cleaned.content),
+        sha256=cleaned.sha256,
+        uploaded_by=user,
+    )
+    attachment.file.save("upload", ContentFile(cleaned.content), save=False)
+    # Read back what storage kept: a file that does not match its checksum is not kept.
+    with attachment.file.open("rb") as stored:
+        if hashlib.sha256(stored.read()).hexdigest() != cleaned.sha256:
+            attachment.file.delete(save=False)
+            raise ActionError(_("The file could not be stored. Try again."), code="storage", status=500)
+    attachment.save()
+    record(
+        acts.ATTACHMENT_ADDED,
+        actor=user,
+        target=case,
+        institution=case.referring_institution,
+        request=request,
+        detail={"attachment": attachment.pk, "kind": attachment.kind, "size": attachment.size},
+    )
+    if case.status != Status.DRAFT:
+        notify(
+            _consultants_on_case(case),
+            notices.ATTACHMENT,
+            params=_params(case),
+            url=case_url(case),
+            exclude=user,
+        )
+    return attachment

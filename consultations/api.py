@@ -5,22 +5,24 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from accounts.api_auth import api_user
 from accounts.models import Role, User
-from consultations import actions, roster
+from consultations import actions, conferences, exports, files, roster
 from consultations import audit_actions as acts
 from consultations.access import CaseAccess, cases_visible_to, get_case_for_user
 from consultations.models import Case, Consent, Outcome
 from consultations.views.lists import BOXES, _box, _with_list_columns
 from core.audit import record
+from core.errors import ActionError
 from core.models import Country, DiagnosisCategory, Notification
 
 router = Router(tags=["consultations"])
@@ -182,6 +184,8 @@ class OutcomeOut(OutcomeIn):
 
 
 class CaseSummaryOut(Schema):
+    """Filled from each case of the page the paginator slices (never from the whole list)."""
+
     code: str
     status: str
     urgency: str
@@ -191,6 +195,22 @@ class CaseSummaryOut(Schema):
     deadline: datetime | None
     overdue: bool
     consultants: list[str]
+
+    @staticmethod
+    def resolve_category(case: Case) -> str:
+        return case.category.code
+
+    @staticmethod
+    def resolve_referring_institution(case: Case) -> str:
+        return case.referring_institution.short_code
+
+    @staticmethod
+    def resolve_overdue(case: Case) -> bool:
+        return case.is_overdue()
+
+    @staticmethod
+    def resolve_consultants(case: Case) -> list[str]:
+        return [a.consultant.full_name for a in getattr(case, "active_assignments", [])]
 
 
 class CaseOut(Schema):
@@ -217,6 +237,10 @@ class AssignIn(Schema):
     consultant_id: int
 
 
+class AssignCaseIn(Schema):
+    case: str = Field(..., max_length=12, description="Case code")
+
+
 class CloseIn(Schema):
     reason: str = Field(..., min_length=1, max_length=1000)
 
@@ -239,7 +263,14 @@ class NotificationOut(Schema):
     read: bool
 
 
-# --- helpers -------------------------------------------------------------------------------
+# --- helpers ---------------------------------------------------------------------------------
+def _idempotency_key(request: HttpRequest) -> str | None:
+    """An `Idempotency-Key` header: the same request retried after a dropped connection is
+    answered with what the first one created."""
+    key = request.headers.get("Idempotency-Key", "").strip().lower().replace("-", "")
+    return key if len(key) == 32 and all(c in "0123456789abcdef" for c in key) else None
+
+
 def _access(request: HttpRequest, code: str) -> tuple[User, CaseAccess]:
     user = api_user(request)
     return user, get_case_for_user(user, code)
@@ -347,21 +378,7 @@ def list_cases(
         cases = cases.filter(category__code=category)
     if q:
         cases = cases.filter(code__icontains=q.strip().upper())
-    now = timezone.now()
-    return [
-        CaseSummaryOut(
-            code=case.code,
-            status=case.status,
-            urgency=case.urgency,
-            category=case.category.code,
-            referring_institution=case.referring_institution.short_code,
-            submitted_at=case.submitted_at,
-            deadline=case.deadline,
-            overdue=case.is_overdue(now),
-            consultants=[a.consultant.full_name for a in getattr(case, "active_assignments", [])],
-        )
-        for case in _with_list_columns(cases).order_by("-submitted_at", "-created_at")
-    ]
+    return _with_list_columns(cases).order_by("-submitted_at", "-created_at")
 
 
 @router.post("/cases", response={201: CaseOut}, summary="Draft a consultation")
@@ -378,6 +395,7 @@ def create_case(request: HttpRequest, payload: CaseCreateIn) -> Status[CaseOut]:
         category=_category(payload.category),
         clinical=payload.clinical.dict(exclude_none=True),
         identity=payload.identity.dict(),
+        client_token=_idempotency_key(request),
         request=request,
     )
     return Status(201, _case_out(get_case_for_user(user, case.code)))
@@ -463,7 +481,9 @@ def acknowledge_case(request: HttpRequest, code: str) -> CaseOut:
 @router.post("/cases/{code}/opinions", response={201: OpinionOut}, summary="Give your opinion")
 def post_opinion(request: HttpRequest, code: str, payload: OpinionIn) -> Status[OpinionOut]:
     user, access = _access(request, code)
-    opinion = actions.give_opinion(access, user, payload.dict(), request=request)
+    opinion = actions.give_opinion(
+        access, user, payload.dict(), client_token=_idempotency_key(request), request=request
+    )
     return Status(201, _opinion_out(opinion))
 
 
@@ -485,7 +505,9 @@ def list_messages(request: HttpRequest, code: str) -> list[MessageOut]:
 @router.post("/cases/{code}/messages", response={201: MessageOut}, summary="Write in the discussion")
 def post_message(request: HttpRequest, code: str, payload: MessageIn) -> Status[MessageOut]:
     user, access = _access(request, code)
-    message = actions.post_message(access, user, payload.body, request=request)
+    message = actions.post_message(
+        access, user, payload.body, client_token=_idempotency_key(request), request=request
+    )
     return Status(
         201,
         MessageOut(
@@ -520,6 +542,231 @@ def close_case(request: HttpRequest, code: str, payload: CloseIn) -> CaseOut:
     user, access = _access(request, code)
     actions.close_without_outcome(access, user, payload.reason, request=request)
     return _case_out(get_case_for_user(user, code))
+
+
+# --- files and exports ---------------------------------------------------------------------
+class AttachmentOut(Schema):
+    id: int
+    kind: str
+    description: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+def _attachment_out(item: Any) -> AttachmentOut:
+    return AttachmentOut(
+        id=item.pk,
+        kind=item.kind,
+        description=item.description,
+        content_type=item.content_type,
+        size=item.size,
+        sha256=item.sha256,
+        uploaded_at=item.uploaded_at,
+    )
+
+
+@router.get("/cases/{code}/attachments", response=list[AttachmentOut], summary="Documents and photos")
+def list_attachments(request: HttpRequest, code: str) -> list[AttachmentOut]:
+    _user, access = _access(request, code)
+    return [_attachment_out(item) for item in access.case.attachments.all()]
+
+
+@router.post("/cases/{code}/attachments", response={201: AttachmentOut}, summary="Attach a PDF or a photo")
+def add_attachment(
+    request: HttpRequest,
+    code: str,
+    file: File[UploadedFile],
+    description: Form[str],
+) -> Status[AttachmentOut]:
+    user, access = _access(request, code)
+    limit = settings.ATTACHMENT_MAX_MB * 1024 * 1024
+    if file.size and file.size > limit:
+        raise ActionError(
+            actions.ATTACHMENT_PROBLEMS[files.Problem.TOO_LARGE] % {"mb": settings.ATTACHMENT_MAX_MB},
+            code="too_large",
+        )
+    item = actions.add_attachment(
+        access, user, name=file.name or "", content=file.read(), description=description, request=request
+    )
+    return Status(201, _attachment_out(item))
+
+
+@router.get("/cases/{code}/attachments/{attachment_id}", summary="Download a document or photo")
+def download_attachment(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
+    from consultations.views.cases import attachment
+
+    return attachment(request, code, attachment_id)
+
+
+@router.get("/cases/{code}/fhir", summary="The consultation as a FHIR R4 Bundle (pseudonymous Patient)")
+def fhir_bundle(request: HttpRequest, code: str) -> HttpResponse:
+    user, access = _access(request, code)
+    return JsonResponse(
+        exports.export_fhir(access, user, request=request), content_type="application/fhir+json"
+    )
+
+
+@router.get("/cases/{code}/letter", summary="The advice letter as a PDF")
+def advice_letter(
+    request: HttpRequest,
+    code: str,
+    lang: Literal["en", "sw", "zh-hans"] | None = None,
+    identity: bool = False,
+) -> HttpResponse:
+    user, access = _access(request, code)
+    pdf = exports.export_letter(
+        access, user, language=lang or user.preferred_language, with_identity=identity, request=request
+    )
+    return HttpResponse(pdf, content_type="application/pdf")
+
+
+# --- case conferences ----------------------------------------------------------------------
+class ConferenceIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    institution: str = Field(..., max_length=16)
+    starts_at: datetime
+    duration_minutes: int = Field(60, ge=15, le=480)
+    video_link: str = Field("", max_length=200)
+
+
+class ConferenceItemOut(Schema):
+    id: int
+    case: str
+    summary: str
+
+
+class ParticipantOut(Schema):
+    person_id: int
+    name: str
+    attended: bool
+
+
+class ConferenceOut(Schema):
+    id: int
+    title: str
+    starts_at: datetime
+    duration_minutes: int
+    video_link: str
+    institution: str
+    cases: list[ConferenceItemOut]
+    participants: list[ParticipantOut]
+
+
+class PeopleIn(Schema):
+    people: list[int]
+
+
+class SummaryIn(Schema):
+    summary: str = Field(..., min_length=1, max_length=3000)
+
+
+def _conference_out(conference: Any) -> ConferenceOut:
+    return ConferenceOut(
+        id=conference.pk,
+        title=conference.title,
+        starts_at=conference.starts_at,
+        duration_minutes=conference.duration_minutes,
+        video_link=conference.video_link,
+        institution=conference.institution.short_code,
+        cases=[
+            ConferenceItemOut(id=i.pk, case=i.case.code, summary=i.summary)
+            for i in conference.items.select_related("case")
+        ],
+        participants=[
+            ParticipantOut(person_id=p.person_id, name=p.person.full_name, attended=p.attended)
+            for p in conference.participants.select_related("person")
+        ],
+    )
+
+
+def _organised(request: HttpRequest, conference_id: int) -> tuple[User, Any]:
+    user = api_user(request)
+    conference, organises = conferences.get_conference(user, conference_id)
+    if not organises:
+        raise PermissionDenied
+    return user, conference
+
+
+@router.get("/conferences", response=list[ConferenceOut], tags=["conferences"])
+def list_conferences(request: HttpRequest) -> list[ConferenceOut]:
+    items = (
+        conferences.conferences_for(api_user(request))
+        .select_related("institution")
+        .order_by("-starts_at")[:100]
+    )
+    return [_conference_out(c) for c in items]
+
+
+@router.post(
+    "/conferences", response={201: ConferenceOut}, tags=["conferences"], summary="Schedule a conference"
+)
+def create_conference(request: HttpRequest, payload: ConferenceIn) -> Status[ConferenceOut]:
+    user = api_user(request)
+    institution = next(
+        (i for i in user.institutions_with_role(Role.COORDINATOR) if i.short_code == payload.institution),
+        None,
+    )
+    if institution is None:
+        raise PermissionDenied
+    conference = conferences.schedule(
+        user,
+        institution=institution,
+        title=payload.title,
+        starts_at=payload.starts_at,
+        duration_minutes=payload.duration_minutes,
+        video_link=payload.video_link,
+        request=request,
+    )
+    return Status(201, _conference_out(conference))
+
+
+@router.get("/conferences/{conference_id}", response=ConferenceOut, tags=["conferences"])
+def read_conference(request: HttpRequest, conference_id: int) -> ConferenceOut:
+    conference, _organises = conferences.get_conference(api_user(request), conference_id)
+    return _conference_out(conference)
+
+
+@router.post("/conferences/{conference_id}/cases", response=ConferenceOut, tags=["conferences"])
+def add_conference_case(request: HttpRequest, conference_id: int, payload: AssignCaseIn) -> ConferenceOut:
+    user, conference = _organised(request, conference_id)
+    case = conferences.eligible_cases(user).filter(code=payload.case.upper()).first()
+    if case is None:
+        raise Http404
+    conferences.add_case(user, conference, case, request=request)
+    return _conference_out(conference)
+
+
+@router.post("/conferences/{conference_id}/participants", response=ConferenceOut, tags=["conferences"])
+def invite_to_conference(request: HttpRequest, conference_id: int, payload: PeopleIn) -> ConferenceOut:
+    user, conference = _organised(request, conference_id)
+    people = list(User.objects.filter(pk__in=payload.people, is_active=True))
+    if len(people) != len(set(payload.people)):
+        raise Http404
+    conferences.invite(user, conference, people, request=request)
+    return _conference_out(conference)
+
+
+@router.put("/conferences/{conference_id}/attendance", response=ConferenceOut, tags=["conferences"])
+def conference_attendance(request: HttpRequest, conference_id: int, payload: PeopleIn) -> ConferenceOut:
+    user, conference = _organised(request, conference_id)
+    conferences.record_attendance(user, conference, payload.people, request=request)
+    return _conference_out(conference)
+
+
+@router.put(
+    "/conferences/{conference_id}/cases/{item_id}/summary", response=ConferenceOut, tags=["conferences"]
+)
+def conference_summary(
+    request: HttpRequest, conference_id: int, item_id: int, payload: SummaryIn
+) -> ConferenceOut:
+    user, conference = _organised(request, conference_id)
+    item = conference.items.select_related("case").filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    conferences.summarise(user, item, payload.summary, request=request)
+    return _conference_out(conference)
 
 
 # --- on call and notifications -------------------------------------------------------------

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,19 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from consultations.models import Case, Consent, Opinion, Outcome, PatientIdentity, Status, Urgency
 from core.models import Country, DiagnosisCategory
+
+
+class ClientTokenMixin:
+    """A hidden random token: the same form sent twice (a double tap on a slow link) is
+    recognised and kept once."""
+
+    def add_client_token(self) -> None:
+        form = cast(forms.Form, self)
+        form.fields["client_token"] = forms.RegexField(
+            regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput
+        )
+        if not form.is_bound:
+            form.initial["client_token"] = uuid.uuid4().hex
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -33,7 +47,7 @@ class CategorySelect(forms.Select):
         return option
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(ClientTokenMixin, forms.ModelForm):
     category = forms.ModelChoiceField(
         label=_("Working diagnosis category"),
         queryset=DiagnosisCategory.objects.filter(specialty__is_active=True).select_related("specialty"),
@@ -126,6 +140,8 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.add_client_token()
         for name in (
             "age_value",
             "pupil_left_mm",
@@ -183,7 +199,11 @@ class SendForm(forms.Form):
         self.fields["keep"].choices = keys  # type: ignore[attr-defined]
 
 
-class OpinionForm(forms.ModelForm):
+class OpinionForm(ClientTokenMixin, forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_client_token()
+
     class Meta:
         model = Opinion
         fields = [
@@ -216,8 +236,20 @@ class OpinionForm(forms.ModelForm):
         return data
 
 
-class MessageForm(forms.Form):
+class MessageForm(ClientTokenMixin, forms.Form):
     body = forms.CharField(label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_client_token()
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Document or photo"), help_text=_("A PDF, or a JPEG, PNG or WebP photo."))
+    description = forms.CharField(label=_("What it shows"), max_length=200)
+    checked = forms.BooleanField(
+        label=_("I checked: no patient name or hospital number is visible in this file."),
+    )
 
 
 class OutcomeForm(forms.ModelForm):
@@ -283,3 +315,40 @@ class ShiftForm(forms.Form):
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", _("The shift must end after it starts."))
         return data
+
+
+class ConferenceForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    institution = forms.ModelChoiceField(label=_("Organised by"), queryset=User.objects.none())
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeInput())
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=15, max_value=480, initial=60
+    )
+    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+
+    def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+
+
+class ConferenceCaseForm(forms.Form):
+    case = forms.ModelChoiceField(label=_("Open case"), queryset=Case.objects.none(), to_field_name="code")
+
+    def __init__(self, *args: Any, cases: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases  # type: ignore[attr-defined]
+        self.fields["case"].label_from_instance = lambda case: f"{case.code} · {case.category.name}"  # type: ignore[attr-defined]
+
+
+class InviteForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(label=_("Invite"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = people  # type: ignore[attr-defined]
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary of the discussion"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )

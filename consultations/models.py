@@ -224,6 +224,9 @@ class Case(models.Model):
     shunt_details = models.TextField(_("shunt details"), blank=True, max_length=2000)
     question = models.TextField(_("your question for the consultant"), blank=True, max_length=2000)
 
+    # A random token from the form that created the case: a double-submitted form on a slow
+    # link finds the case it already created instead of making a second one.
+    client_token = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
     # Free-text findings the referrer confirmed may stay (keys from identifiers.Finding.key).
     confirmed_identifier_keys = models.JSONField(default=list, blank=True)
 
@@ -409,6 +412,7 @@ class Opinion(models.Model):
     investigations = models.TextField(_("investigations"), blank=True, max_length=2000)
     advice = models.TextField(_("advice"), blank=True, max_length=6000)
     confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices)
+    client_token = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("given"), auto_now_add=True)
 
     class Meta:
@@ -424,6 +428,7 @@ class Message(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("message"), max_length=4000)
+    client_token = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
 
     class Meta:
@@ -514,3 +519,89 @@ class OnCallShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultant_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Named by case code and a random part, never by the uploaded name (it may hold the patient's).
+    return f"cases/{instance.case.code}/{secrets.token_hex(8)}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A document or a photo attached to a case (DICOM studies belong to the imaging app)."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Document (PDF)")
+        PHOTO = "photo", _("Photo")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    description = models.CharField(_("what it shows"), max_length=200)
+    content_type = models.CharField(max_length=50)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        constraints = [models.UniqueConstraint(fields=["case", "sha256"], name="one_copy_per_case")]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return f"{self.case.code}: {self.description}"
+
+
+class Conference(models.Model):
+    """A scheduled multidisciplinary case conference. Attendance counts as training."""
+
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), default=60, validators=[MinValueValidator(15), MaxValueValidator(480)]
+    )
+    video_link = models.URLField(_("video link"), blank=True)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="conferences", verbose_name=_("organised by")
+    )
+    organiser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("case conference")
+        verbose_name_plural = _("case conferences")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConferenceCase(models.Model):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="items")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="conference_items")
+    summary = models.TextField(_("summary of the discussion"), blank=True, max_length=3000)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "case"], name="case_once_per_conference")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conference_id}: {self.case_id}"
+
+
+class ConferenceParticipant(models.Model):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conferences")
+    attended = models.BooleanField(_("attended"), default=False)
+
+    class Meta:
+        ordering = ["person__full_name"]
+        constraints = [models.UniqueConstraint(fields=["conference", "person"], name="participant_once")]
+
+    def __str__(self) -> str:
+        return f"{self.conference_id}: {self.person_id}"

@@ -34,3 +34,9 @@ OUTCOME_REMINDER = NotificationKind(
     _("Please record what happened to the patient of consultation %(case)s."),
 )
 CLOSED = NotificationKind("consultations.closed", _("Consultation %(case)s was closed by a coordinator."))
+ATTACHMENT = NotificationKind(
+    "consultations.attachment", _("A document or photo was added to consultation %(case)s.")
+)
+CONFERENCE = NotificationKind(
+    "consultations.conference", _("You are invited to the case conference “%(title)s”.")
+)

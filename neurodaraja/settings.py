@@ -195,6 +195,7 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+FORMAT_MODULE_PATH = ["neurodaraja.formats"]
 TIME_ZONE = env.text("TIME_ZONE", default="UTC")
 USE_TZ = True
 DEFAULT_USER_TIME_ZONE = "Africa/Dar_es_Salaam"

@@ -202,3 +202,45 @@ def test_shifts_through_the_api(cast, api):
         ).status_code
         == 403
     )
+
+
+def test_attachments_exports_and_retries_through_the_api(cast, api):
+    from fhir.resources.R4B.bundle import Bundle
+
+    from consultations.tests.test_files_and_exports import minimal_pdf, pdf_text
+
+    code = sent_case(cast, api)
+    referrer = api(cast.referrer)
+    upload = referrer.post(
+        f"{BASE}/cases/{code}/attachments",
+        {"file": _named(minimal_pdf(), "report.pdf"), "description": "Lab results"},
+    )
+    assert upload.status_code == 201, upload.json()
+    attachment_id = upload.json()["id"]
+    consultant = api(cast.consultant_china)
+    assert [a["id"] for a in call(consultant, "get", f"/cases/{code}/attachments").json()] == [attachment_id]
+    download = consultant.get(f"{BASE}/cases/{code}/attachments/{attachment_id}")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    fake = referrer.post(
+        f"{BASE}/cases/{code}/attachments",
+        {"file": _named(b"MZ\x90\x00 an exe", "scan.pdf"), "description": "x"},
+    )
+    assert fake.status_code == 400 and fake.json()["code"] == "mismatch"
+    Bundle.model_validate(consultant.get(f"{BASE}/cases/{code}/fhir").json())
+    assert call(consultant, "get", f"/cases/{code}/letter").status_code == 409  # no opinion yet
+    key = {"HTTP_IDEMPOTENCY_KEY": "c" * 32}
+    opinion = json.dumps({"impression": "EDH", "recommendation": "conservative", "confidence": "high"})
+    first = consultant.post(f"{BASE}/cases/{code}/opinions", opinion, content_type="application/json", **key)
+    again = consultant.post(f"{BASE}/cases/{code}/opinions", opinion, content_type="application/json", **key)
+    assert first.json()["id"] == again.json()["id"]
+    letter = consultant.get(f"{BASE}/cases/{code}/letter?lang=en&identity=true")
+    assert letter["Content-Type"] == "application/pdf"
+    assert "Amina" not in pdf_text(letter.content)  # identity=true is ignored abroad
+
+
+def _named(content: bytes, name: str):
+    import io
+
+    upload = io.BytesIO(content)
+    upload.name = name
+    return upload

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
-from consultations import actions
+from consultations import actions, exports, files
 from consultations import audit_actions as acts
 from consultations.access import get_case_for_user
 from consultations.forms import (
     AssignForm,
+    AttachmentForm,
     CaseForm,
     CloseForm,
     ConsentForm,
@@ -69,6 +71,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and case_form.is_valid() and identity_form.is_valid():
         data = dict(case_form.cleaned_data)
         category = data.pop("category")
+        client_token = data.pop("client_token", "") or None
         try:
             case = actions.create_draft(
                 user,
@@ -76,6 +79,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
                 category=category,
                 clinical=data,
                 identity=identity_form.cleaned_data,
+                client_token=client_token,
                 request=request,
             )
         except ValidationError as error:
@@ -111,6 +115,7 @@ def edit_case(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and case_form.is_valid() and identity_form.is_valid():
         data = dict(case_form.cleaned_data)
         category = data.pop("category")
+        data.pop("client_token", None)
         try:
             actions.update_draft(
                 access,
@@ -166,6 +171,10 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
         "outcome": Outcome.objects.filter(case=case).first(),
         "red_flags": [RED_FLAG_LABELS[RedFlag(flag)] for flag in flags],
         "message_form": MessageForm(),
+        "attachments": case.attachments.all(),
+        "attachment_form": AttachmentForm()
+        if access.in_referring_team and case.status != Status.CLOSED
+        else None,
     }
     if case.status == Status.DRAFT and access.in_referring_team:
         context["missing"] = actions.missing_for_submission(case)
@@ -275,8 +284,10 @@ def opinion(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     form = OpinionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        client_token = data.pop("client_token", "") or None
         try:
-            actions.give_opinion(access, user, form.cleaned_data, request=request)
+            actions.give_opinion(access, user, data, client_token=client_token, request=request)
         except ActionError as error:
             form.add_error(None, str(error.message))
         else:
@@ -298,7 +309,13 @@ def post_message(request: HttpRequest, code: str) -> HttpResponse:
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
-            actions.post_message(access, user, form.cleaned_data["body"], request=request)
+            actions.post_message(
+                access,
+                user,
+                form.cleaned_data["body"],
+                client_token=form.cleaned_data["client_token"] or None,
+                request=request,
+            )
         except ActionError as error:
             messages.error(request, str(error.message))
     else:
@@ -364,3 +381,94 @@ def close(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, _("The consultation is closed."))
     return _to_case(access.case)
+
+
+@login_required
+@require_POST
+def attach(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    access = get_case_for_user(user, code)
+    if not access.in_referring_team:
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        limit = settings.ATTACHMENT_MAX_MB * 1024 * 1024
+        try:
+            if upload.size > limit:  # refuse before reading it all into memory
+                raise ActionError(
+                    actions.ATTACHMENT_PROBLEMS[files.Problem.TOO_LARGE] % {"mb": settings.ATTACHMENT_MAX_MB},
+                    code="too_large",
+                )
+            actions.add_attachment(
+                access,
+                user,
+                name=upload.name,
+                content=upload.read(),
+                description=form.cleaned_data["description"],
+                request=request,
+            )
+        except ActionError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request, _("Attached. Any metadata in the photo (place, time, phone) was removed.")
+            )
+    else:
+        for field_errors in form.errors.values():
+            for text in field_errors:
+                messages.error(request, str(text))
+    return HttpResponseRedirect(f"{actions.case_url(access.case)}#attachments")
+
+
+@login_required
+def attachment(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
+    user = _user(request)
+    access = get_case_for_user(user, code)
+    item = access.case.attachments.filter(pk=attachment_id).first()
+    if item is None:
+        raise Http404
+    record(
+        acts.ATTACHMENT_VIEWED,
+        actor=user,
+        target=access.case,
+        institution=access.case.referring_institution,
+        request=request,
+        detail={"attachment": item.pk},
+    )
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Content-Disposition"] = f'inline; filename="{access.case.code}-{item.pk}{item.extension}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def advice_letter(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    access = get_case_for_user(user, code)
+    language = request.GET.get("lang") or user.preferred_language
+    if language not in dict(settings.LANGUAGES):
+        language = user.preferred_language
+    try:
+        pdf = exports.export_letter(
+            access, user, language=language, with_identity=request.GET.get("identity") == "1", request=request
+        )
+    except ActionError as error:
+        messages.error(request, str(error.message))
+        return _to_case(access.case)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{access.case.code}-advice-{language}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def fhir_bundle(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    access = get_case_for_user(user, code)
+    response = JsonResponse(
+        exports.export_fhir(access, user, request=request), content_type="application/fhir+json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{access.case.code}.fhir.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response

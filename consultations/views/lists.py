@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -45,11 +45,11 @@ def boxes_for(user: User) -> list[str]:
 
 
 def _box(user: User, box: str, cases: QuerySet[Case]) -> QuerySet[Case]:
-    mine_active = Assignment.objects.filter(case=OuterRef("pk"), consultant=user, ended_at__isnull=True)
+    mine_active = Assignment.objects.filter(consultant=user, ended_at__isnull=True).values("case_id")
     if box == "ours":
         return cases.filter(referring_institution__in=referring_team_institutions(user))
     if box == "awaiting":
-        return cases.filter(Exists(mine_active), status__in=[Status.OPEN, Status.ACKNOWLEDGED])
+        return cases.filter(pk__in=mine_active, status__in=[Status.OPEN, Status.ACKNOWLEDGED])
     if box == "answered":
         return cases.filter(opinions__consultant=user).distinct()
     if box == "overdue":

@@ -1,0 +1,405 @@
+"""Consultations benchmark: server time and page weight at 100,000 cases, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/consultations.py                 # both databases, 100,000 cases
+    .venv/bin/python bench/consultations.py --cases 20000 --databases sqlite
+
+For each database it builds realistic data (cases from 40 hospitals, 20 consultants, assignments,
+opinions, discussion messages and outcomes), measures the inbox, the coordinators' board, a case
+page and the API list in-process (Django's test client: server time without the network), first
+at 1,000 cases (the baseline, same run) and then at the full size. It prints the median and the
+95th percentile, the compressed page size, the queries per page, and a verdict against the
+targets: p95 under 150 ms and pages under 60 KB compressed.
+
+PostgreSQL: a fresh database is created on 127.0.0.1:5432 (trust authentication) and dropped
+afterwards; set BENCH_POSTGRES_URL to use another server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_P95_MS = 150.0
+TARGET_PAGE_KB = 60.0
+BASELINE_CASES = 1_000
+REQUESTS_PER_PAGE = 40
+
+
+# --- run in a child process per database ------------------------------------------------------
+def measure(cases: int) -> dict:
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neurodaraja.settings")
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+    settings.SECURE_SSL_REDIRECT = False
+    settings.DEBUG = False
+    # Production serves hashed file names from collectstatic's manifest; the cost is the same.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    call_command("migrate", verbosity=0)
+    call_command("compiletranslations", verbosity=0)
+
+    world = _people()
+    results: dict[str, Any] = {"database": connection.vendor, "sizes": []}
+    for size in sorted({min(BASELINE_CASES, cases), cases}):
+        built = time.perf_counter()
+        _grow_to(size, world)
+        build_seconds = time.perf_counter() - built
+        pages = _measure_pages(world)
+        results["sizes"].append({"cases": size, "build_seconds": round(build_seconds, 1), "pages": pages})
+    return results
+
+
+def _people() -> dict:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import actions as account_actions
+    from accounts.models import Institution, Membership, Role, User
+    from core.models import Country, Subspecialty
+
+    tz, cn = Country.objects.get(code="TZ"), Country.objects.get(code="CN")
+    hospitals = [
+        Institution.objects.create(
+            short_code=f"H{n:02d}",
+            name=f"Bench Hospital {n}",
+            country=tz,
+            city="Mwanza",
+            time_zone="Africa/Dar_es_Salaam",
+        )
+        for n in range(40)
+    ]
+    partner = Institution.objects.create(
+        short_code="CNX", name="Bench Partner Hospital", country=cn, city="Jinan", time_zone="Asia/Shanghai"
+    )
+    neurotrauma = Subspecialty.objects.get(code="neurotrauma")
+
+    def person(email: str, name: str, institution: Institution, role: str) -> User:
+        user = User.objects.create_user(email, None, full_name=name, languages_spoken=["en", "sw", "zh-hans"])
+        Membership.objects.create(user=user, institution=institution, role=role)
+        return user
+
+    consultants = []
+    for n in range(20):
+        consultant = person(
+            f"consultant{n}@bench.test",
+            f"Consultant {n}",
+            partner if n % 2 else hospitals[0],
+            Role.CONSULTANT,
+        )
+        consultant.subspecialties.set([neurotrauma])
+        TOTPDevice.objects.create(user=consultant, name="bench", confirmed=True)
+        consultants.append(consultant)
+    referrers = [
+        person(f"referrer{n}@bench.test", f"Referrer {n}", hospital, Role.REFERRER)
+        for n, hospital in enumerate(hospitals)
+    ]
+    coordinator = person("coordinator@bench.test", "Coordinator", hospitals[1], Role.COORDINATOR)
+    Membership.objects.create(user=coordinator, institution=hospitals[2], role=Role.COORDINATOR)
+    Membership.objects.create(user=coordinator, institution=hospitals[3], role=Role.COORDINATOR)
+    TOTPDevice.objects.create(user=coordinator, name="bench", confirmed=True)
+    _token, raw = account_actions.create_api_token(referrers[1], name="bench", valid_days=None)
+    return {
+        "hospitals": hospitals,
+        "referrers": referrers,
+        "consultants": consultants,
+        "coordinator": coordinator,
+        "token": raw,
+        "built": 0,
+    }
+
+
+def _grow_to(target: int, world: dict) -> None:
+    """Add cases until there are `target`, with their identity, assignment, opinion, messages, outcome."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from consultations.models import (
+        Assignment,
+        Case,
+        Message,
+        Opinion,
+        Outcome,
+        PatientIdentity,
+        new_case_code,
+    )
+    from core.models import DiagnosisCategory
+
+    categories = list(DiagnosisCategory.objects.filter(specialty__code="neurosurgery"))
+    rng = random.Random(target)
+    now = timezone.now()
+    batch = 2_000
+    while world["built"] < target:
+        count = min(batch, target - world["built"])
+        with transaction.atomic():
+            cases = []
+            for _ in range(count):
+                n = rng.randrange(40)
+                submitted = now - timedelta(minutes=rng.randrange(60 * 24 * 365 * 2))
+                status = rng.choices(
+                    ["open", "acknowledged", "answered", "closed", "draft"], [4, 3, 10, 80, 3]
+                )[0]
+                cases.append(
+                    Case(
+                        code=new_case_code(),
+                        referring_institution=world["hospitals"][n],
+                        created_by=world["referrers"][n],
+                        specialty_id=categories[0].specialty_id,
+                        category=rng.choice(categories),
+                        status=status,
+                        urgency=rng.choice(["emergency", "urgent", "routine"]),
+                        age_value=rng.randrange(1, 90),
+                        sex=rng.choice(["female", "male"]),
+                        presenting_complaint="Head injury after a road traffic accident",
+                        history="Rider, no helmet, brief loss of consciousness, vomited twice. " * 3,
+                        mechanism="motorcycle",
+                        gcs_eye=str(rng.randrange(1, 5)),
+                        gcs_verbal=str(rng.randrange(1, 6)),
+                        gcs_motor=str(rng.randrange(1, 7)),
+                        question="Observe here or transfer for evacuation?",
+                        submitted_at=None if status == "draft" else submitted,
+                        deadline=None if status == "draft" else submitted + timedelta(hours=12),
+                        first_answered_at=submitted + timedelta(hours=3)
+                        if status in ("answered", "closed")
+                        else None,
+                    )
+                )
+            Case.objects.bulk_create(cases, batch_size=500)
+            cases = list(Case.objects.filter(code__in=[c.code for c in cases]))
+            PatientIdentity.objects.bulk_create(
+                [
+                    PatientIdentity(case=c, full_name=f"Synthetic Patient {c.pk}", hospital_number=f"B{c.pk}")
+                    for c in cases
+                ],
+                batch_size=500,
+            )
+            sent = [c for c in cases if c.status != "draft"]
+            assignments, opinions, messages, outcomes = [], [], [], []
+            for case in sent:
+                consultant = rng.choice(world["consultants"])
+                assignments.append(
+                    Assignment(
+                        case=case,
+                        consultant=consultant,
+                        via="routing",
+                        deadline=case.deadline,
+                        acknowledged_at=case.submitted_at if case.status != "open" else None,
+                    )
+                )
+                if case.status in ("answered", "closed"):
+                    opinions.append(
+                        Opinion(
+                            case=case,
+                            consultant=consultant,
+                            impression="Small extradural haematoma.",
+                            recommendation="transfer",
+                            transfer_to="Bugando",
+                            confidence="high",
+                            advice="Hourly neurological observations; repeat CT if GCS falls.",
+                        )
+                    )
+                for k in range(rng.randrange(0, 4)):
+                    messages.append(
+                        Message(
+                            case=case,
+                            author=case.created_by if k % 2 == 0 else consultant,
+                            body="GCS now 13, pupils equal and reactive." * 2,
+                        )
+                    )
+                if case.status == "closed":
+                    outcomes.append(
+                        Outcome(
+                            case=case,
+                            management="transferred",
+                            discharge_status="home",
+                            gose_discharge=rng.randrange(3, 9),
+                            recorded_by=case.created_by,
+                        )
+                    )
+            Assignment.objects.bulk_create(assignments, batch_size=500)
+            Opinion.objects.bulk_create(opinions, batch_size=500)
+            Message.objects.bulk_create(messages, batch_size=500)
+            Outcome.objects.bulk_create(outcomes, batch_size=500)
+        world["built"] += count
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def _measure_pages(world: dict) -> list[dict]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from consultations.models import Assignment, Case
+
+    referrer = world["referrers"][1]
+    coordinator = world["coordinator"]
+    consultant = world["consultants"][1]
+
+    def signed_in(user: Any) -> Any:
+        client = Client()
+        client.force_login(user)
+        device = TOTPDevice.objects.filter(user=user).first()
+        if device is not None:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+        return client
+
+    referrer_client, coordinator_client, consultant_client = (
+        signed_in(u) for u in (referrer, coordinator, consultant)
+    )
+    api_client = Client(HTTP_AUTHORIZATION=f"Bearer {world['token']}")
+    own_cases = list(
+        Case.objects.filter(referring_institution=world["hospitals"][1])
+        .exclude(status="draft")
+        .values_list("code", flat=True)[:200]
+    )
+    consultant_cases = list(
+        Assignment.objects.filter(consultant=consultant).values_list("case__code", flat=True)[:200]
+    )
+    rng = random.Random(7)
+    pages = [
+        ("referrer inbox", referrer_client, lambda: "/consultations/?box=ours"),
+        ("consultant inbox", consultant_client, lambda: "/consultations/?box=awaiting"),
+        ("coordinator board", coordinator_client, lambda: "/consultations/board/"),
+        ("case page (referrer)", referrer_client, lambda: f"/consultations/{rng.choice(own_cases)}/"),
+        (
+            "case page (consultant)",
+            consultant_client,
+            lambda: f"/consultations/{rng.choice(consultant_cases)}/",
+        ),
+        ("API case list", api_client, lambda: "/api/v1/cases?box=ours"),
+    ]
+    figures = []
+    for name, client, url in pages:
+        for _ in range(3):  # warm caches and connections
+            client.get(url())
+        times, sizes, queries = [], [], []
+        for _ in range(REQUESTS_PER_PAGE):
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                response = client.get(url())
+                elapsed = (time.perf_counter() - start) * 1000
+            assert response.status_code == 200, (name, response.status_code)
+            times.append(elapsed)
+            sizes.append(len(gzip.compress(response.content, 6)))
+            queries.append(len(captured))
+        times.sort()
+        figures.append(
+            {
+                "page": name,
+                "median_ms": round(statistics.median(times), 1),
+                "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
+                "kb_gzip": round(max(sizes) / 1024, 1),
+                "queries": max(queries),
+            }
+        )
+    return figures
+
+
+# --- the parent: one child per database, then the report --------------------------------------
+def run_child(database: str, cases: int) -> dict:
+    env = dict(os.environ, DEBUG="false", SECRET_KEY="bench-only-secret", DEMO_MODE="false")
+    cleanup = None
+    if database == "sqlite":
+        folder = tempfile.mkdtemp(prefix="nd-bench-")
+        env["SQLITE_PATH"] = str(Path(folder) / "bench.sqlite3")
+        env.pop("DATABASE_URL", None)
+    else:
+        server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+        name = f"nd_bench_{os.getpid()}"
+        _postgres(server, f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = f"{server}/{name}"
+        cleanup = lambda: _postgres(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # noqa: E731
+    try:
+        output = subprocess.run(
+            [sys.executable, __file__, "--child", "--cases", str(cases)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except subprocess.CalledProcessError as error:
+        sys.stderr.write(error.stderr[-4000:])
+        raise
+    finally:
+        if cleanup:
+            cleanup()
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def _postgres(server: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(statement)
+
+
+def report(results: list[dict]) -> bool:
+    ok = True
+    for result in results:
+        baseline, full = result["sizes"][0], result["sizes"][-1]
+        print(
+            f"\n{result['database']}: {full['cases']:,} cases (built in {full['build_seconds']} s); "
+            f"baseline {baseline['cases']:,} cases in the same run"
+        )
+        print(
+            f"  {'page':24} {'median ms':>10} {'p95 ms':>8} {'baseline p95':>13} {'KB gzip':>8} {'queries':>8}  verdict"
+        )
+        for page, base in zip(full["pages"], baseline["pages"], strict=True):
+            good = page["p95_ms"] < TARGET_P95_MS and page["kb_gzip"] < TARGET_PAGE_KB
+            ok &= good
+            print(
+                f"  {page['page']:24} {page['median_ms']:>10} {page['p95_ms']:>8} {base['p95_ms']:>13} "
+                f"{page['kb_gzip']:>8} {page['queries']:>8}  {'ok' if good else 'MISSES TARGET'}"
+            )
+    print(f"\nTargets: p95 < {TARGET_P95_MS:.0f} ms and < {TARGET_PAGE_KB:.0f} KB compressed per page.")
+    print("Verdict:", "all pages meet the targets." if ok else "some pages miss the targets (see above).")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.cases)))
+        return 0
+    results = []
+    for database in [d.strip() for d in args.databases.split(",") if d.strip()]:
+        print(f"Building {args.cases:,} cases on {database}…", flush=True)
+        results.append(run_child("sqlite" if database == "sqlite" else "postgresql", args.cases))
+    return 0 if report(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""Case conferences: the access helper and the actions (schedule, list cases, invite, attend,
+summarise). Coordinators organise; those invited see the conference."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Institution, Role, User
+from consultations import audit_actions as acts
+from consultations import notices
+from consultations.access import cases_visible_to
+from consultations.identifiers import Identity, scan
+from consultations.models import Case, Conference, ConferenceCase, ConferenceParticipant, Status
+from core.audit import record
+from core.errors import ActionError
+from core.notifications import notify
+
+
+def conferences_for(user: User) -> QuerySet[Conference]:
+    organised = Q(institution__in=[i.pk for i in user.institutions_with_role(Role.COORDINATOR)])
+    return Conference.objects.filter(organised | Q(participants__person=user)).distinct()
+
+
+def get_conference(user: User, conference_id: int) -> tuple[Conference, bool]:
+    """The conference and whether the user organises it (404 if they may not see it)."""
+    conference = (
+        conferences_for(user).select_related("institution", "organiser").filter(pk=conference_id).first()
+    )
+    if conference is None:
+        raise Http404
+    organises = any(i.pk == conference.institution_id for i in user.institutions_with_role(Role.COORDINATOR))
+    return conference, organises
+
+
+def _require_organiser(user: User, conference: Conference) -> None:
+    if not any(i.pk == conference.institution_id for i in user.institutions_with_role(Role.COORDINATOR)):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def schedule(
+    coordinator: User,
+    *,
+    institution: Institution,
+    title: str,
+    starts_at: datetime,
+    duration_minutes: int,
+    video_link: str,
+    request: HttpRequest | None = None,
+) -> Conference:
+    if not any(i.pk == institution.pk for i in coordinator.institutions_with_role(Role.COORDINATOR)):
+        raise PermissionDenied
+    conference = Conference(
+        title=title.strip(),
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        video_link=video_link,
+        institution=institution,
+        organiser=coordinator,
+    )
+    conference.full_clean()
+    conference.save()
+    ConferenceParticipant.objects.create(conference=conference, person=coordinator)
+    record(
+        acts.CONFERENCE_SCHEDULED,
+        actor=coordinator,
+        target=conference,
+        institution=institution,
+        request=request,
+    )
+    return conference
+
+
+def eligible_cases(coordinator: User) -> QuerySet[Case]:
+    """Open cases the coordinator can see: the case list of a conference is drawn from these."""
+    return cases_visible_to(coordinator).filter(
+        status__in=[Status.OPEN, Status.ACKNOWLEDGED, Status.ANSWERED]
+    )
+
+
+@transaction.atomic
+def add_case(
+    coordinator: User, conference: Conference, case: Case, *, request: HttpRequest | None = None
+) -> ConferenceCase:
+    _require_organiser(coordinator, conference)
+    if not eligible_cases(coordinator).filter(pk=case.pk).exists():
+        raise Http404
+    item, created = ConferenceCase.objects.get_or_create(conference=conference, case=case)
+    if not created:
+        raise ActionError(_("This case is already on the list."), code="duplicate", status=409)
+    record(
+        acts.CONFERENCE_CASE_ADDED,
+        actor=coordinator,
+        target=conference,
+        institution=conference.institution,
+        request=request,
+        detail={"case": case.code},
+    )
+    return item
+
+
+@transaction.atomic
+def invite(
+    coordinator: User, conference: Conference, people: Iterable[User], *, request: HttpRequest | None = None
+) -> int:
+    _require_organiser(coordinator, conference)
+    added = []
+    for person in people:
+        _participant, created = ConferenceParticipant.objects.get_or_create(
+            conference=conference, person=person
+        )
+        if created:
+            added.append(person)
+    if added:
+        record(
+            acts.CONFERENCE_INVITED,
+            actor=coordinator,
+            target=conference,
+            institution=conference.institution,
+            request=request,
+            detail={"people": [p.pk for p in added]},
+        )
+        notify(
+            added,
+            notices.CONFERENCE,
+            params={"title": conference.title},
+            url=f"/conferences/{conference.pk}/",
+        )
+    return len(added)
+
+
+@transaction.atomic
+def record_attendance(
+    coordinator: User, conference: Conference, attended: Iterable[int], *, request: HttpRequest | None = None
+) -> None:
+    _require_organiser(coordinator, conference)
+    present = set(attended)
+    participants = list(conference.participants.all())
+    unknown = present - {p.person_id for p in participants}
+    if unknown:
+        raise ActionError(_("Only invited people can be marked present."), code="not_invited")
+    for participant in participants:
+        should = participant.person_id in present
+        if participant.attended != should:
+            participant.attended = should
+            participant.save(update_fields=["attended"])
+    record(
+        acts.CONFERENCE_ATTENDANCE,
+        actor=coordinator,
+        target=conference,
+        institution=conference.institution,
+        request=request,
+        detail={"present": len(present)},
+    )
+
+
+@transaction.atomic
+def summarise(
+    coordinator: User, item: ConferenceCase, summary: str, *, request: HttpRequest | None = None
+) -> None:
+    _require_organiser(coordinator, item.conference)
+    person = item.case.identity
+    found = scan(
+        {"summary": summary},
+        Identity(full_name=person.full_name, hospital_number=person.hospital_number, phone=person.phone),
+    )
+    if any(finding.kind != "date" for finding in found):
+        raise ActionError(
+            _("The summary contains the patient's name, number or phone. Refer to the case by its code."),
+            code="identifiers",
+        )
+    item.summary = summary.strip()
+    item.full_clean()
+    item.save(update_fields=["summary"])
+    record(
+        acts.CONFERENCE_SUMMARY,
+        actor=coordinator,
+        target=item.conference,
+        institution=item.conference.institution,
+        request=request,
+        detail={"case": item.case.code},
+    )

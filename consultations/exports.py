@@ -1,0 +1,138 @@
+"""The advice letter and the FHIR export of a case, built from the database in a language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from consultations import audit_actions as acts
+from consultations import fhir, letter
+from consultations.access import CaseAccess
+from consultations.models import Case, Opinion
+from core.audit import record
+from core.errors import ActionError
+
+
+def _institution_of(consultant: User) -> str:
+    institutions = consultant.institutions_with_role(Role.CONSULTANT)
+    return institutions[0].name if institutions else ""
+
+
+def _opinion_lines(opinion: Opinion) -> list[tuple[str, str]]:
+    recommendation = opinion.get_recommendation_display()
+    return [
+        (_("Recommendation"), str(recommendation)),
+        (_("Procedure"), opinion.procedure),
+        (_("How soon"), str(opinion.get_timing_display()) if opinion.timing else ""),
+        (_("Transfer to"), opinion.transfer_to),
+        (_("Impression"), opinion.impression),
+        (_("Investigations"), opinion.investigations),
+        (_("Advice"), opinion.advice),
+        (_("Confidence"), str(opinion.get_confidence_display())),
+    ]
+
+
+def letter_pdf(case: Case, *, language: str, with_identity: bool) -> bytes:
+    opinions = list(case.opinions.select_related("consultant"))
+    with translation.override(language):
+        patient_lines: list[tuple[str, str]] = []
+        if with_identity:
+            person = case.identity
+            patient_lines = [
+                (_("Patient"), person.full_name),
+                (_("Hospital number"), person.hospital_number),
+                (
+                    _("Date of birth"),
+                    formats.date_format(person.date_of_birth, "SHORT_DATE_FORMAT")
+                    if person.date_of_birth
+                    else "",
+                ),
+            ]
+        blocks = [
+            letter.OpinionBlock(
+                heading=_("Opinion of %(name)s, %(institution)s — %(date)s")
+                % {
+                    "name": opinion.consultant.full_name,
+                    "institution": _institution_of(opinion.consultant),
+                    "date": formats.date_format(
+                        timezone.localtime(opinion.created_at), "SHORT_DATETIME_FORMAT"
+                    ),
+                },
+                lines=_opinion_lines(opinion),
+            )
+            for opinion in opinions
+        ]
+        document = letter.Letter(
+            title=str(_("Advice letter")),
+            case_line=_("Case %(code)s · %(category)s · %(urgency)s")
+            % {"code": case.code, "category": case.category.name, "urgency": case.get_urgency_display()},
+            to_line=_("To the team of %(institution)s") % {"institution": case.referring_institution.name},
+            patient_lines=patient_lines,
+            question=(str(_("Question asked")), case.question) if case.question else None,
+            opinions=blocks,
+            footer=_(
+                "This letter gives a specialist's advice on the information that was sent. The treating "
+                "team remains responsible for the patient's care. Printed from NeuroDaraja on %(date)s."
+            )
+            % {"date": formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")},
+            language=language,
+        )
+        return letter.render(document)
+
+
+@transaction.atomic
+def export_letter(
+    access: CaseAccess, user: User, *, language: str, with_identity: bool, request: HttpRequest | None = None
+) -> bytes:
+    """The advice letter; the patient's identity only for the referring team, when asked."""
+    case = access.case
+    if not case.opinions.exists():
+        raise ActionError(_("There is no opinion to print yet."), code="no_opinion", status=409)
+    with_identity = with_identity and access.sees_identity
+    record(
+        acts.LETTER_EXPORTED,
+        actor=user,
+        target=case,
+        institution=case.referring_institution,
+        request=request,
+        detail={"identity": with_identity, "language": language},
+    )
+    return letter_pdf(case, language=language, with_identity=with_identity)
+
+
+@transaction.atomic
+def export_fhir(access: CaseAccess, user: User, *, request: HttpRequest | None = None) -> dict[str, Any]:
+    case = access.case
+    record(
+        acts.FHIR_EXPORTED, actor=user, target=case, institution=case.referring_institution, request=request
+    )
+    with translation.override("en"):
+        data = fhir.CaseData(
+            code=case.code,
+            status=case.status,
+            urgency=case.urgency,
+            sex=case.sex,
+            age_value=case.age_value,
+            age_unit=case.age_unit,
+            category_code=case.category.code,
+            category_name=case.category.name_en,
+            question=case.question,
+            requester=case.referring_institution.name,
+            submitted=case.submitted_at,
+            gcs={"eye": case.gcs_eye, "verbal": case.gcs_verbal, "motor": case.gcs_motor},
+            opinions=[
+                fhir.OpinionData(
+                    consultant=opinion.consultant.full_name,
+                    institution=_institution_of(opinion.consultant),
+                    sent=opinion.created_at,
+                    text="\n".join(f"{label}: {value}" for label, value in _opinion_lines(opinion) if value),
+                )
+                for opinion in case.opinions.select_related("consultant")
+            ],
+        )
+    return fhir.bundle(data)

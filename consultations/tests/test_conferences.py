@@ -1,0 +1,134 @@
+"""Case conferences: scheduled in both time zones, a case list drawn from open cases,
+attendance that will count as training, summaries without identifiers."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from django.test import Client
+
+from conftest import sign_in
+from consultations import conferences
+from consultations.models import Conference, ConferenceParticipant
+from consultations.tests.test_api import api  # noqa: F401  (fixture)
+from core.errors import ActionError
+from core.models import Notification
+
+
+@pytest.fixture
+def conference(cast, consultants):
+    return conferences.schedule(
+        cast.coordinator,
+        institution=cast.institutions["SRRH"],
+        title="Monthly neurotrauma meeting",
+        starts_at=datetime(2026, 12, 3, 11, 0, tzinfo=UTC),
+        duration_minutes=60,
+        video_link="https://meet.example.org/neuro",
+    )
+
+
+def test_the_time_is_shown_in_both_countries(cast, conference):
+    page = sign_in(Client(), cast.coordinator).get(f"/conferences/{conference.pk}/").content.decode()
+    assert "14:00" in page and "19:00" in page  # Dar es Salaam UTC+3, China UTC+8
+
+
+def test_cases_come_from_open_cases_the_coordinator_sees(cast, make_case, conference):
+    open_case = make_case(send=True)
+    draft = make_case()
+    conferences.add_case(cast.coordinator, conference, open_case)
+    with pytest.raises(ActionError, match="already"):
+        conferences.add_case(cast.coordinator, conference, open_case)
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        conferences.add_case(cast.coordinator, conference, draft)
+
+
+def test_invited_people_are_told_and_attendance_is_recorded(cast, conference):
+    conferences.invite(cast.coordinator, conference, [cast.consultant_china, cast.trainee])
+    assert Notification.objects.filter(recipient=cast.trainee, kind="consultations.conference").exists()
+    conferences.record_attendance(cast.coordinator, conference, [cast.trainee.pk])
+    assert ConferenceParticipant.objects.get(conference=conference, person=cast.trainee).attended
+    with pytest.raises(ActionError, match="invited"):
+        conferences.record_attendance(cast.coordinator, conference, [cast.outsider.pk])
+
+
+def test_a_summary_may_not_name_the_patient(cast, make_case, conference):
+    item = conferences.add_case(cast.coordinator, conference, make_case(send=True))
+    with pytest.raises(ActionError, match="name"):
+        conferences.summarise(cast.coordinator, item, "Amina will be transferred")
+    conferences.summarise(cast.coordinator, item, "Transfer to Bugando for evacuation")
+    item.refresh_from_db()
+    assert item.summary.startswith("Transfer")
+
+
+def test_who_sees_a_conference(cast, conference):
+    conferences.invite(cast.coordinator, conference, [cast.trainee])
+    url = f"/conferences/{conference.pk}/"
+    assert sign_in(Client(), cast.trainee).get(url).status_code == 200
+    for persona in ["outsider", "outsider_coordinator", "consultant_china", "researcher"]:
+        assert sign_in(Client(), getattr(cast, persona)).get(url).status_code == 404, persona
+    trainee = sign_in(Client(), cast.trainee)
+    assert trainee.post(f"{url}attendance/", {"present": [cast.trainee.pk]}).status_code == 403
+    assert trainee.post(f"{url}invite/", {"people": [cast.trainee.pk]}).status_code == 403
+    assert sign_in(Client(), cast.referrer).get("/conferences/new/").status_code == 403
+
+
+def test_a_coordinator_schedules_from_the_page(cast, consultants):
+    client = sign_in(Client(), cast.coordinator)
+    response = client.post(
+        "/conferences/new/",
+        {
+            "title": "Hydrocephalus clinic",
+            "institution": cast.institutions["MOI"].pk,
+            "starts_at": "2026-12-10T09:00",
+            "duration_minutes": "10",
+        },
+    )
+    assert response.status_code == 400  # 10 minutes is too short
+    response = client.post(
+        "/conferences/new/",
+        {
+            "title": "Hydrocephalus clinic",
+            "institution": cast.institutions["MOI"].pk,
+            "starts_at": "2026-12-10T09:00",
+            "duration_minutes": "45",
+            "video_link": "meet.example.org/hydro",
+        },
+    )
+    conference = Conference.objects.get()
+    assert response["Location"] == f"/conferences/{conference.pk}/"
+    assert conference.starts_at == datetime(2026, 12, 10, 6, 0, tzinfo=UTC)  # entered in Dar es Salaam time
+
+
+def test_conferences_through_the_api(cast, make_case, api):  # noqa: F811
+    case = make_case(send=True)
+    coordinator = api(cast.coordinator)
+
+    def call(method, path, body):
+        return getattr(coordinator, method)(
+            f"/api/v1{path}", data=json.dumps(body, default=str), content_type="application/json"
+        )
+
+    created = call(
+        "post",
+        "/conferences",
+        {"title": "Weekly", "institution": "SRRH", "starts_at": "2026-12-03T11:00:00Z"},
+    )
+    assert created.status_code == 201
+    conference_id = created.json()["id"]
+    body = call("post", f"/conferences/{conference_id}/cases", {"case": case.code}).json()
+    assert [c["case"] for c in body["cases"]] == [case.code]
+    call("post", f"/conferences/{conference_id}/participants", {"people": [cast.trainee.pk]})
+    body = call("put", f"/conferences/{conference_id}/attendance", {"people": [cast.trainee.pk]}).json()
+    assert any(p["attended"] for p in body["participants"])
+    outsider = api(cast.outsider_coordinator)
+    assert outsider.get(f"/api/v1/conferences/{conference_id}").status_code == 404
+    assert (
+        call(
+            "post", "/conferences", {"title": "x", "institution": "KCMC", "starts_at": "2026-12-03T11:00:00Z"}
+        ).status_code
+        == 403
+    )
