@@ -146,6 +146,15 @@ def _grow_to(target: int, world: dict) -> None:
     from core.models import DiagnosisCategory
 
     categories = list(DiagnosisCategory.objects.filter(specialty__code="neurosurgery"))
+    used = world.setdefault("codes", set())
+
+    def fresh_code() -> str:
+        code = new_case_code()
+        while code in used:
+            code = new_case_code()
+        used.add(code)
+        return code
+
     rng = random.Random(target)
     now = timezone.now()
     batch = 2_000
@@ -161,7 +170,7 @@ def _grow_to(target: int, world: dict) -> None:
                 )[0]
                 cases.append(
                     Case(
-                        code=new_case_code(),
+                        code=fresh_code(),
                         referring_institution=world["hospitals"][n],
                         created_by=world["referrers"][n],
                         specialty_id=categories[0].specialty_id,

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
@@ -37,6 +37,7 @@ from consultations.models import (
     Outcome,
     PatientIdentity,
     Status,
+    new_case_code,
 )
 from consultations.routing import Candidate, Need, choose
 from consultations.triage import TriageInput, Urgency, red_flags, response_deadline
@@ -152,13 +153,28 @@ def create_draft(
         category=category,
         **{field: value for field, value in clinical.items() if field in CLINICAL_FIELDS},
     )
-    case.full_clean(exclude=["confirmed_identifier_keys", "client_token"])
-    case.save()
+    case.full_clean(exclude=["confirmed_identifier_keys", "client_token", "code"])
+    _save_with_a_free_code(case)
     person = PatientIdentity(case=case, **{f: v for f, v in identity.items() if f in IDENTITY_FIELDS})
     person.full_clean()
     person.save()
     record(acts.CASE_CREATED, actor=referrer, target=case, institution=institution, request=request)
     return case
+
+
+def _save_with_a_free_code(case: Case) -> None:
+    """Codes are random (7 characters of 31): at 100,000 cases two may collide about once in five
+    databases, so a taken code is replaced rather than failing the referral."""
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                case.save()
+            return
+        except IntegrityError:
+            if not Case.objects.filter(code=case.code).exists():
+                raise  # another constraint: not ours to hide
+            case.code = new_case_code()
+    raise RuntimeError("No free case code after 10 attempts.")
 
 
 @transaction.atomic

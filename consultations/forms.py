@@ -6,7 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Institution, Role, User
 from consultations.models import Case, Consent, Opinion, Outcome, PatientIdentity, Status, Urgency
 from core.models import Country, DiagnosisCategory
 
@@ -302,8 +302,30 @@ class InboxFilterForm(forms.Form):
         queryset=DiagnosisCategory.objects.all(),
         empty_label=_("Any category"),
     )
+    institution = forms.ModelChoiceField(
+        label=_("Institution"),
+        required=False,
+        queryset=Institution.objects.none(),
+        empty_label=_("Any institution"),
+    )
+    consultant = forms.ModelChoiceField(
+        label=_("Consultant"), required=False, queryset=User.objects.none(), empty_label=_("Any consultant")
+    )
     sent_from = forms.DateField(label=_("Sent from"), required=False, widget=DateInput)
     sent_to = forms.DateField(label=_("Sent until"), required=False, widget=DateInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        institution = cast(forms.ModelChoiceField, self.fields["institution"])
+        institution.queryset = Institution.objects.filter(
+            is_active=True, memberships__role=Role.REFERRER
+        ).distinct()
+        consultant = cast(forms.ModelChoiceField, self.fields["consultant"])
+        consultant.queryset = (
+            User.objects.filter(is_active=True, memberships__role=Role.CONSULTANT)
+            .distinct()
+            .order_by("full_name")
+        )
 
 
 class ShiftForm(forms.Form):

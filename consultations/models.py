@@ -245,6 +245,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["referring_institution", "status"], name="case_institution_status_idx"),
             models.Index(fields=["status", "deadline"], name="case_status_deadline_idx"),
+            # Lists are newest first: these let a page of 30 be read from the index.
+            models.Index(fields=["referring_institution", "-submitted_at"], name="case_institution_sent_idx"),
+            models.Index(fields=["-submitted_at", "-created_at"], name="case_sent_idx"),
         ]
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")

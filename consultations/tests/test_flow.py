@@ -262,3 +262,15 @@ def test_a_future_injury_time_is_refused(cast, make_case):
 
     with pytest.raises(ValidationError, match="future"):
         make_case(clinical={"injury_at": timezone.now() + timedelta(days=1)})
+
+
+def test_a_taken_case_code_is_replaced_not_refused(cast, make_case, monkeypatch):
+    from consultations import actions as case_actions
+    from consultations import models as case_models
+
+    monkeypatch.setattr(case_models.secrets, "choice", lambda alphabet: "2")  # every new code is ND-2222222
+    first = make_case()
+    monkeypatch.setattr(case_actions, "new_case_code", lambda: "ND-FRESH23")
+    second = make_case()
+    assert first.code == "ND-2222222" and second.code == "ND-FRESH23"
+    assert Case.objects.count() == 2

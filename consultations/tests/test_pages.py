@@ -257,9 +257,38 @@ def test_lists_use_a_fixed_number_of_queries(cast, make_case, django_assert_max_
 def test_inbox_filters_and_code_search(cast, make_case):
     case = make_case(send=True)
     client = sign_in(Client(), cast.referrer)
+    consultant = case.assignments.get().consultant
+    other = ({cast.neurosurgeon, cast.consultant_china} - {consultant}).pop()
+    assert case.code in client.get("/consultations/", {"consultant": consultant.pk}).content.decode()
+    assert case.code not in client.get("/consultations/", {"consultant": other.pk}).content.decode()
+    assert (
+        case.code
+        in client.get("/consultations/", {"institution": cast.institutions["SRRH"].pk}).content.decode()
+    )
     assert case.code in client.get("/consultations/", {"q": case.code[-4:].lower()}).content.decode()
     assert case.code not in client.get("/consultations/", {"urgency": "routine"}).content.decode()
     assert client.get("/consultations/", {"sent_from": "not-a-date"}).status_code == 200
+
+
+def test_board_and_api_list_use_a_fixed_number_of_queries(cast, make_case, django_assert_max_num_queries):
+    from accounts import actions as account_actions
+    from conftest import verified_device
+
+    make_case(send=True)
+    board = sign_in(Client(), cast.coordinator)
+    verified_device(cast.referrer)
+    _token, raw = account_actions.create_api_token(cast.referrer, name="t", valid_days=None)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    with django_assert_max_num_queries(12):
+        board.get("/consultations/board/")
+    with django_assert_max_num_queries(6):
+        api.get("/api/v1/cases")
+    for _ in range(12):
+        make_case(send=True)
+    with django_assert_max_num_queries(12):
+        board.get("/consultations/board/")
+    with django_assert_max_num_queries(6):
+        assert len(api.get("/api/v1/cases").json()["items"]) == 13
 
 
 def test_the_coordinator_board_and_on_call_page(cast, make_case):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from consultations.access import cases_visible_to, referring_team_institutions
 from consultations.forms import InboxFilterForm
-from consultations.models import Assignment, Case, Status
+from consultations.models import Assignment, Case, Opinion, Status
 
 PAGE_SIZE = 30
 OPEN_STATUSES = [Status.OPEN, Status.ACKNOWLEDGED, Status.ANSWERED]
@@ -45,17 +45,19 @@ def boxes_for(user: User) -> list[str]:
 
 
 def _box(user: User, box: str, cases: QuerySet[Case]) -> QuerySet[Case]:
-    mine_active = Assignment.objects.filter(consultant=user, ended_at__isnull=True).values("case_id")
+    """The cases of one inbox. A consultant's own boxes start from their assignments and
+    opinions, which already prove access: narrower than "all I can see", and much faster."""
     if box == "ours":
-        return cases.filter(referring_institution__in=referring_team_institutions(user))
+        return Case.objects.filter(referring_institution__in=referring_team_institutions(user))
     if box == "awaiting":
-        return cases.filter(pk__in=mine_active, status__in=[Status.OPEN, Status.ACKNOWLEDGED])
+        mine_active = Assignment.objects.filter(consultant=user, ended_at__isnull=True).values("case_id")
+        return Case.objects.filter(pk__in=mine_active, status__in=[Status.OPEN, Status.ACKNOWLEDGED])
     if box == "answered":
-        return cases.filter(opinions__consultant=user).distinct()
+        return Case.objects.filter(pk__in=Opinion.objects.filter(consultant=user).values("case_id"))
     if box == "overdue":
         return cases.filter(status=Status.OPEN, deadline__lt=timezone.now())
     if box == "outcome":
-        return cases.filter(
+        return Case.objects.filter(
             status=Status.ANSWERED, referring_institution__in=referring_team_institutions(user)
         )
     return cases
@@ -84,6 +86,12 @@ def _filtered(form: InboxFilterForm, cases: QuerySet[Case]) -> QuerySet[Case]:
         cases = cases.filter(urgency=data["urgency"])
     if data["category"]:
         cases = cases.filter(category=data["category"])
+    if data["institution"]:
+        cases = cases.filter(referring_institution=data["institution"])
+    if data["consultant"]:
+        cases = cases.filter(
+            pk__in=Assignment.objects.filter(consultant=data["consultant"]).values("case_id")
+        )
     zone = timezone.get_current_timezone()
     if data["sent_from"]:
         cases = cases.filter(submitted_at__gte=datetime.combine(data["sent_from"], time.min, zone))
