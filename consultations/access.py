@@ -2,27 +2,41 @@
 
 - The referring institution's clinical team and coordinators see the whole case, the patient's
   identity included.
-- A consultant sees the clinical record of cases assigned to them (now or before), never the
-  identity. A coordinator of a consultant's institution sees the same for cases assigned there.
+- A consultant sees the clinical record of cases assigned to them now, or that they answered,
+  never the identity (a consultant the case passed away from without answering loses it). A
+  coordinator of a consultant's institution sees the same for cases assigned there.
+- The identity is shown only where the referring institution's country keeps identifiable data
+  (Tanzania), so a referral from elsewhere never exposes it.
 - Anyone else gets 404: they may not learn that the case exists.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.access import managed_institutions
 from accounts.models import Membership, Role, User
-from consultations.models import Assignment, Case, Status
+from consultations.models import Assignment, Case, Opinion, Status
 
 REFERRING_TEAM_ROLES = (Role.REFERRER, Role.CONSULTANT, Role.SUPERVISOR, Role.COORDINATOR)
 
 
 def referring_team_institutions(user: User) -> list[int]:
     return [i.pk for i in user.institutions_with_role(*REFERRING_TEAM_ROLES)]
+
+
+def _answering_case_ids(consultants: QuerySet[Any] | list[int]) -> list[QuerySet[Any]]:
+    """Ids of the cases these consultants are assigned to now, or have answered."""
+    return [
+        Assignment.objects.filter(consultant__in=consultants, ended_at__isnull=True)
+        .exclude(case__status=Status.DRAFT)
+        .order_by()
+        .values("case_id"),
+        Opinion.objects.filter(consultant__in=consultants).order_by().values("case_id"),
+    ]
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -35,24 +49,14 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
         .order_by()
         .values("pk")
     )
-    assigned = (
-        Assignment.objects.filter(consultant=user)
-        .exclude(case__status=Status.DRAFT)
-        .order_by()
-        .values("case_id")
-    )
-    parts = [assigned]
-    # Administrators are IT staff: they manage accounts, not patients' cases.
-    if user.has_role(Role.COORDINATOR):
+    parts = _answering_case_ids([user.pk])
+    # Coordinators only: administrators are IT staff and manage accounts, not patients' cases.
+    coordinated = [i.pk for i in user.institutions_with_role(Role.COORDINATOR)]
+    if coordinated:
         consultants_there = Membership.objects.filter(
-            institution__in=managed_institutions(user), role=Role.CONSULTANT
+            institution__in=coordinated, role=Role.CONSULTANT
         ).values("user_id")
-        parts.append(
-            Assignment.objects.filter(consultant__in=consultants_there)
-            .exclude(case__status=Status.DRAFT)
-            .order_by()
-            .values("case_id")
-        )
+        parts += _answering_case_ids(consultants_there)
     return Case.objects.filter(pk__in=ids.union(*parts))
 
 
@@ -61,22 +65,22 @@ class CaseAccess:
     case: Case
     in_referring_team: bool  # sees the identity, edits drafts, records consent and outcome
     is_assigned_consultant: bool  # may acknowledge and answer
-    is_answering_consultant: bool  # assigned now or before, or has answered: may write in the thread
+    is_answering_consultant: bool  # assigned now, or has answered: may write in the thread
     coordinates_referrer: bool  # coordinator of the referring institution: may assign and close
 
     @property
     def sees_identity(self) -> bool:
-        return self.in_referring_team
+        return self.in_referring_team and self.case.referring_institution.country.holds_identifiable_data
 
 
 def case_access(user: User, case: Case) -> CaseAccess:
     in_team = case.referring_institution_id in referring_team_institutions(user)
-    assignments = [a for a in case.assignments.all() if a.consultant_id == user.pk]
+    assigned_now = any(a.consultant_id == user.pk and a.ended_at is None for a in case.assignments.all())
     return CaseAccess(
         case=case,
         in_referring_team=in_team,
-        is_assigned_consultant=any(a.ended_at is None for a in assignments),
-        is_answering_consultant=bool(assignments) or case.opinions.filter(consultant=user).exists(),
+        is_assigned_consultant=assigned_now,
+        is_answering_consultant=assigned_now or case.opinions.filter(consultant=user).exists(),
         coordinates_referrer=any(
             i.pk == case.referring_institution_id for i in user.institutions_with_role(Role.COORDINATOR)
         ),

@@ -116,10 +116,39 @@ def _coordinators_of(institution_ids: Iterable[int]) -> list[User]:
 
 
 def _consultants_on_case(case: Case) -> list[User]:
-    ids = set(case.assignments.values_list("consultant_id", flat=True)) | set(
+    """Consultants assigned now, and those who answered: the ones still part of the case."""
+    ids = set(case.assignments.filter(ended_at__isnull=True).values_list("consultant_id", flat=True)) | set(
         case.opinions.values_list("consultant_id", flat=True)
     )
     return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+def _refuse_identifiers(
+    case: Case, texts: dict[str, str], *, author_in_team: bool, confirmed: bool = False
+) -> int:
+    """Text written after sending is checked like the referral was: the patient's name, numbers,
+    phone numbers and calendar dates are refused unless the author confirms them.
+
+    For authors outside the referring team only the patterns are checked (phones, dates): matching
+    their words against the patient's name would tell them the name.
+    """
+    identity = Identity()
+    if author_in_team:
+        person = case.identity
+        identity = Identity(
+            full_name=person.full_name, hospital_number=person.hospital_number, phone=person.phone
+        )
+    findings = scan(texts, identity)
+    if findings and not confirmed:
+        raise ActionError(
+            _(
+                "This may identify the patient: %(found)s. Remove it, or write dates as days (for "
+                "example “day 3”)."
+            )
+            % {"found": ", ".join(sorted({f"“{finding.text}”" for finding in findings}))},
+            code="identifiers",
+        )
+    return len(findings)
 
 
 def _require_open(case: Case) -> None:
@@ -160,6 +189,17 @@ def create_draft(
     person.save()
     record(acts.CASE_CREATED, actor=referrer, target=case, institution=institution, request=request)
     return case
+
+
+def _save_once(item: Opinion | Message) -> None:
+    """Save; if the same submission arrived twice at once, the second loses the race cleanly."""
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:
+        if item.client_token and type(item).objects.filter(client_token=item.client_token).exists():
+            raise ActionError(_("This was already sent."), code="duplicate", status=409) from None
+        raise
 
 
 def _save_with_a_free_code(case: Case) -> None:
@@ -236,6 +276,11 @@ def record_consent(
     if not access.in_referring_team:
         raise PermissionDenied
     case = access.case
+    if case.status != Status.DRAFT:
+        # Consultants were chosen within the consent: it cannot shrink under them afterwards.
+        raise ActionError(
+            _("Consent is recorded before sending and cannot be changed afterwards."), code="sent", status=409
+        )
     chosen = list(countries)
     home = case.referring_institution.country
     if home not in chosen:
@@ -507,6 +552,8 @@ def escalate_overdue(now: datetime | None = None) -> int:
     count = 0
     for assignment_id in list(overdue):
         with transaction.atomic():
+            case_id = Assignment.objects.values_list("case_id", flat=True).get(pk=assignment_id)
+            Case.objects.select_for_update().filter(pk=case_id).first()  # same lock as acknowledge/answer
             assignment = (
                 Assignment.objects.select_for_update()
                 .select_related("case__category", "case__referring_institution", "case__created_by")
@@ -529,22 +576,37 @@ def escalate_overdue(now: datetime | None = None) -> int:
                 },
             )
             coordinators = _coordinators_of([case.referring_institution_id])
-            notify(coordinators, notices.ESCALATED, params=_params(case), url=case_url(case))
+            emergency = case.urgency == Urgency.EMERGENCY
+            notify(
+                coordinators, notices.ESCALATED, params=_params(case), url=case_url(case), urgent=emergency
+            )
             if successor is None:
                 _no_consultant(case)
             else:
-                _assign(case, successor, via=Assignment.Via.ESCALATION, by=None, now=now)
+                new = _assign(case, successor, via=Assignment.Via.ESCALATION, by=None, now=now)
+                Case.objects.filter(pk=case.pk).update(deadline=new.deadline)
             count += 1
     return count
 
 
 # --- answering -----------------------------------------------------------------------------
+def _require_still_assigned(case: Case, consultant: User) -> None:
+    """Checked under the case's lock: escalation may have passed the case on meanwhile."""
+    if not case.assignments.filter(consultant=consultant, ended_at__isnull=True).exists():
+        raise ActionError(
+            _("This case has been passed to another consultant because the deadline passed."),
+            code="not_assigned",
+            status=409,
+        )
+
+
 @transaction.atomic
 def acknowledge(access: CaseAccess, consultant: User, *, request: HttpRequest | None = None) -> None:
     if not access.is_assigned_consultant:
         raise PermissionDenied
     case = Case.objects.select_for_update().get(pk=access.case.pk)
     _require_open(case)
+    _require_still_assigned(case, consultant)
     now = timezone.now()
     updated = case.assignments.filter(
         consultant=consultant, ended_at__isnull=True, acknowledged_at__isnull=True
@@ -576,18 +638,25 @@ def give_opinion(
     request: HttpRequest | None = None,
 ) -> Opinion:
     if client_token:
-        earlier = Opinion.objects.filter(client_token=client_token, consultant=consultant).first()
-        if earlier is not None:
+        earlier = Opinion.objects.filter(client_token=client_token).first()
+        if (
+            earlier is not None
+            and earlier.consultant_id == consultant.pk
+            and earlier.case_id == access.case.pk
+        ):
             return earlier
+        if earlier is not None:
+            client_token = None  # a key reused for something else: treat this as a new opinion
     if not access.is_assigned_consultant:
         raise ActionError(
             _("Only a consultant assigned to this case can answer it."), code="not_assigned", status=403
         )
     case = Case.objects.select_for_update().get(pk=access.case.pk)
     _require_open(case)
+    _require_still_assigned(case, consultant)
     opinion = Opinion(case=case, consultant=consultant, client_token=client_token or None, **data)
     opinion.full_clean(exclude=["client_token"])
-    opinion.save()
+    _save_once(opinion)
     now = timezone.now()
     case.assignments.filter(
         consultant=consultant, ended_at__isnull=True, acknowledged_at__isnull=True
@@ -621,12 +690,15 @@ def post_message(
     body: str,
     *,
     client_token: str | None = None,
+    confirmed_identifiers: bool = False,
     request: HttpRequest | None = None,
 ) -> Message:
     if client_token:
-        earlier = Message.objects.filter(client_token=client_token, author=author).first()
-        if earlier is not None:
+        earlier = Message.objects.filter(client_token=client_token).first()
+        if earlier is not None and earlier.author_id == author.pk and earlier.case_id == access.case.pk:
             return earlier  # the same message sent twice on a slow link
+        if earlier is not None:
+            client_token = None  # a key reused for something else: treat this as a new message
     if not (access.in_referring_team or access.is_answering_consultant):
         raise PermissionDenied
     case = Case.objects.select_for_update().get(pk=access.case.pk)
@@ -636,16 +708,19 @@ def post_message(
     text = body.strip()
     if not text:
         raise ActionError(_("Write a message first."), code="empty")
+    flagged = _refuse_identifiers(
+        case, {"body": text}, author_in_team=access.in_referring_team, confirmed=confirmed_identifiers
+    )
     message = Message(case=case, author=author, body=text, client_token=client_token or None)
     message.full_clean(exclude=["client_token"])
-    message.save()
+    _save_once(message)
     record(
         acts.MESSAGE_POSTED,
         actor=author,
         target=case,
         institution=case.referring_institution,
         request=request,
-        detail={"message": message.pk},
+        detail={"message": message.pk, "identifiers_confirmed": flagged},
     )
     notify(
         _referring_team(case) + _consultants_on_case(case),
@@ -653,6 +728,7 @@ def post_message(
         params=_params(case),
         url=case_url(case),
         exclude=author,
+        urgent=case.urgency == Urgency.EMERGENCY and case.status != Status.ANSWERED,
     )
     return message
 
@@ -667,17 +743,26 @@ def record_outcome(
     case = Case.objects.select_for_update().get(pk=access.case.pk)
     if case.status == Status.DRAFT:
         raise ActionError(_("A draft has no outcome to record."), code="draft", status=409)
+    _refuse_identifiers(
+        case,
+        {"operation": data.get("operation", ""), "complications": data.get("complications", "")},
+        author_in_team=True,
+    )
     outcome = Outcome.objects.filter(case=case).first() or Outcome(case=case)
     for field, value in data.items():
         setattr(outcome, field, value)
     outcome.recorded_by = user
     outcome.full_clean()
     outcome.save()
+    consultants = _consultants_on_case(case)  # before their assignments end with the case
     first_time = case.status != Status.CLOSED
     if first_time:
         case.status = Status.CLOSED
         case.closed_at = timezone.now()
         case.save()
+        case.assignments.filter(ended_at__isnull=True).update(
+            ended_at=case.closed_at, ended_reason=Assignment.Ended.WITHDRAWN
+        )
     record(
         acts.OUTCOME_RECORDED,
         actor=user,
@@ -686,7 +771,7 @@ def record_outcome(
         request=request,
         detail={"management": outcome.management, "discharge": outcome.discharge_status},
     )
-    notify(_consultants_on_case(case), notices.OUTCOME, params=_params(case), url=case_url(case))
+    notify(consultants, notices.OUTCOME, params=_params(case), url=case_url(case))
     return outcome
 
 
@@ -700,10 +785,14 @@ def close_without_outcome(
     _require_open(case)
     if not reason.strip():
         raise ActionError(_("Give the reason for closing without an outcome."), code="reason")
+    if case.status == Status.DRAFT:
+        raise ActionError(_("Send the consultation before closing it."), code="draft", status=409)
+    _refuse_identifiers(case, {"reason": reason}, author_in_team=True)
     case.status = Status.CLOSED
     case.closed_at = timezone.now()
     case.closed_reason = reason.strip()
     case.save()
+    told = _referring_team(case) + _consultants_on_case(case)  # before the assignments end
     case.assignments.filter(ended_at__isnull=True).update(
         ended_at=case.closed_at, ended_reason=Assignment.Ended.WITHDRAWN
     )
@@ -715,7 +804,7 @@ def close_without_outcome(
         request=request,
     )
     notify(
-        _referring_team(case) + _consultants_on_case(case),
+        told,
         notices.CLOSED,
         params=_params(case),
         url=case_url(case),
@@ -770,6 +859,7 @@ def add_attachment(
         raise PermissionDenied
     case = Case.objects.select_for_update().get(pk=access.case.pk)
     _require_open(case)
+    _refuse_identifiers(case, {"description": description}, author_in_team=True)
     max_mb = settings.ATTACHMENT_MAX_MB
     try:
         cleaned = files.clean(name, content, max_bytes=max_mb * 1024 * 1024)

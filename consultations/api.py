@@ -7,9 +7,10 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
@@ -156,6 +157,10 @@ class OpinionOut(OpinionIn):
 
 class MessageIn(Schema):
     body: str = Field(..., min_length=1, max_length=4000)
+    confirm_identifiers: bool = Field(
+        False,
+        description="Send even though the text was flagged as possibly identifying (after a 400 'identifiers')",
+    )
 
 
 class MessageOut(Schema):
@@ -418,7 +423,7 @@ def update_case(request: HttpRequest, code: str, payload: CaseUpdateIn) -> CaseO
         user,
         category=_category(payload.category) if payload.category else None,
         clinical=payload.clinical.dict(exclude_unset=True) if payload.clinical else {},
-        identity=payload.identity.dict() if payload.identity else {},
+        identity=payload.identity.dict(exclude_unset=True) if payload.identity else {},
         request=request,
     )
     return _case_out(get_case_for_user(user, code))
@@ -427,9 +432,13 @@ def update_case(request: HttpRequest, code: str, payload: CaseUpdateIn) -> CaseO
 @router.put("/cases/{code}/consent", response=CaseOut, summary="Record the patient's consent")
 def put_consent(request: HttpRequest, code: str, payload: ConsentIn) -> CaseOut:
     user, access = _access(request, code)
-    countries = list(Country.objects.filter(code__in=[c.upper() for c in payload.countries]))
-    if len(countries) != len({c.upper() for c in payload.countries}):
-        raise Http404
+    wanted = {c.upper() for c in payload.countries}
+    countries = list(Country.objects.filter(code__in=wanted))
+    unknown = wanted - {country.code for country in countries}
+    if unknown:
+        raise DjangoValidationError(
+            {"countries": [_("Unknown country code: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}]}
+        )
     actions.record_consent(
         access,
         user,
@@ -489,7 +498,8 @@ def post_opinion(request: HttpRequest, code: str, payload: OpinionIn) -> Status[
 
 @router.get("/cases/{code}/messages", response=list[MessageOut], summary="The discussion")
 def list_messages(request: HttpRequest, code: str) -> list[MessageOut]:
-    _user, access = _access(request, code)
+    user, access = _access(request, code)
+    _record_view(request, user, access)
     return [
         MessageOut(
             id=m.pk,
@@ -506,7 +516,12 @@ def list_messages(request: HttpRequest, code: str) -> list[MessageOut]:
 def post_message(request: HttpRequest, code: str, payload: MessageIn) -> Status[MessageOut]:
     user, access = _access(request, code)
     message = actions.post_message(
-        access, user, payload.body, client_token=_idempotency_key(request), request=request
+        access,
+        user,
+        payload.body,
+        client_token=_idempotency_key(request),
+        confirmed_identifiers=payload.confirm_identifiers,
+        request=request,
     )
     return Status(
         201,
@@ -532,8 +547,16 @@ def assign_case(request: HttpRequest, code: str, payload: AssignIn) -> CaseOut:
     user, access = _access(request, code)
     if not access.coordinates_referrer:
         raise PermissionDenied
-    consultant = get_object_or_404(User, pk=payload.consultant_id, is_active=True)
-    actions.assign_by_hand(access, user, consultant, request=request)
+    # Same answer whether the id is unknown or only not eligible: ids are not to be probed.
+    eligible = {c.pk: c for c in actions.assignable_consultants(access.case)}
+    if payload.consultant_id not in eligible:
+        raise ActionError(
+            _(
+                "This person cannot answer this case (not a consultant, or outside the countries in the consent)."
+            ),
+            code="not_eligible",
+        )
+    actions.assign_by_hand(access, user, eligible[payload.consultant_id], request=request)
     return _case_out(get_case_for_user(user, code))
 
 
@@ -569,7 +592,8 @@ def _attachment_out(item: Any) -> AttachmentOut:
 
 @router.get("/cases/{code}/attachments", response=list[AttachmentOut], summary="Documents and photos")
 def list_attachments(request: HttpRequest, code: str) -> list[AttachmentOut]:
-    _user, access = _access(request, code)
+    user, access = _access(request, code)
+    _record_view(request, user, access)
     return [_attachment_out(item) for item in access.case.attachments.all()]
 
 
@@ -579,8 +603,14 @@ def add_attachment(
     code: str,
     file: File[UploadedFile],
     description: Form[str],
+    checked: Form[bool],
 ) -> Status[AttachmentOut]:
+    """`checked` must be true: the sender confirms no patient name or number is visible in the file."""
     user, access = _access(request, code)
+    if not checked:
+        raise DjangoValidationError(
+            {"checked": [_("Confirm that no patient name or hospital number is visible in the file.")]}
+        )
     limit = settings.ATTACHMENT_MAX_MB * 1024 * 1024
     if file.size and file.size > limit:
         raise ActionError(
@@ -662,7 +692,10 @@ class SummaryIn(Schema):
     summary: str = Field(..., min_length=1, max_length=3000)
 
 
-def _conference_out(conference: Any) -> ConferenceOut:
+def _conference_out(conference: Any, user: User) -> ConferenceOut:
+    visible = set(
+        cases_visible_to(user).filter(pk__in=conference.items.values("case_id")).values_list("pk", flat=True)
+    )
     return ConferenceOut(
         id=conference.pk,
         title=conference.title,
@@ -670,8 +703,9 @@ def _conference_out(conference: Any) -> ConferenceOut:
         duration_minutes=conference.duration_minutes,
         video_link=conference.video_link,
         institution=conference.institution.short_code,
+        # Summaries only of cases the reader may open: a conference is not a way around a case's access.
         cases=[
-            ConferenceItemOut(id=i.pk, case=i.case.code, summary=i.summary)
+            ConferenceItemOut(id=i.pk, case=i.case.code, summary=i.summary if i.case_id in visible else "")
             for i in conference.items.select_related("case")
         ],
         participants=[
@@ -696,7 +730,7 @@ def list_conferences(request: HttpRequest) -> list[ConferenceOut]:
         .select_related("institution")
         .order_by("-starts_at")[:100]
     )
-    return [_conference_out(c) for c in items]
+    return [_conference_out(c, api_user(request)) for c in items]
 
 
 @router.post(
@@ -719,13 +753,15 @@ def create_conference(request: HttpRequest, payload: ConferenceIn) -> Status[Con
         video_link=payload.video_link,
         request=request,
     )
-    return Status(201, _conference_out(conference))
+    return Status(201, _conference_out(conference, user))
 
 
 @router.get("/conferences/{conference_id}", response=ConferenceOut, tags=["conferences"])
 def read_conference(request: HttpRequest, conference_id: int) -> ConferenceOut:
-    conference, _organises = conferences.get_conference(api_user(request), conference_id)
-    return _conference_out(conference)
+    user = api_user(request)
+    conference, _organises = conferences.get_conference(user, conference_id)
+    conferences.record_view(user, conference, request=request)
+    return _conference_out(conference, user)
 
 
 @router.post("/conferences/{conference_id}/cases", response=ConferenceOut, tags=["conferences"])
@@ -735,7 +771,7 @@ def add_conference_case(request: HttpRequest, conference_id: int, payload: Assig
     if case is None:
         raise Http404
     conferences.add_case(user, conference, case, request=request)
-    return _conference_out(conference)
+    return _conference_out(conference, user)
 
 
 @router.post("/conferences/{conference_id}/participants", response=ConferenceOut, tags=["conferences"])
@@ -745,14 +781,14 @@ def invite_to_conference(request: HttpRequest, conference_id: int, payload: Peop
     if len(people) != len(set(payload.people)):
         raise Http404
     conferences.invite(user, conference, people, request=request)
-    return _conference_out(conference)
+    return _conference_out(conference, user)
 
 
 @router.put("/conferences/{conference_id}/attendance", response=ConferenceOut, tags=["conferences"])
 def conference_attendance(request: HttpRequest, conference_id: int, payload: PeopleIn) -> ConferenceOut:
     user, conference = _organised(request, conference_id)
     conferences.record_attendance(user, conference, payload.people, request=request)
-    return _conference_out(conference)
+    return _conference_out(conference, user)
 
 
 @router.put(
@@ -766,7 +802,7 @@ def conference_summary(
     if item is None:
         raise Http404
     conferences.summarise(user, item, payload.summary, request=request)
-    return _conference_out(conference)
+    return _conference_out(conference, user)
 
 
 # --- on call and notifications -------------------------------------------------------------

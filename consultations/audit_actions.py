@@ -28,4 +28,5 @@ CONFERENCE_INVITED = AuditAction("consultations.conference_invited", _("People i
 CONFERENCE_ATTENDANCE = AuditAction(
     "consultations.conference_attendance", _("Conference attendance recorded")
 )
+CONFERENCE_VIEWED = AuditAction("consultations.conference_viewed", _("Case conference viewed"))
 CONFERENCE_SUMMARY = AuditAction("consultations.conference_summary", _("Conference summary written"))

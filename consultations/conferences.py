@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Institution, Role, User
 from consultations import audit_actions as acts
 from consultations import notices
-from consultations.access import cases_visible_to
+from consultations.access import cases_visible_to  # noqa: F401  (used by views)
 from consultations.identifiers import Identity, scan
 from consultations.models import Case, Conference, ConferenceCase, ConferenceParticipant, Status
 from core.audit import record
@@ -42,6 +42,17 @@ def get_conference(user: User, conference_id: int) -> tuple[Conference, bool]:
 def _require_organiser(user: User, conference: Conference) -> None:
     if not any(i.pk == conference.institution_id for i in user.institutions_with_role(Role.COORDINATOR)):
         raise PermissionDenied
+
+
+def record_view(user: User, conference: Conference, *, request: HttpRequest | None = None) -> None:
+    """Conference pages show case codes and summaries: reading them is recorded like a case view."""
+    record(
+        acts.CONFERENCE_VIEWED,
+        actor=user,
+        target=conference,
+        institution=conference.institution,
+        request=request,
+    )
 
 
 @transaction.atomic
@@ -127,12 +138,7 @@ def invite(
             request=request,
             detail={"people": [p.pk for p in added]},
         )
-        notify(
-            added,
-            notices.CONFERENCE,
-            params={"title": conference.title},
-            url=f"/conferences/{conference.pk}/",
-        )
+        notify(added, notices.CONFERENCE, params={}, url=f"/conferences/{conference.pk}/")
     return len(added)
 
 
@@ -171,9 +177,12 @@ def summarise(
         {"summary": summary},
         Identity(full_name=person.full_name, hospital_number=person.hospital_number, phone=person.phone),
     )
-    if any(finding.kind != "date" for finding in found):
+    if found:
         raise ActionError(
-            _("The summary contains the patient's name, number or phone. Refer to the case by its code."),
+            _(
+                "The summary contains the patient's name, a number, a phone or a date. Refer to the "
+                "case by its code and to days as “day 3”."
+            ),
             code="identifiers",
         )
     item.summary = summary.strip()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
 
 # Refuse images that would take too much memory once decoded (a "decompression bomb").
 MAX_PIXELS = 40_000_000
@@ -55,6 +57,7 @@ _EXTENSIONS = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
     ".png": "image/png",
+    ".webp": "image/webp",
 }
 
 
@@ -78,15 +81,36 @@ def clean(name: str, content: bytes, *, max_bytes: int) -> CleanFile:
     if found is None:
         raise RejectedFile(Problem.MISMATCH if extension in _EXTENSIONS else Problem.UNSUPPORTED)
     content_type, kind, canonical = found
-    if extension and extension in _EXTENSIONS and _EXTENSIONS[extension] != content_type:
-        raise RejectedFile(Problem.MISMATCH)
-    if extension and extension not in _EXTENSIONS and extension != ".webp":
+    # A name without an extension is judged by its content; any other name must match it.
+    if extension and _EXTENSIONS.get(extension) != content_type:
         raise RejectedFile(Problem.MISMATCH)
     if kind is Kind.PHOTO:
         content, content_type, canonical = _strip_photo(content)
-    elif b"%%EOF" not in content[-2048:]:
-        raise RejectedFile(Problem.DAMAGED)  # a PDF cut off mid-upload
+    else:
+        if b"%%EOF" not in content[-2048:]:
+            raise RejectedFile(Problem.DAMAGED)  # a PDF cut off mid-upload
+        content = _strip_pdf(content)
     return CleanFile(kind, content, content_type, canonical, hashlib.sha256(content).hexdigest())
+
+
+def _strip_pdf(content: bytes) -> bytes:
+    """Rewrite the PDF without its document information and XMP metadata (author, title,
+    software), which scanners and word processors fill with names."""
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        if reader.is_encrypted:
+            raise RejectedFile(Problem.UNSUPPORTED)
+        writer = PdfWriter(clone_from=reader)
+    except RejectedFile:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+        raise RejectedFile(Problem.DAMAGED) from None
+    writer._info = None  # drop the Info dictionary entirely
+    if "/Metadata" in writer._root_object:
+        del writer._root_object["/Metadata"]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _strip_photo(content: bytes) -> tuple[bytes, str, str]:

@@ -239,9 +239,14 @@ class OpinionForm(ClientTokenMixin, forms.ModelForm):
 class MessageForm(ClientTokenMixin, forms.Form):
     body = forms.CharField(label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, offer_confirmation: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_client_token()
+        if offer_confirmation:
+            self.fields["confirm_identifiers"] = forms.BooleanField(
+                required=False,
+                label=_("The flagged words are not the patient's identifiers: send as written."),
+            )
 
 
 class AttachmentForm(forms.Form):

@@ -277,11 +277,13 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status not in (Status.DRAFT, Status.CLOSED)
 
-    def hours_from_injury_to_referral(self) -> float | None:
+    def hours_from_injury_to_referral(self) -> int | None:
+        """Whole hours: precise enough for the clinical decision, coarse enough that the exact
+        time of injury (an identifier) cannot be read back from the time of referral."""
         if self.injury_at is None:
             return None
         reference = self.submitted_at or timezone.now()
-        return round((reference - self.injury_at).total_seconds() / 3600, 1)
+        return max(0, round((reference - self.injury_at).total_seconds() / 3600))
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         return (

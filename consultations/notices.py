@@ -37,6 +37,4 @@ CLOSED = NotificationKind("consultations.closed", _("Consultation %(case)s was c
 ATTACHMENT = NotificationKind(
     "consultations.attachment", _("A document or photo was added to consultation %(case)s.")
 )
-CONFERENCE = NotificationKind(
-    "consultations.conference", _("You are invited to the case conference “%(title)s”.")
-)
+CONFERENCE = NotificationKind("consultations.conference", _("You are invited to a case conference."))

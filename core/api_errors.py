@@ -33,6 +33,18 @@ def _message(error: dict[str, Any]) -> str:
         return _("Enter at most %(limit)s characters.") % {"limit": context.get("max_length", "?")}
     if kind in {"string_too_short"}:
         return _("Enter at least %(limit)s characters.") % {"limit": context.get("min_length", "?")}
+    if kind in {"greater_than_equal", "greater_than"}:
+        return _("Enter a value of at least %(limit)s.") % {
+            "limit": context.get("ge", context.get("gt", "?"))
+        }
+    if kind in {"less_than_equal", "less_than"}:
+        return _("Enter a value of at most %(limit)s.") % {"limit": context.get("le", context.get("lt", "?"))}
+    if kind in {"decimal_max_places", "decimal_max_digits", "decimal_parsing", "decimal_type"}:
+        return _("Enter a number with at most one decimal, for example 37.5.")
+    if kind in {"datetime_parsing", "datetime_from_date_parsing", "datetime_type"}:
+        return _("Enter a date and time, for example 2026-11-25T14:30+03:00.")
+    if kind in {"date_parsing", "date_from_datetime_parsing", "date_type"}:
+        return _("Enter a date, for example 2026-11-25.")
     if kind in {"literal_error", "enum"}:
         # pydantic writes "'a', 'b' or 'c'" in English; list the codes without the English "or".
         choices = str(context.get("expected", "")).replace(" or ", ", ")

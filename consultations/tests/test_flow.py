@@ -105,13 +105,17 @@ def test_red_flags_are_recorded_with_the_sending(cast, make_case):
 
 
 def test_an_emergency_goes_by_sms_even_to_those_who_chose_e_mail(cast, make_case, sms_outbox):
+    now = timezone.now()
+    OnCallShift.objects.create(
+        consultant=cast.neurosurgeon, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1)
+    )
     cast.neurosurgeon.phone = "+255754000102"
     cast.neurosurgeon.save()
+    assert not cast.neurosurgeon.notify_by_sms
     case = make_case(send=True, clinical={"urgency": "emergency"})
-    consultant = case.assignments.get().consultant
-    if consultant == cast.neurosurgeon:
-        assert [sms.to for sms in sms_outbox] == ["+255754000102"]
-        assert case.code in sms_outbox[0].text and "Amina" not in sms_outbox[0].text
+    assert case.assignments.get().consultant == cast.neurosurgeon
+    assert [sms.to for sms in sms_outbox] == ["+255754000102"]
+    assert case.code in sms_outbox[0].text and "Amina" not in sms_outbox[0].text
     assert case.deadline - case.submitted_at == timedelta(hours=1)
 
 

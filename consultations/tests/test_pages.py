@@ -65,7 +65,10 @@ def test_each_case_action_is_refused_to_the_wrong_people(cast, make_case, path, 
         response = getattr(client, method)(f"/consultations/{case.code}/{path}", {"body": "x", "reason": ""})
         visible = persona in {"referrer", "coordinator", "consultant_china"}
         if persona in allowed:
+            # Allowed: the page, or the action's redirect back to the case (never to sign-in).
             assert response.status_code in (200, 302), (persona, response.status_code)
+            if response.status_code == 302:
+                assert response["Location"].startswith(f"/consultations/{case.code}/"), response["Location"]
         else:
             assert response.status_code == (403 if visible else 404), (persona, response.status_code)
 
@@ -93,7 +96,7 @@ def test_the_consultant_abroad_never_sees_the_patients_identity(cast, make_case)
     page = sign_in(Client(), cast.consultant_china).get(f"/consultations/{case.code}/").content.decode()
     for identifier in ["Amina", "Mollel", "SRRH/2025/00123", "754123456", "+255754123456"]:
         assert identifier not in page, identifier
-    assert "3.0 hours before referral" in page  # the interval, not the calendar time
+    assert "3 hours before referral" in page  # whole hours, not the calendar time
     assert "Time of injury" not in page
     assert case.code in page and "motorcycle" in page.lower()
 
@@ -353,3 +356,30 @@ def test_case_pages_stay_under_50_kb_compressed(cast, make_case):
     ]:
         response = sign_in(Client(), getattr(cast, persona)).get(url)
         assert compressed(response.content) + static_size() < PAGE_BUDGET, url
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "send/"),
+        ("post", "attach/"),
+        ("get", "letter.pdf"),
+        ("get", "fhir.json"),
+        ("post", "edit/"),
+        ("get", "files/1/"),
+    ],
+)
+def test_more_case_endpoints_are_not_found_for_another_hospital(cast, make_case, method, path):
+    case = assigned_to_china(cast, make_case)
+    for persona in ("outsider", "outsider_coordinator", "neurosurgeon", "trainee"):
+        response = getattr(sign_in(Client(), getattr(cast, persona)), method)(
+            f"/consultations/{case.code}/{path}"
+        )
+        assert response.status_code == 404, (persona, path, response.status_code)
+
+
+def test_the_consultant_cannot_use_referrer_only_actions(cast, make_case):
+    case = assigned_to_china(cast, make_case)
+    client = sign_in(Client(), cast.consultant_china)
+    for path in ("send/", "attach/", "edit/"):
+        assert client.post(f"/consultations/{case.code}/{path}").status_code == 403, path

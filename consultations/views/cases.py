@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role, User
 from consultations import actions, exports, files
 from consultations import audit_actions as acts
-from consultations.access import get_case_for_user
+from consultations.access import CaseAccess, get_case_for_user
 from consultations.forms import (
     AssignForm,
     AttachmentForm,
@@ -149,7 +149,16 @@ def edit_case(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
-    access = get_case_for_user(user, code)
+    return _render_case(request, user, get_case_for_user(user, code))
+
+
+def _render_case(
+    request: HttpRequest,
+    user: User,
+    access: CaseAccess,
+    message_form: MessageForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     case = access.case
     # Every view of a case is recorded; the action says whether the identity was shown.
     record(
@@ -170,7 +179,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
         "thread": case.messages.select_related("author").all(),
         "outcome": Outcome.objects.filter(case=case).first(),
         "red_flags": [RED_FLAG_LABELS[RedFlag(flag)] for flag in flags],
-        "message_form": MessageForm(),
+        "message_form": message_form or MessageForm(),
         "attachments": case.attachments.all(),
         "attachment_form": AttachmentForm()
         if access.in_referring_team and case.status != Status.CLOSED
@@ -181,7 +190,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     if access.coordinates_referrer and case.is_open:
         context["assign_form"] = AssignForm(consultants=actions.assignable_consultants(case))
         context["close_form"] = CloseForm()
-    return render(request, "consultations/case_detail.html", context)
+    return render(request, "consultations/case_detail.html", context, status=status)
 
 
 @login_required
@@ -306,7 +315,7 @@ def opinion(request: HttpRequest, code: str) -> HttpResponse:
 def post_message(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     access = get_case_for_user(user, code)
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, offer_confirmation="confirm_identifiers" in request.POST)
     if form.is_valid():
         try:
             actions.post_message(
@@ -314,13 +323,20 @@ def post_message(request: HttpRequest, code: str) -> HttpResponse:
                 user,
                 form.cleaned_data["body"],
                 client_token=form.cleaned_data["client_token"] or None,
+                confirmed_identifiers=form.cleaned_data.get("confirm_identifiers", False),
                 request=request,
             )
         except ActionError as error:
-            messages.error(request, str(error.message))
-    else:
-        messages.error(request, _("Write a message first."))
-    return HttpResponseRedirect(f"{actions.case_url(access.case)}#thread")
+            if error.code not in ("identifiers", "empty"):
+                messages.error(request, str(error.message))
+                return HttpResponseRedirect(actions.case_url(access.case))
+            # Keep what was typed, and let the author confirm flagged words that are not identifiers.
+            form = MessageForm(request.POST, offer_confirmation=error.code == "identifiers")
+            form.is_valid()
+            form.add_error("body", str(error.message))
+            return _render_case(request, user, access, message_form=form, status=400)
+        return HttpResponseRedirect(f"{actions.case_url(access.case)}#thread")
+    return _render_case(request, user, access, message_form=form, status=400)
 
 
 @login_required
@@ -373,9 +389,16 @@ def assign(request: HttpRequest, code: str) -> HttpResponse:
 def close(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     access = get_case_for_user(user, code)
+    if not access.coordinates_referrer:
+        raise PermissionDenied
     form = CloseForm(request.POST)
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for text in field_errors:
+                messages.error(request, str(text))
+        return _to_case(access.case)
     try:
-        actions.close_without_outcome(access, user, form.data.get("reason", ""), request=request)
+        actions.close_without_outcome(access, user, form.cleaned_data["reason"], request=request)
     except ActionError as error:
         messages.error(request, str(error.message))
     else:
@@ -446,9 +469,10 @@ def attachment(request: HttpRequest, code: str, attachment_id: int) -> FileRespo
 def advice_letter(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     access = get_case_for_user(user, code)
-    language = request.GET.get("lang") or user.preferred_language
+    # The letter is for the referring team: in the referrer's language unless another is asked for.
+    language = request.GET.get("lang") or access.case.created_by.preferred_language
     if language not in dict(settings.LANGUAGES):
-        language = user.preferred_language
+        language = access.case.created_by.preferred_language
     try:
         pdf = exports.export_letter(
             access, user, language=language, with_identity=request.GET.get("identity") == "1", request=request

@@ -86,6 +86,7 @@ def conference_new(request: HttpRequest) -> HttpResponse:
 def conference_detail(request: HttpRequest, conference_id: int) -> HttpResponse:
     user = _user(request)
     conference, organises = conferences.get_conference(user, conference_id)
+    conferences.record_view(user, conference, request=request)
     items = list(conference.items.select_related("case__category"))
     visible = set(
         conferences.cases_visible_to(user)
