@@ -250,7 +250,7 @@ def _named(content: bytes, name: str):
     return upload
 
 
-ENDPOINTS = [
+ENDPOINTS: list[tuple[str, str, dict | None]] = [
     ("get", "/cases/{code}", None),
     ("patch", "/cases/{code}", {"clinical": {"age_value": 5}}),
     ("put", "/cases/{code}/consent", {"given_by": "patient", "method": "written", "countries": ["TZ"]}),
