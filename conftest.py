@@ -14,6 +14,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 PASSWORD = "Correct-horse-42"
 
+# Cases made through the consultation actions, for every app's tests.
+pytest_plugins = ["consultations.tests.fixtures"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

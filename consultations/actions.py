@@ -40,6 +40,7 @@ from consultations.models import (
     new_case_code,
 )
 from consultations.routing import Candidate, Need, choose
+from consultations.signals import clinical_record_changed
 from consultations.triage import TriageInput, Urgency, red_flags, response_deadline
 from core.audit import record
 from core.errors import ActionError
@@ -188,6 +189,7 @@ def create_draft(
     person.full_clean()
     person.save()
     record(acts.CASE_CREATED, actor=referrer, target=case, institution=institution, request=request)
+    clinical_record_changed.send(sender=Case, case=case)
     return case
 
 
@@ -259,6 +261,7 @@ def update_draft(
         request=request,
         detail={"fields": changed[:40]},
     )
+    clinical_record_changed.send(sender=Case, case=case)
     return case
 
 

@@ -16,6 +16,8 @@ from accounts.api_auth import ApiTokenAuth
 from consultations.api import router as consultations_router
 from core.api_errors import describe_validation_errors
 from core.errors import ActionError
+from scores.api import ScoreInputError, score_input_error
+from scores.api import router as scores_router
 
 api = NinjaAPI(
     title="NeuroDaraja API",
@@ -27,6 +29,8 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", consultations_router)
+api.add_router("/", scores_router)
+api.add_exception_handler(ScoreInputError, score_input_error)
 
 
 def _answer(request: HttpRequest, status: int, detail: Any, code: str) -> HttpResponse:

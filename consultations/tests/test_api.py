@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import actions as account_actions
 from conftest import verified_device
 from consultations.models import Case, OnCallShift, Status
-from consultations.tests.conftest import IDENTITY, TRAUMA
+from consultations.tests.fixtures import IDENTITY, TRAUMA
 
 BASE = "/api/v1"
 

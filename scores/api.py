@@ -1,0 +1,209 @@
+"""JSON API for the scores: the catalogue, any calculator (inputs in, result out), and the
+scores and findings of a consultation."""
+
+# No "from __future__ import annotations": django-ninja reads these annotations at run time.
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import get_language
+from ninja import Body, Router, Schema
+from pydantic import Field as PydanticField
+
+from accounts.api_auth import api_user
+from consultations.access import get_case_for_user
+from scores.case_scores import FINDINGS_FIELDS, record_findings
+from scores.forms import _choice_label
+from scores.library import CALCULATORS, InputError
+from scores.messages import explain, field_label
+from scores.models import CaseScore
+from scores.present import calculator_text, present
+from scores.templatetags.scores_tags import stored_result
+
+router = Router(tags=["scores"])
+
+
+class FieldOut(Schema):
+    name: str
+    label: str
+    kind: str
+    minimum: float | None
+    maximum: float | None
+    unit: str
+    required: bool
+    step: float | None
+    choices: list[dict[str, str]]
+
+
+class CalculatorOut(Schema):
+    code: str
+    name: str
+    summary: str
+    population: str
+    limits: str
+    family: str
+    version: str
+    references: list[dict[str, str]]
+    fields: list[FieldOut]
+
+
+class ScoreOut(Schema):
+    calculator: str
+    version: str
+    total: float | None
+    band: str | None
+    band_label: str
+    probabilities: dict[str, float]
+    notes: list[str]
+    note_texts: list[str]
+    parts: list[dict[str, Any]]
+    references: list[dict[str, str]]
+
+
+class StoredScoreOut(ScoreOut):
+    inputs: dict[str, Any]
+    computed_at: str
+
+
+class FindingsIn(Schema):
+    visible_pathology: bool = False
+    basal_cisterns: Literal["normal", "compressed", "absent", ""] = ""
+    suprasellar_cisterns: Literal["normal", "compressed", "obliterated", ""] = ""
+    midline_shift_mm: Decimal | None = PydanticField(None, ge=0, le=30)
+    epidural: bool = False
+    subdural: bool = False
+    intracerebral: bool = False
+    lesion_over_25ml: bool = False
+    evacuated_lesion: bool = False
+    traumatic_sah: bool = False
+    intraventricular: bool = False
+    haematoma_volume_ml: Decimal | None = PydanticField(None, ge=0, le=300)
+    infratentorial: bool = False
+    hypoxia: bool = False
+    hypotension: bool = False
+    glucose: Decimal | None = PydanticField(None, ge=1, le=60)
+    haemoglobin: Decimal | None = PydanticField(None, ge=2, le=25)
+    hydrocephalus_cause: Literal[
+        "postinfectious",
+        "myelomeningocele",
+        "intraventricular_haemorrhage",
+        "non_tectal_tumour",
+        "aqueductal_stenosis",
+        "tectal_tumour",
+        "other",
+        "",
+    ] = ""
+
+
+def _language() -> str:
+    return get_language() or "en"
+
+
+def _calculator_out(code: str) -> CalculatorOut:
+    calculator = CALCULATORS[code]
+    language = _language()
+    return CalculatorOut(
+        code=code,
+        name=calculator_text(calculator, "name", language),
+        summary=calculator_text(calculator, "summary", language),
+        population=calculator_text(calculator, "population", language),
+        limits=calculator_text(calculator, "limits", language),
+        family=calculator.family,
+        version=calculator.version,
+        references=[{"citation": r.citation, "doi": r.doi} for r in calculator.references],
+        fields=[
+            FieldOut(
+                name=f.name,
+                label=field_label(code, f.name, language),
+                kind=f.kind.value,
+                minimum=f.minimum,
+                maximum=f.maximum,
+                unit=f.unit,
+                required=f.required,
+                step=f.step,
+                choices=[{"value": v, "label": _choice_label(calculator, f, v, language)} for v in f.choices],
+            )
+            for f in calculator.fields
+        ],
+    )
+
+
+def _score_out(code: str, result: Any) -> dict[str, Any]:
+    calculator = CALCULATORS[code]
+    shown = present(calculator, result, _language())
+    data = result.as_dict()
+    return {
+        "calculator": code,
+        "version": data["version"],
+        "total": data["total"],
+        "band": data["band"],
+        "band_label": shown.band,
+        "probabilities": data["probabilities"],
+        "notes": data["notes"],
+        "note_texts": shown.notes,
+        "parts": data["parts"],
+        "references": [{"citation": r["citation"], "doi": r["doi"]} for r in data["references"]],
+    }
+
+
+@router.get("/scores", response=list[CalculatorOut], summary="Every calculator, its inputs and their ranges")
+def list_calculators(request: HttpRequest) -> list[CalculatorOut]:
+    return [_calculator_out(code) for code in CALCULATORS]
+
+
+@router.get("/scores/{code}", response=CalculatorOut, summary="One calculator")
+def read_calculator(request: HttpRequest, code: str) -> CalculatorOut:
+    if code not in CALCULATORS:
+        raise Http404
+    return _calculator_out(code)
+
+
+@router.post(
+    "/scores/{code}",
+    response={200: ScoreOut},
+    summary="Compute a score: inputs in, result out (422 names the field)",
+)
+def compute(request: HttpRequest, code: str, inputs: dict[str, Any] = Body(...)) -> Any:  # noqa: B008
+    if code not in CALCULATORS:
+        raise Http404
+    try:
+        result = CALCULATORS[code](inputs)
+    except InputError as error:
+        raise ScoreInputError(code, error) from None
+    return _score_out(code, result)
+
+
+class ScoreInputError(Exception):
+    def __init__(self, code: str, error: InputError) -> None:
+        self.code = code
+        self.error = error
+
+
+def score_input_error(request: HttpRequest, exc: Any) -> HttpResponse:
+    from neurodaraja.api import api
+
+    message = explain(exc.error, exc.code, _language())
+    detail = [{"field": exc.error.field, "message": message, "type": exc.error.problem.value}]
+    return api.create_response(request, {"detail": detail, "code": "invalid"}, status=422)
+
+
+@router.get("/cases/{code}/scores", response=list[StoredScoreOut], tags=["consultations"])
+def case_scores(request: HttpRequest, code: str) -> list[StoredScoreOut]:
+    access = get_case_for_user(api_user(request), code)
+    return [
+        StoredScoreOut(
+            inputs=score.inputs,
+            computed_at=score.computed_at.isoformat(),
+            **_score_out(score.calculator, stored_result(score)),
+        )
+        for score in CaseScore.objects.filter(case=access.case)
+        if score.calculator in CALCULATORS
+    ]
+
+
+@router.put("/cases/{code}/findings", response=list[StoredScoreOut], tags=["consultations"])
+def put_findings(request: HttpRequest, code: str, payload: FindingsIn) -> list[StoredScoreOut]:
+    user = api_user(request)
+    access = get_case_for_user(user, code)
+    record_findings(access, user, {name: getattr(payload, name) for name in FINDINGS_FIELDS}, request=request)
+    return case_scores(request, code)

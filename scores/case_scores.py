@@ -1,0 +1,209 @@
+"""The scores that apply to a consultation, computed from what the case already holds.
+
+Each score is stored with its inputs and formula version whenever the case or its findings
+change, so the consultant sees exactly what was computed, and from what.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from consultations.access import CaseAccess
+from consultations.models import AgeUnit, Case, PupilReaction, ShuntHistory
+from core.audit import record
+from core.errors import ActionError
+from scores import audit_actions as acts
+from scores.library import CALCULATORS, InputError
+from scores.models import CaseFindings, CaseScore
+
+ASSESSED = {PupilReaction.BRISK, PupilReaction.SLUGGISH, PupilReaction.NON_REACTIVE}
+
+
+def _num(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _age_years(case: Case) -> float | None:
+    if case.age_value is None:
+        return None
+    return case.age_value / 12 if case.age_unit == AgeUnit.MONTHS else float(case.age_value)
+
+
+def _age_months(case: Case) -> float | None:
+    if case.age_value is None:
+        return None
+    return float(case.age_value) if case.age_unit == AgeUnit.MONTHS else case.age_value * 12.0
+
+
+def candidate_inputs(case: Case, findings: CaseFindings | None) -> dict[str, dict[str, Any]]:
+    """Inputs for each calculator the case has enough information for (the library still checks)."""
+    found: dict[str, dict[str, Any]] = {}
+    gcs = {"eye": case.gcs_eye, "verbal": case.gcs_verbal, "motor": case.gcs_motor}
+    if all(gcs.values()):
+        found["gcs"] = gcs
+    pupils = (case.pupil_left_reaction, case.pupil_right_reaction)
+    both_assessed = all(p in ASSESSED for p in pupils)
+    unreactive = sum(p == PupilReaction.NON_REACTIVE for p in pupils)
+    if "gcs" in found and both_assessed:
+        found["gcs_p"] = {**gcs, "pupils_examined": 2, "pupils_unreactive": unreactive}
+    age = _age_years(case)
+    trauma = case.category.asks_injury_details
+    if trauma and age is not None and case.gcs_motor and both_assessed:
+        motor = "untestable" if case.gcs_motor == "NT" else case.gcs_motor
+        core = {"age": age, "motor": motor, "pupils": ("both", "one", "none")[unreactive]}
+        found["impact_core"] = core
+        if findings is not None and findings.basal_cisterns and findings.midline_shift_mm is not None:
+            marshall = _marshall(findings)
+            if marshall is not None:
+                extended = {
+                    **core,
+                    "marshall": marshall,
+                    "traumatic_sah": findings.traumatic_sah,
+                    "epidural_haematoma": findings.epidural,
+                    "hypoxia": findings.hypoxia,
+                    "hypotension": findings.hypotension,
+                }
+                found["impact_extended"] = extended
+                if findings.glucose is not None and findings.haemoglobin is not None:
+                    found["impact_lab"] = {
+                        **extended,
+                        "glucose": _num(findings.glucose),
+                        "haemoglobin": _num(findings.haemoglobin),
+                    }
+    if findings is not None:
+        if findings.basal_cisterns and findings.midline_shift_mm is not None:
+            found["marshall"] = _marshall_inputs(findings)
+            found["rotterdam"] = {
+                "basal_cisterns": findings.basal_cisterns,
+                "midline_shift_over_5mm": _num(findings.midline_shift_mm) > 5,  # type: ignore[operator]
+                "epidural_mass": findings.epidural,
+                "ivh_or_traumatic_sah": findings.intraventricular or findings.traumatic_sah,
+            }
+        if findings.suprasellar_cisterns:
+            found["helsinki"] = {
+                "subdural": findings.subdural,
+                "intracerebral": findings.intracerebral,
+                "epidural": findings.epidural,
+                "mass_over_25ml": findings.lesion_over_25ml,
+                "intraventricular": findings.intraventricular,
+                "suprasellar_cisterns": findings.suprasellar_cisterns,
+            }
+        total = CALCULATORS["gcs"](gcs).total if "gcs" in found else None
+        if findings.haematoma_volume_ml is not None and total is not None and age is not None:
+            found["ich"] = {
+                "gcs": total,
+                "volume_ml": _num(findings.haematoma_volume_ml),
+                "intraventricular": findings.intraventricular,
+                "infratentorial": findings.infratentorial,
+                "age": int(age),
+            }
+        months = _age_months(case)
+        if case.category.asks_shunt_history and findings.hydrocephalus_cause and months is not None:
+            found["etv_success"] = {
+                "age_months": months,
+                "etiology": findings.hydrocephalus_cause,
+                "previous_shunt": case.shunt_history in (ShuntHistory.SHUNT, ShuntHistory.REVISED),
+            }
+    return found
+
+
+def _marshall_inputs(findings: CaseFindings) -> dict[str, Any]:
+    return {
+        "visible_pathology": findings.visible_pathology,
+        "basal_cisterns": findings.basal_cisterns,
+        "midline_shift_mm": _num(findings.midline_shift_mm),
+        "lesion_over_25ml": findings.lesion_over_25ml,
+        "evacuated_lesion": findings.evacuated_lesion,
+    }
+
+
+def _marshall(findings: CaseFindings) -> str | None:
+    try:
+        return CALCULATORS["marshall"](_marshall_inputs(findings)).band
+    except InputError:
+        return None
+
+
+@transaction.atomic
+def refresh(case: Case) -> list[CaseScore]:
+    """Recompute and store every score that applies; drop those that no longer do."""
+    case = Case.objects.select_related("category").get(pk=case.pk)
+    findings = CaseFindings.objects.filter(case=case).first()
+    kept = []
+    for code, inputs in candidate_inputs(case, findings).items():
+        calculator = CALCULATORS[code]
+        try:
+            result = calculator(inputs)
+        except InputError:
+            continue  # incomplete or contradictory: the form shows why when it is entered
+        score, _created = CaseScore.objects.update_or_create(
+            case=case,
+            calculator=code,
+            defaults={"version": result.version, "inputs": inputs, "result": result.as_dict()},
+        )
+        kept.append(score)
+    CaseScore.objects.filter(case=case).exclude(pk__in=[s.pk for s in kept]).delete()
+    return kept
+
+
+def refresh_on_change(sender: Any, case: Case, **kwargs: Any) -> None:
+    refresh(case)
+
+
+@transaction.atomic
+def record_findings(
+    access: CaseAccess, user: User, values: dict[str, Any], *, request: HttpRequest | None = None
+) -> CaseFindings:
+    """CT and laboratory findings, by the referring team or a consultant on the case."""
+    if not (access.in_referring_team or access.is_answering_consultant):
+        raise ActionError(
+            _("Only the referring team or a consultant on the case can enter findings."),
+            code="forbidden",
+            status=403,
+        )
+    case = Case.objects.select_for_update().get(pk=access.case.pk)
+    findings = CaseFindings.objects.filter(case=case).first() or CaseFindings(case=case)
+    for field, value in values.items():
+        setattr(findings, field, value)
+    findings.entered_by = user
+    findings.full_clean()
+    findings.save()
+    record(
+        acts.FINDINGS_RECORDED,
+        actor=user,
+        target=case,
+        institution=case.referring_institution,
+        request=request,
+    )
+    refresh(case)
+    return findings
+
+
+FINDINGS_FIELDS = [
+    "visible_pathology",
+    "basal_cisterns",
+    "suprasellar_cisterns",
+    "midline_shift_mm",
+    "epidural",
+    "subdural",
+    "intracerebral",
+    "lesion_over_25ml",
+    "evacuated_lesion",
+    "traumatic_sah",
+    "intraventricular",
+    "haematoma_volume_ml",
+    "infratentorial",
+    "hypoxia",
+    "hypotension",
+    "glucose",
+    "haemoglobin",
+    "hydrocephalus_cause",
+]
+
+__all__ = ["FINDINGS_FIELDS", "candidate_inputs", "record_findings", "refresh", "refresh_on_change"]
