@@ -5,10 +5,11 @@ scores and findings of a consultation."""
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
-from ninja import Body, Router, Schema
+from ninja import Router, Schema
 from pydantic import Field as PydanticField
+from pydantic import create_model
 
 from accounts.api_auth import api_user
 from consultations.access import get_case_for_user
@@ -151,26 +152,51 @@ def list_calculators(request: HttpRequest) -> list[CalculatorOut]:
     return [_calculator_out(code) for code in CALCULATORS]
 
 
-@router.get("/scores/{code}", response=CalculatorOut, summary="One calculator")
-def read_calculator(request: HttpRequest, code: str) -> CalculatorOut:
-    if code not in CALCULATORS:
-        raise Http404
-    return _calculator_out(code)
+def _input_schema(code: str) -> type[Schema]:
+    """A request schema per calculator for the OpenAPI description. Ranges and choices are
+    documented here but checked by the library, so the API refuses with the same message,
+    naming the same field, as the calculator page."""
+    calculator = CALCULATORS[code]
+    fields: dict[str, Any] = {}
+    for spec in calculator.fields:
+        extra: dict[str, Any] = {}
+        if spec.minimum is not None:
+            extra["minimum"] = spec.minimum
+        if spec.maximum is not None:
+            extra["maximum"] = spec.maximum
+        if spec.choices:
+            extra["enum"] = list(spec.choices)
+        if spec.step:
+            extra["multipleOf"] = spec.step
+        description = f"{spec.kind.value}{' in ' + spec.unit if spec.unit else ''}{'' if spec.required else ' (optional)'}"
+        fields[spec.name] = (
+            int | float | str | bool | None,
+            PydanticField(None, description=description, json_schema_extra=extra),
+        )
+    return create_model(f"{code.title().replace('_', '')}Inputs", __base__=Schema, **fields)
 
 
-@router.post(
-    "/scores/{code}",
-    response={200: ScoreOut},
-    summary="Compute a score: inputs in, result out (422 names the field)",
-)
-def compute(request: HttpRequest, code: str, inputs: dict[str, Any] = Body(...)) -> Any:  # noqa: B008
-    if code not in CALCULATORS:
-        raise Http404
-    try:
-        result = CALCULATORS[code](inputs)
-    except InputError as error:
-        raise ScoreInputError(code, error) from None
-    return _score_out(code, result)
+def _add_compute_endpoint(code: str) -> None:
+    schema = _input_schema(code)
+
+    def compute(request: HttpRequest, inputs: schema) -> Any:  # type: ignore[valid-type]
+        try:
+            result = CALCULATORS[code](inputs.dict())  # type: ignore[attr-defined]
+        except InputError as error:
+            raise ScoreInputError(code, error) from None
+        return _score_out(code, result)
+
+    def describe(request: HttpRequest) -> CalculatorOut:
+        return _calculator_out(code)
+
+    compute.__name__, describe.__name__ = f"compute_{code}", f"describe_{code}"
+    name = calculator_text(CALCULATORS[code], "name", "en")
+    router.get(f"/scores/{code}", response=CalculatorOut, summary=f"Inputs of: {name}")(describe)
+    router.post(f"/scores/{code}", response={200: ScoreOut}, summary=f"Compute: {name}")(compute)
+
+
+for _code in CALCULATORS:
+    _add_compute_endpoint(_code)
 
 
 class ScoreInputError(Exception):

@@ -232,3 +232,32 @@ def test_every_calculator_page_is_light_enough_for_a_phone(cast):
     for code in CALCULATORS:
         size = compressed(client.get(f"/scores/{code}/").content) + static_size()
         assert size < PAGE_BUDGET, (code, size)
+
+
+def test_each_score_has_its_own_described_endpoint(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    for code in CALCULATORS:
+        assert "post" in schema["paths"][f"/api/v1/scores/{code}"], code
+    gcs_inputs = next(
+        body for name, body in schema["components"]["schemas"].items() if name.startswith("GcsInputs")
+    )
+    assert gcs_inputs["properties"]["eye"]["enum"] == ["1", "2", "3", "4", "NT"]
+    impact = next(
+        body for name, body in schema["components"]["schemas"].items() if name == "ImpactCoreInputs"
+    )
+    assert impact["properties"]["age"]["maximum"] == 120
+
+
+def test_the_api_and_the_page_give_the_same_message(cast, api):  # noqa: F811
+    response = api(cast.trainee).post(
+        "/api/v1/scores/impact_core",
+        data=json.dumps({"age": 130, "motor": "5", "pupils": "both"}),
+        content_type="application/json",
+    )
+    page = (
+        sign_in(Client(), cast.trainee)
+        .get("/scores/impact_core/", {"calculate": "1", "age": "130", "motor": "5", "pupils": "both"})
+        .content.decode()
+    )
+    message = response.json()["detail"][0]["message"]
+    assert message == "Age (years) must be between 0 and 120 years." and message in page
