@@ -261,6 +261,10 @@ class Case(models.Model):
             errors["injury_at"] = _("The time of injury cannot be in the future.")
         if self.age_unit == AgeUnit.MONTHS and self.age_value is not None and self.age_value > 24:
             errors["age_value"] = _("Give the age in years from two years old.")
+        if self.age_unit == AgeUnit.YEARS and self.age_value is not None and self.age_value < 2:
+            # Paediatric rules split at 24 months and the ETV score at 1 and 6 months,
+            # so "1 year" or "0 years" would put the child in the wrong group.
+            errors["age_value"] = _("Give the age in months under two years old.")
         if self.systolic_bp and self.diastolic_bp and self.diastolic_bp >= self.systolic_bp:
             errors["diastolic_bp"] = _("The diastolic pressure must be lower than the systolic.")
         if errors:

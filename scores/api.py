@@ -80,8 +80,12 @@ class FindingsIn(Schema):
     intraventricular: bool = False
     haematoma_volume_ml: Decimal | None = PydanticField(None, ge=0, le=300)
     infratentorial: bool = False
-    hypoxia: bool = False
-    hypotension: bool = False
+    hypoxia: Literal["yes", "no", ""] = PydanticField(
+        "", description="Yes or suspected / no / blank when not known."
+    )
+    hypotension: Literal["yes", "no", ""] = PydanticField(
+        "", description="Yes or suspected / no / blank when not known."
+    )
     glucose: Decimal | None = PydanticField(None, ge=1, le=60)
     haemoglobin: Decimal | None = PydanticField(None, ge=2, le=25)
     hydrocephalus_cause: Literal[

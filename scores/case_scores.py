@@ -9,8 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -20,7 +22,9 @@ from core.audit import record
 from core.errors import ActionError
 from scores import audit_actions as acts
 from scores.library import CALCULATORS, InputError
-from scores.models import CaseFindings, CaseScore
+from scores.messages import explain
+from scores.models import CaseFindings, CaseScore, YesOrSuspected
+from scores.present import calculator_text
 
 ASSESSED = {PupilReaction.BRISK, PupilReaction.SLUGGISH, PupilReaction.NON_REACTIVE}
 
@@ -42,7 +46,13 @@ def _age_months(case: Case) -> float | None:
 
 
 def candidate_inputs(case: Case, findings: CaseFindings | None) -> dict[str, dict[str, Any]]:
-    """Inputs for each calculator the case has enough information for (the library still checks)."""
+    """Inputs for each calculator that applies to the case and has enough information
+    (the library still checks them).
+
+    Which scores apply follows the populations they were validated in: the CT classes and
+    IMPACT for head injury, the ICH score for spontaneous haemorrhage, the ETV score where the
+    referral asks for the shunt history.
+    """
     found: dict[str, dict[str, Any]] = {}
     gcs = {"eye": case.gcs_eye, "verbal": case.gcs_verbal, "motor": case.gcs_motor}
     if all(gcs.values()):
@@ -52,36 +62,51 @@ def candidate_inputs(case: Case, findings: CaseFindings | None) -> dict[str, dic
     unreactive = sum(p == PupilReaction.NON_REACTIVE for p in pupils)
     if "gcs" in found and both_assessed:
         found["gcs_p"] = {**gcs, "pupils_examined": 2, "pupils_unreactive": unreactive}
+    total = case.gcs_total
     age = _age_years(case)
     trauma = case.category.asks_injury_details
-    if trauma and age is not None and case.gcs_motor and both_assessed:
-        motor = "untestable" if case.gcs_motor == "NT" else case.gcs_motor
-        core = {"age": age, "motor": motor, "pupils": ("both", "one", "none")[unreactive]}
-        found["impact_core"] = core
-        if findings is not None and findings.basal_cisterns and findings.midline_shift_mm is not None:
-            marshall = _marshall(findings)
-            if marshall is not None:
-                extended = {
-                    **core,
-                    "marshall": marshall,
-                    "traumatic_sah": findings.traumatic_sah,
-                    "epidural_haematoma": findings.epidural,
-                    "hypoxia": findings.hypoxia,
-                    "hypotension": findings.hypotension,
-                }
-                found["impact_extended"] = extended
-                if findings.glucose is not None and findings.haemoglobin is not None:
-                    found["impact_lab"] = {
-                        **extended,
-                        "glucose": _num(findings.glucose),
-                        "haemoglobin": _num(findings.haemoglobin),
-                    }
+    if trauma:
+        found.update(_trauma_inputs(case, findings, age, both_assessed, unreactive, total))
+    if findings is None:
+        return found
+    if not trauma and findings.haematoma_volume_ml is not None and total is not None and age is not None:
+        found["ich"] = {
+            "gcs": total,
+            "volume_ml": _num(findings.haematoma_volume_ml),
+            "intraventricular": findings.intraventricular,
+            "infratentorial": findings.infratentorial,
+            "age": int(age),
+        }
+    months = _age_months(case)
+    if (
+        case.category.asks_shunt_history
+        and findings.hydrocephalus_cause
+        and months is not None
+        and case.shunt_history  # not known is not "no shunt": the score weighs a previous shunt
+    ):
+        found["etv_success"] = {
+            "age_months": months,
+            "etiology": findings.hydrocephalus_cause,
+            "previous_shunt": case.shunt_history in (ShuntHistory.SHUNT, ShuntHistory.REVISED),
+        }
+    return found
+
+
+def _trauma_inputs(
+    case: Case,
+    findings: CaseFindings | None,
+    age: float | None,
+    both_assessed: bool,
+    unreactive: int,
+    total: int | None,
+) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
     if findings is not None:
         if findings.basal_cisterns and findings.midline_shift_mm is not None:
             found["marshall"] = _marshall_inputs(findings)
             found["rotterdam"] = {
                 "basal_cisterns": findings.basal_cisterns,
-                "midline_shift_over_5mm": _num(findings.midline_shift_mm) > 5,  # type: ignore[operator]
+                "midline_shift_over_5mm": float(findings.midline_shift_mm) > 5,
                 "epidural_mass": findings.epidural,
                 "ivh_or_traumatic_sah": findings.intraventricular or findings.traumatic_sah,
             }
@@ -94,28 +119,55 @@ def candidate_inputs(case: Case, findings: CaseFindings | None) -> dict[str, dic
                 "intraventricular": findings.intraventricular,
                 "suprasellar_cisterns": findings.suprasellar_cisterns,
             }
-        total = CALCULATORS["gcs"](gcs).total if "gcs" in found else None
-        if findings.haematoma_volume_ml is not None and total is not None and age is not None:
-            found["ich"] = {
-                "gcs": total,
-                "volume_ml": _num(findings.haematoma_volume_ml),
-                "intraventricular": findings.intraventricular,
-                "infratentorial": findings.infratentorial,
-                "age": int(age),
-            }
-        months = _age_months(case)
-        if case.category.asks_shunt_history and findings.hydrocephalus_cause and months is not None:
-            found["etv_success"] = {
-                "age_months": months,
-                "etiology": findings.hydrocephalus_cause,
-                "previous_shunt": case.shunt_history in (ShuntHistory.SHUNT, ShuntHistory.REVISED),
-            }
+    # IMPACT was developed in moderate and severe head injury (GCS 12 or less); a total above
+    # 12 is outside its population, so it is not put on the case (the calculator page still
+    # computes it on request). A motor score alone is enough when the total is not testable.
+    if total is not None and total > 12:
+        return found
+    if age is None or not case.gcs_motor or not both_assessed:
+        return found
+    motor = "untestable" if case.gcs_motor == "NT" else case.gcs_motor
+    core = {"age": age, "motor": motor, "pupils": ("both", "one", "none")[unreactive]}
+    found["impact_core"] = core
+    if findings is None or "marshall" not in found or not (findings.hypoxia and findings.hypotension):
+        return found
+    marshall = _marshall(findings)
+    if marshall is None:
+        return found
+    extended = {
+        **core,
+        "marshall": marshall,
+        "traumatic_sah": findings.traumatic_sah,
+        "epidural_haematoma": findings.epidural,
+        "hypoxia": findings.hypoxia == YesOrSuspected.YES,
+        "hypotension": findings.hypotension == YesOrSuspected.YES,
+    }
+    found["impact_extended"] = extended
+    if findings.glucose is not None and findings.haemoglobin is not None:
+        found["impact_lab"] = {
+            **extended,
+            "glucose": _num(findings.glucose),
+            "haemoglobin": _num(findings.haemoglobin),
+        }
     return found
 
 
+LESIONS = (
+    "epidural",
+    "subdural",
+    "intracerebral",
+    "traumatic_sah",
+    "intraventricular",
+    "lesion_over_25ml",
+    "evacuated_lesion",
+)
+
+
 def _marshall_inputs(findings: CaseFindings) -> dict[str, Any]:
+    # Any lesion ticked is visible pathology, whether or not the box for it was ticked too.
+    visible = findings.visible_pathology or any(getattr(findings, name) for name in LESIONS)
     return {
-        "visible_pathology": findings.visible_pathology,
+        "visible_pathology": visible,
         "basal_cisterns": findings.basal_cisterns,
         "midline_shift_mm": _num(findings.midline_shift_mm),
         "lesion_over_25ml": findings.lesion_over_25ml,
@@ -173,6 +225,7 @@ def record_findings(
         setattr(findings, field, value)
     findings.entered_by = user
     findings.full_clean()
+    _check_scores_accept(case, findings)
     findings.save()
     record(
         acts.FINDINGS_RECORDED,
@@ -183,6 +236,34 @@ def record_findings(
     )
     refresh(case)
     return findings
+
+
+# Where a calculator's input comes from a findings field of another name.
+FINDINGS_FIELD_OF = {
+    "mass_over_25ml": "lesion_over_25ml",
+    "volume_ml": "haematoma_volume_ml",
+    "etiology": "hydrocephalus_cause",
+}
+
+
+def _check_scores_accept(case: Case, findings: CaseFindings) -> None:
+    """Refuse findings that a score cannot use, saying why, rather than silently leaving the
+    score off the case. Problems with the case's own answers (age, GCS) are not the findings'
+    fault: those scores are left off until the case is corrected, as before."""
+    language = get_language() or "en"
+    errors: dict[str, list[str]] = {}
+    for code, inputs in candidate_inputs(case, findings).items():
+        calculator = CALCULATORS[code]
+        try:
+            calculator(inputs)
+        except InputError as error:
+            field = FINDINGS_FIELD_OF.get(error.field, error.field)
+            if field not in FINDINGS_FIELDS:
+                continue
+            name = calculator_text(calculator, "name", language)
+            errors.setdefault(field, []).append(f"{name}: {explain(error, code, language)}")
+    if errors:
+        raise ValidationError(errors)
 
 
 FINDINGS_FIELDS = [

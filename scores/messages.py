@@ -17,6 +17,8 @@ def explain(error: InputError, calculator_code: str, language: str) -> str:
     label = field_label(calculator_code, error.field, language)
     params = error.params
     if error.problem is Problem.REQUIRED:
+        if params.get("need") == 2:
+            return _("%(field)s: both pupils must be examined.") % {"field": label}
         return _("%(field)s is required.") % {"field": label}
     if error.problem is Problem.NOT_A_NUMBER:
         return _("%(field)s must be a number.") % {"field": label}
@@ -43,6 +45,11 @@ def explain(error: InputError, calculator_code: str, language: str) -> str:
                 "other": params["other"],
             }
         return _("%(field)s contradicts the other answers.") % {"field": label}
+    if calculator_code == "pecarn":
+        return _(
+            "%(field)s belongs to the rule for the other age group, so this rule cannot weigh it: "
+            "no recommendation is given, decide clinically."
+        ) % {"field": label}
     return _("The scale does not define this combination (%(field)s), so no score is given.") % {
         "field": label
     }

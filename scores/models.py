@@ -22,6 +22,11 @@ class Suprasellar(models.TextChoices):
     OBLITERATED = "obliterated", _("Obliterated")
 
 
+class YesOrSuspected(models.TextChoices):
+    YES = "yes", _("Yes or suspected")
+    NO = "no", _("No")
+
+
 class Etiology(models.TextChoices):
     POSTINFECTIOUS = "postinfectious", _("Post-infectious")
     MYELOMENINGOCELE = "myelomeningocele", _("Myelomeningocele")
@@ -68,8 +73,14 @@ class CaseFindings(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(300)],
     )
     infratentorial = models.BooleanField(_("infratentorial haemorrhage"), default=False)
-    hypoxia = models.BooleanField(_("hypoxia (yes or suspected)"), default=False)
-    hypotension = models.BooleanField(_("hypotension (yes or suspected)"), default=False)
+    # Blank means not known: the extended IMPACT models are computed only when both are answered,
+    # because reading "not recorded" as "no" would understate the risk.
+    hypoxia = models.CharField(
+        _("hypoxia before admission"), max_length=3, choices=YesOrSuspected.choices, blank=True
+    )
+    hypotension = models.CharField(
+        _("hypotension before admission"), max_length=3, choices=YesOrSuspected.choices, blank=True
+    )
     glucose = models.DecimalField(
         _("glucose (mmol/L)"),
         max_digits=4,

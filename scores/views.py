@@ -21,7 +21,7 @@ from scores.content import text
 from scores.forms import calculator_form
 from scores.library import CALCULATORS, InputError
 from scores.messages import explain
-from scores.models import CaseFindings
+from scores.models import CaseFindings, YesOrSuspected
 from scores.present import calculator_text, present
 
 
@@ -69,7 +69,7 @@ def calculator_page(request: HttpRequest, code: str) -> HttpResponse:
         "form": form,
         "result": None,
     }
-    status = 200
+    status = 400 if asked and not form.is_valid() else 200
     if asked and form.is_valid():
         try:
             result = calculator(form.cleaned_data)
@@ -84,6 +84,12 @@ def calculator_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 class FindingsForm(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("hypoxia", "hypotension"):
+            # Said in words, because blank here means "not known", not "no".
+            self.fields[name].choices = [("", _("Not known")), *YesOrSuspected.choices]  # type: ignore[attr-defined]
+
     class Meta:
         model = CaseFindings
         fields = FINDINGS_FIELDS

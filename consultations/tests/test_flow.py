@@ -248,6 +248,7 @@ def test_outcome_reminders_until_recorded(cast, make_case):
         ({"pupil_left_mm": 12}, "pupil_left_mm"),
         ({"oxygen_saturation": 130}, "oxygen_saturation"),
         ({"age_unit": "months", "age_value": 40}, "age_value"),
+        ({"age_unit": "years", "age_value": 1}, "age_value"),
         ({"diastolic_bp": 140}, "diastolic_bp"),
         ({"gcs_eye": "9"}, "gcs_eye"),
     ],

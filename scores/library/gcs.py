@@ -101,7 +101,7 @@ def compute_gcs_p(values: dict[str, Any]) -> Result:
     if unreactive > examined:
         raise InputError("pupils_unreactive", Problem.INCONSISTENT, other=examined)
     if examined < 2:
-        raise InputError("pupils_examined", Problem.REQUIRED)  # the PRS needs both pupils assessed
+        raise InputError("pupils_examined", Problem.REQUIRED, need=2)  # the PRS needs both pupils assessed
     parts, total = components(values)
     if total is None:
         raise InputError(next(p.item for p in parts if p.points is None), Problem.UNDEFINED)

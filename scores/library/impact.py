@@ -131,7 +131,7 @@ def _compute(model: str, values: dict[str, Any]) -> Result:
     unfavourable_lp = table["intercept"][1] + sum(table[name][1] * x for _i, name, _v, x in terms)
     mortality, unfavourable = logistic(mortality_lp), logistic(unfavourable_lp)
     notes = ["impact_population", "impact_lmic_calibration"]
-    if values["age"] < 14:
+    if values["age"] < 18:
         notes.append("impact_not_for_children")
     if mortality > unfavourable:
         notes.append("impact_models_fitted_separately")

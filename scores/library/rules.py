@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scores.library.base import Calculator, Field, Kind, Part, Reference, Result
+from scores.library.base import Calculator, Field, InputError, Kind, Part, Problem, Reference, Result
 
 CCHR_REFERENCE = Reference(
     "Stiell IG, Wells GA, Vandemheen K, et al. The Canadian CT Head Rule for patients with minor head injury. "
@@ -42,6 +42,8 @@ def compute_cchr(values: dict[str, Any]) -> Result:
         reasons.append("cchr_seizure")
     if values["obvious_open_skull_fracture"]:
         reasons.append("cchr_open_fracture")
+    if values["hours_since_injury"] is not None and values["hours_since_injury"] > 24:
+        reasons.append("cchr_over_24_hours")
     parts = tuple(Part(name, values[name], None) for name in (*CCHR_HIGH, *CCHR_MEDIUM))
     if reasons:
         return Result(
@@ -71,6 +73,7 @@ CCHR = Calculator(
         Field("anticoagulation_or_bleeding_disorder", Kind.BOOLEAN, required=False),
         Field("seizure_after_injury", Kind.BOOLEAN, required=False),
         Field("obvious_open_skull_fracture", Kind.BOOLEAN, required=False),
+        Field("hours_since_injury", Kind.NUMBER, minimum=0, maximum=720, unit="hours", required=False),
         *(Field(name, Kind.BOOLEAN, required=False) for name in (*CCHR_HIGH, *CCHR_MEDIUM)),
     ),
     compute_cchr,
@@ -103,6 +106,12 @@ def compute_pecarn(values: dict[str, Any]) -> Result:
     under_two = values["age_months"] < 24
     high_items = UNDER_TWO_HIGH if under_two else OVER_TWO_HIGH
     intermediate_items = UNDER_TWO_INTERMEDIATE if under_two else OVER_TWO_INTERMEDIATE
+    own = set(high_items) | set(intermediate_items)
+    for name in PECARN_FLAGS:
+        # A finding that only the other age group's rule uses cannot be weighed by this rule:
+        # answering "CT not recommended" despite it would be unsafe, so no answer is given.
+        if values[name] and name not in own:
+            raise InputError(name, Problem.UNDEFINED)
     parts = tuple(Part(name, values[name], None) for name in (*high_items, *intermediate_items))
     group = "pecarn_under_2" if under_two else "pecarn_2_and_over"
     if reasons:

@@ -240,8 +240,10 @@ def test_impact_lab_reports_the_separately_fitted_models_as_computed():
 
 
 def test_impact_says_who_it_is_for():
-    result = run("impact_core", age=10, motor="6", pupils="both")
+    result = run("impact_core", age=17, motor="6", pupils="both")
     assert {"impact_population", "impact_lmic_calibration", "impact_not_for_children"} <= set(result.notes)
+    adult = run("impact_core", age=18, motor="6", pupils="both")
+    assert "impact_population" in adult.notes and "impact_not_for_children" not in adult.notes
 
 
 @pytest.mark.parametrize(
@@ -473,6 +475,7 @@ CCHR_OK = {"gcs": 15, "age": 30, "minor_head_injury_signs": True}
         ({"seizure_after_injury": True}, "cchr_seizure"),
         ({"obvious_open_skull_fracture": True}, "cchr_open_fracture"),
         ({"minor_head_injury_signs": False}, "cchr_no_loss_of_consciousness_amnesia_or_disorientation"),
+        ({"hours_since_injury": 25}, "cchr_over_24_hours"),
     ],
 )
 def test_canadian_ct_head_rule_says_when_it_does_not_apply(changes, reason):
@@ -485,7 +488,11 @@ def test_canadian_ct_head_rule_says_when_it_does_not_apply(changes, reason):
     [
         ({}, "no_ct_needed"),
         ({"age": 16, "gcs": 13}, "no_ct_needed"),
+        ({"age": 64}, "no_ct_needed"),
         ({"age": 65}, "ct_high_risk"),
+        ({"gcs": 14, "gcs_below_15_at_2_hours": True}, "ct_high_risk"),
+        ({"suspected_open_or_depressed_fracture": True}, "ct_high_risk"),
+        ({"hours_since_injury": 24}, "no_ct_needed"),
         ({"vomiting_twice_or_more": True}, "ct_high_risk"),
         ({"basal_skull_fracture_signs": True, "dangerous_mechanism": True}, "ct_high_risk"),
         ({"dangerous_mechanism": True}, "ct_medium_risk"),
@@ -505,15 +512,34 @@ def test_canadian_ct_head_rule_risk_groups(changes, band):
         ({"age_months": 12, "gcs": 15, "scalp_haematoma_not_frontal": True}, "observe_or_ct"),
         ({"age_months": 60, "gcs": 15, "basilar_skull_fracture_signs": True}, "ct_recommended"),
         ({"age_months": 60, "gcs": 15, "vomiting": True}, "observe_or_ct"),
-        (
-            {"age_months": 60, "gcs": 15, "palpable_skull_fracture": True},
-            "ct_not_recommended",
-        ),  # an under-2 item
         ({"age_months": 23.9, "gcs": 15, "not_acting_normally": True}, "observe_or_ct"),
+        ({"age_months": 24.0, "gcs": 15, "vomiting": True}, "observe_or_ct"),  # 24 months is "2 and over"
     ],
 )
 def test_pecarn_by_age_group(inputs, band):
     assert run("pecarn", hours_since_injury=2, **inputs).band == band
+
+
+@pytest.mark.parametrize(
+    ("inputs", "field"),
+    [
+        ({"age_months": 60, "palpable_skull_fracture": True}, "palpable_skull_fracture"),
+        ({"age_months": 24.0, "scalp_haematoma_not_frontal": True}, "scalp_haematoma_not_frontal"),
+        ({"age_months": 12, "severe_headache": True}, "severe_headache"),
+    ],
+)
+def test_pecarn_gives_no_answer_when_a_finding_belongs_to_the_other_age_group(inputs, field):
+    # "CT not recommended" despite a palpable fracture would be unsafe: the rule is not applied.
+    with pytest.raises(InputError) as refused:
+        run("pecarn", gcs=15, hours_since_injury=2, **inputs)
+    assert refused.value.field == field and refused.value.problem is Problem.UNDEFINED
+
+
+def test_pecarn_names_an_infant_under_3_months_in_the_intermediate_group():
+    young = run("pecarn", age_months=2, gcs=15, hours_since_injury=2, severe_mechanism=True)
+    assert young.band == "observe_or_ct" and "younger_than_3_months" in young.notes
+    older = run("pecarn", age_months=3, gcs=15, hours_since_injury=2, severe_mechanism=True)
+    assert "younger_than_3_months" not in older.notes
 
 
 @pytest.mark.parametrize(
@@ -526,8 +552,9 @@ def test_pecarn_by_age_group(inputs, band):
 def test_pecarn_says_when_it_does_not_apply(inputs, reason):
     result = run("pecarn", hours_since_injury=2, **inputs)
     assert result.band == "not_applicable" and reason in result.notes
-    late = run("pecarn", age_months=60, gcs=15, hours_since_injury=30)
+    late = run("pecarn", age_months=60, gcs=15, hours_since_injury=24.5)
     assert "pecarn_over_24_hours" in late.notes
+    assert run("pecarn", age_months=60, gcs=15, hours_since_injury=24).band == "ct_not_recommended"
 
 
 # --- other scales (section 11) ------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -144,22 +145,61 @@ def test_the_api_refuses_unknown_calculators_and_strangers(cast, api, client):  
     assert client.get("/api/v1/scores").status_code == 401
 
 
-def test_a_trauma_case_carries_its_scores_with_inputs_and_version(cast, make_case):
-    case = make_case(send=True)
-    stored = {s.calculator: s for s in CaseScore.objects.filter(case=case)}
+SEVERE = {"gcs_eye": "2", "gcs_verbal": "2", "gcs_motor": "5"}  # GCS 9
+
+
+def assigned_severe_case(cast, make_case):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consultations.models import OnCallShift
+
+    now = timezone.now()
+    OnCallShift.objects.create(
+        consultant=cast.consultant_china, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=9)
+    )
+    return make_case(send=True, clinical=SEVERE)
+
+
+def stored_scores(case) -> dict[str, CaseScore]:
+    return {s.calculator: s for s in CaseScore.objects.filter(case=case)}
+
+
+def findings_of(cast, case, **values):
+    """Record findings as the referrer; unnamed fields keep the form's defaults."""
+    from scores.case_scores import FINDINGS_FIELDS
+    from scores.models import CaseFindings
+
+    defaults = {f.name: f.get_default() for f in CaseFindings._meta.get_fields() if f.name in FINDINGS_FIELDS}
+    return record_findings(case_access(cast.referrer, case), cast.referrer, {**defaults, **values})
+
+
+def test_a_severe_head_injury_carries_impact_with_its_inputs_and_version(cast, make_case):
+    case = make_case(send=True, clinical=SEVERE)
+    stored = stored_scores(case)
     assert set(stored) == {"gcs", "gcs_p", "impact_core"}
-    assert stored["gcs"].result["total"] == 13 and stored["gcs"].version == "gcs/1974+2014/1"
-    assert stored["impact_core"].inputs == {"age": 34.0, "motor": "6", "pupils": "both"}
+    assert stored["gcs"].result["total"] == 9 and stored["gcs"].version == "gcs/1974+2014/1"
+    assert stored["impact_core"].inputs == {"age": 34.0, "motor": "5", "pupils": "both"}
+
+
+def test_impact_is_left_off_a_mild_head_injury_it_was_not_developed_for(cast, make_case):
+    case = make_case(send=True)  # GCS 13
+    assert set(stored_scores(case)) == {"gcs", "gcs_p"}
+    case = make_case(send=True, clinical={"gcs_eye": "3", "gcs_verbal": "4", "gcs_motor": "5"})  # 12
+    assert "impact_core" in stored_scores(case)
 
 
 def test_the_consultant_sees_the_scores_beside_the_case_and_enters_ct_findings(cast, make_case):
-    case = assigned_to_china(cast, make_case)
+    case = assigned_severe_case(cast, make_case)
     from accounts.actions import update_profile
 
     update_profile(cast.consultant_china, {"preferred_language": "en"})
     client = sign_in(Client(), cast.consultant_china)
     page = client.get(f"/consultations/{case.code}/").content.decode()
     assert "Glasgow Coma Scale (GCS)" in page and "IMPACT core model" in page
+    form = client.get(f"/consultations/{case.code}/findings/").content.decode()
+    assert '<option value="" selected>Not known</option>' in form  # blank hypoxia is "not known", not "no"
     response = client.post(
         f"/consultations/{case.code}/findings/",
         {
@@ -169,15 +209,91 @@ def test_the_consultant_sees_the_scores_beside_the_case_and_enters_ct_findings(c
             "midline_shift_mm": "3",
             "epidural": "on",
             "traumatic_sah": "on",
+            "hypoxia": "no",
+            "hypotension": "yes",
             "glucose": "8",
             "haemoglobin": "12.5",
         },
     )
     assert response.status_code == 302
-    stored = {s.calculator: s for s in CaseScore.objects.filter(case=case)}
+    stored = stored_scores(case)
     assert stored["marshall"].result["band"] == "III"
     assert stored["rotterdam"].result["total"] == 2 + 1  # cisterns compressed 1, EDH present 0, tSAH 1, +1
     assert {"impact_extended", "impact_lab", "helsinki"} <= set(stored)
+    assert stored["impact_extended"].inputs["hypoxia"] is False
+    assert stored["impact_extended"].inputs["hypotension"] is True
+
+
+def test_extended_impact_waits_until_hypoxia_and_hypotension_are_known(cast, make_case):
+    case = make_case(send=True, clinical=SEVERE)
+    ct = {"visible_pathology": True, "basal_cisterns": "normal", "midline_shift_mm": 0}
+    findings_of(cast, case, **ct, hypoxia="no")
+    assert "marshall" in stored_scores(case) and "impact_extended" not in stored_scores(case)
+    findings_of(cast, case, **ct, hypoxia="no", hypotension="no")
+    assert "impact_extended" in stored_scores(case)
+
+
+def test_a_lesion_counts_as_visible_pathology_without_its_own_tick(cast, make_case):
+    case = make_case(send=True, clinical=SEVERE)
+    findings_of(cast, case, basal_cisterns="normal", midline_shift_mm=0, subdural=True)
+    assert stored_scores(case)["marshall"].result["band"] == "II"
+
+
+def test_absent_cisterns_with_a_shift_over_5_mm_is_marshall_iv(cast, make_case):
+    case = make_case(send=True, clinical=SEVERE)
+    findings_of(cast, case, visible_pathology=True, basal_cisterns="absent", midline_shift_mm=6)
+    assert stored_scores(case)["marshall"].result["band"] == "IV"
+
+
+def test_a_shift_of_exactly_5_mm_is_not_over_5_for_rotterdam(cast, make_case):
+    case = make_case(send=True, clinical=SEVERE)
+    findings_of(cast, case, visible_pathology=True, basal_cisterns="normal", midline_shift_mm=5)
+    stored = stored_scores(case)
+    assert stored["rotterdam"].inputs["midline_shift_over_5mm"] is False
+    assert stored["marshall"].result["band"] == "II"
+    findings_of(cast, case, visible_pathology=True, basal_cisterns="normal", midline_shift_mm=Decimal("5.1"))
+    assert stored_scores(case)["rotterdam"].inputs["midline_shift_over_5mm"] is True
+
+
+def test_findings_a_score_cannot_use_are_refused_with_the_reason_and_nothing_is_saved(cast, make_case):
+    case = make_case(send=True, clinical=SEVERE)
+    client = sign_in(Client(), cast.referrer)
+    response = client.post(
+        f"/consultations/{case.code}/findings/", {"basal_cisterns": "compressed", "midline_shift_mm": "2"}
+    )
+    assert response.status_code == 400
+    assert (
+        "Marshall" in response.content.decode()
+        and "contradicts the other answers" in response.content.decode()
+    )
+    from scores.models import CaseFindings
+
+    assert not CaseFindings.objects.filter(case=case).exists()
+    assert "marshall" not in stored_scores(case)
+
+
+def test_ct_classes_and_impact_are_for_head_injury_and_the_ich_score_for_spontaneous_bleeds(cast, make_case):
+    bleed = {"haematoma_volume_ml": 35, "intraventricular": True}
+    trauma = make_case(send=True, clinical=SEVERE)
+    findings_of(cast, trauma, visible_pathology=True, basal_cisterns="normal", midline_shift_mm=0, **bleed)
+    assert "ich" not in stored_scores(trauma) and "marshall" in stored_scores(trauma)
+    stroke = make_case(send=True, category="vascular", clinical=SEVERE)
+    findings_of(cast, stroke, visible_pathology=True, basal_cisterns="normal", midline_shift_mm=0, **bleed)
+    stored = stored_scores(stroke)
+    assert "ich" in stored and stored["ich"].inputs["volume_ml"] == 35.0
+    assert not {"marshall", "rotterdam", "impact_core", "impact_extended"} & set(stored)
+
+
+def test_the_etv_score_needs_the_shunt_history_and_the_cause(cast, make_case):
+    child = {"age_unit": "months", "age_value": 8}
+    draft = make_case(category="hydrocephalus", clinical=child)
+    findings_of(cast, draft, hydrocephalus_cause="aqueductal_stenosis")
+    assert "etv_success" not in stored_scores(draft)  # shunt history not given yet: not the same as "none"
+    case = make_case(send=True, category="hydrocephalus", clinical={**child, "shunt_history": "none"})
+    findings_of(cast, case, hydrocephalus_cause="aqueductal_stenosis")
+    etv = stored_scores(case)["etv_success"]
+    assert etv.inputs == {"age_months": 8.0, "etiology": "aqueductal_stenosis", "previous_shunt": False}
+    assert etv.result["total"] == 30 + 30 + 10  # 6 months to 1 year, aqueductal stenosis, no shunt
 
 
 def test_findings_are_refused_to_those_off_the_case(cast, make_case):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
 from scores.library import CALCULATORS, InputError
@@ -25,7 +25,11 @@ def value_for(field: Field) -> st.SearchStrategy:
 
 
 def inputs_for(code: str) -> st.SearchStrategy:
-    return st.fixed_dictionaries({f.name: value_for(f) for f in CALCULATORS[code].fields})
+    fields = CALCULATORS[code].fields
+    return st.fixed_dictionaries(
+        {f.name: value_for(f) for f in fields if f.required},
+        optional={f.name: value_for(f) for f in fields if not f.required},
+    )
 
 
 @pytest.mark.parametrize("code", list(CALCULATORS))
@@ -42,6 +46,20 @@ def test_every_result_is_well_formed_or_a_named_refusal(code, data):
         assert 0.0 <= p.value <= 1.0
     assert result.version == CALCULATORS[code].version
     assert result.as_dict()["references"]
+
+
+@pytest.mark.parametrize("code", list(CALCULATORS))
+def test_every_calculator_gives_a_result_for_some_valid_input(code):
+    # Without this, a calculator that refused everything would pass the test above.
+    def gives_a_result(inputs: dict) -> bool:
+        try:
+            CALCULATORS[code](inputs)
+        except InputError:
+            return False
+        return True
+
+    example = find(inputs_for(code), gives_a_result, settings=settings(max_examples=2000, database=None))
+    assert CALCULATORS[code](example).version == CALCULATORS[code].version
 
 
 IMPACT_MODELS = ["impact_core", "impact_extended", "impact_lab"]
