@@ -98,6 +98,11 @@ class FindingsIn(Schema):
         "other",
         "",
     ] = ""
+    sah_thickness: Literal["none", "thin", "thick", ""] = ""
+    motor_deficit: Literal["yes", "no", ""] = PydanticField("", description="Blank when not known.")
+    hunt_hess_grade: Literal["1", "2", "3", "4", "5", ""] = ""
+    asia_grade: Literal["A", "B", "C", "D", "E", "none", ""] = ""
+    karnofsky: Literal[100, 90, 80, 70, 60, 50, 40, 30, 20, 10, 0, None] = None
 
 
 def _language() -> str:

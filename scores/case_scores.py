@@ -7,7 +7,7 @@ change, so the consultant sees exactly what was computed, and from what.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,8 +20,10 @@ from consultations.access import CaseAccess
 from consultations.models import AgeUnit, Case, PupilReaction, ShuntHistory
 from core.audit import record
 from core.errors import ActionError
+from core.models import DiagnosisCategory
 from scores import audit_actions as acts
 from scores.library import CALCULATORS, InputError
+from scores.library.base import Problem
 from scores.messages import explain
 from scores.models import CaseFindings, CaseScore, YesOrSuspected
 from scores.present import calculator_text
@@ -77,6 +79,7 @@ def candidate_inputs(case: Case, findings: CaseFindings | None) -> dict[str, dic
             "infratentorial": findings.infratentorial,
             "age": int(age),
         }
+    found.update(_entered_grades(case, findings, trauma, total))
     months = _age_months(case)
     if (
         case.category.asks_shunt_history
@@ -89,6 +92,28 @@ def candidate_inputs(case: Case, findings: CaseFindings | None) -> dict[str, dic
             "etiology": findings.hydrocephalus_cause,
             "previous_shunt": case.shunt_history in (ShuntHistory.SHUNT, ShuntHistory.REVISED),
         }
+    return found
+
+
+def _entered_grades(
+    case: Case, findings: CaseFindings, trauma: bool, total: int | None
+) -> dict[str, dict[str, Any]]:
+    """Grades the clinician enters, and the SAH grades for a spontaneous haemorrhage."""
+    found: dict[str, dict[str, Any]] = {}
+    if not trauma:
+        if findings.sah_thickness:
+            found["modified_fisher"] = {
+                "sah": findings.sah_thickness,
+                "intraventricular": findings.intraventricular,
+            }
+        if findings.motor_deficit and total is not None:
+            found["wfns"] = {"gcs": total, "motor_deficit": findings.motor_deficit == YesOrSuspected.YES}
+        if findings.hunt_hess_grade:
+            found["hunt_hess"] = {"grade": findings.hunt_hess_grade}
+    if findings.asia_grade:
+        found["asia"] = {"grade": findings.asia_grade}
+    if findings.karnofsky is not None:
+        found["karnofsky"] = {"score": findings.karnofsky}
     return found
 
 
@@ -208,10 +233,15 @@ def refresh_on_change(sender: Any, case: Case, **kwargs: Any) -> None:
     refresh(case)
 
 
+class FindingsRecorded(NamedTuple):
+    findings: CaseFindings
+    notices: list[str]  # why a score that the findings ask for is not given
+
+
 @transaction.atomic
 def record_findings(
     access: CaseAccess, user: User, values: dict[str, Any], *, request: HttpRequest | None = None
-) -> CaseFindings:
+) -> FindingsRecorded:
     """CT and laboratory findings, by the referring team or a consultant on the case."""
     if not (access.in_referring_team or access.is_answering_consultant):
         raise ActionError(
@@ -225,7 +255,7 @@ def record_findings(
         setattr(findings, field, value)
     findings.entered_by = user
     findings.full_clean()
-    _check_scores_accept(case, findings)
+    notices = _check_scores_accept(case, findings)
     findings.save()
     record(
         acts.FINDINGS_RECORDED,
@@ -235,7 +265,7 @@ def record_findings(
         request=request,
     )
     refresh(case)
-    return findings
+    return FindingsRecorded(findings, notices)
 
 
 # Where a calculator's input comes from a findings field of another name.
@@ -243,15 +273,19 @@ FINDINGS_FIELD_OF = {
     "mass_over_25ml": "lesion_over_25ml",
     "volume_ml": "haematoma_volume_ml",
     "etiology": "hydrocephalus_cause",
+    "sah": "sah_thickness",
 }
 
 
-def _check_scores_accept(case: Case, findings: CaseFindings) -> None:
+def _check_scores_accept(case: Case, findings: CaseFindings) -> list[str]:
     """Refuse findings that a score cannot use, saying why, rather than silently leaving the
-    score off the case. Problems with the case's own answers (age, GCS) are not the findings'
-    fault: those scores are left off until the case is corrected, as before."""
+    score off the case. A combination the scale itself does not grade (GCS 15 with a motor
+    deficit for WFNS) is a true finding: it is kept, and the reason the score is missing is
+    returned to be shown. Problems with the case's own answers (age, GCS) are not the findings'
+    fault: those scores are left off until the case is corrected."""
     language = get_language() or "en"
     errors: dict[str, list[str]] = {}
+    notices = []
     for code, inputs in candidate_inputs(case, findings).items():
         calculator = CALCULATORS[code]
         try:
@@ -260,10 +294,14 @@ def _check_scores_accept(case: Case, findings: CaseFindings) -> None:
             field = FINDINGS_FIELD_OF.get(error.field, error.field)
             if field not in FINDINGS_FIELDS:
                 continue
-            name = calculator_text(calculator, "name", language)
-            errors.setdefault(field, []).append(f"{name}: {explain(error, code, language)}")
+            message = f"{calculator_text(calculator, 'name', language)}: {explain(error, code, language)}"
+            if error.problem is Problem.UNDEFINED:
+                notices.append(message)
+            else:
+                errors.setdefault(field, []).append(message)
     if errors:
         raise ValidationError(errors)
+    return notices
 
 
 FINDINGS_FIELDS = [
@@ -285,6 +323,69 @@ FINDINGS_FIELDS = [
     "glucose",
     "haemoglobin",
     "hydrocephalus_cause",
+    "sah_thickness",
+    "motor_deficit",
+    "hunt_hess_grade",
+    "asia_grade",
+    "karnofsky",
 ]
 
-__all__ = ["FINDINGS_FIELDS", "candidate_inputs", "record_findings", "refresh", "refresh_on_change"]
+HEAD_INJURY_FINDINGS = (
+    "visible_pathology",
+    "basal_cisterns",
+    "suprasellar_cisterns",
+    "midline_shift_mm",
+    "epidural",
+    "subdural",
+    "intracerebral",
+    "lesion_over_25ml",
+    "evacuated_lesion",
+    "traumatic_sah",
+    "intraventricular",
+    "hypoxia",
+    "hypotension",
+    "glucose",
+    "haemoglobin",
+    "asia_grade",  # spinal cord injury often comes with the head injury
+)
+HAEMORRHAGE_FINDINGS = (
+    "haematoma_volume_ml",
+    "intraventricular",
+    "infratentorial",
+    "sah_thickness",
+    "motor_deficit",
+    "hunt_hess_grade",
+)
+FINDINGS_BY_CATEGORY = {
+    "vascular": HAEMORRHAGE_FINDINGS,
+    "spine": ("asia_grade",),
+    "tumour": ("karnofsky",),
+}
+
+
+def findings_fields_for(category: DiagnosisCategory) -> list[str]:
+    """The findings worth asking for in this category, in form order: a phone form with only
+    what can change a score. A category the rules do not name asks for everything that is not
+    head-injury specific."""
+    if category.asks_injury_details:
+        wanted = set(HEAD_INJURY_FINDINGS)
+    elif category.code in FINDINGS_BY_CATEGORY:
+        wanted = set(FINDINGS_BY_CATEGORY[category.code])
+    elif category.asks_shunt_history:
+        wanted = set()
+    else:
+        wanted = {*HAEMORRHAGE_FINDINGS, "asia_grade", "karnofsky"}
+    if category.asks_shunt_history:
+        wanted.add("hydrocephalus_cause")
+    return [name for name in FINDINGS_FIELDS if name in wanted]
+
+
+__all__ = [
+    "FINDINGS_FIELDS",
+    "FindingsRecorded",
+    "candidate_inputs",
+    "findings_fields_for",
+    "record_findings",
+    "refresh",
+    "refresh_on_change",
+]

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from scores.content import first, text
+from scores.library import CALCULATORS
 from scores.library.base import Calculator, Field, Kind
 from scores.messages import field_label
 
@@ -21,6 +22,16 @@ def _choice_label(calculator: Calculator, field: Field, value: str, language: st
         ],
         language,
     )
+
+
+def choices_for(code: str, field_name: str, language: str) -> list[tuple[str, str]]:
+    """A calculator field's choices labelled in the language, for forms outside the calculator."""
+    calculator = CALCULATORS[code]
+    spec = next(f for f in calculator.fields if f.name == field_name)
+    if spec.kind is Kind.CHOICE:
+        return [(value, _choice_label(calculator, spec, value, language)) for value in spec.choices]
+    values = range(int(spec.maximum or 0), int(spec.minimum or 0) - 1, -int(spec.step or 1))
+    return [(str(v), first([f"choice.{code}.{field_name}.{v}"], language)) for v in values]
 
 
 def calculator_form(calculator: Calculator, language: str, data: Any = None) -> forms.Form:

@@ -8,6 +8,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Case
+from scores.library import CALCULATORS
+
+
+def _values(calculator: str, field: str) -> list[tuple[str, str]]:
+    spec = next(f for f in CALCULATORS[calculator].fields if f.name == field)
+    return [(value, value) for value in spec.choices]
 
 
 class Cisterns(models.TextChoices):
@@ -99,6 +105,27 @@ class CaseFindings(models.Model):
     )
     hydrocephalus_cause = models.CharField(
         _("cause of hydrocephalus"), max_length=30, choices=Etiology.choices, blank=True
+    )
+    # Subarachnoid haemorrhage (modified Fisher, with intraventricular above; WFNS; Hunt and Hess),
+    # spinal cord injury and performance status. The choices are the calculators' own values;
+    # the findings form labels them from the scores content, in the user's language.
+    sah_thickness = models.CharField(
+        _("subarachnoid blood on CT"), max_length=5, choices=_values("modified_fisher", "sah"), blank=True
+    )
+    motor_deficit = models.CharField(
+        _("major motor deficit"), max_length=3, choices=YesOrSuspected.choices, blank=True
+    )
+    hunt_hess_grade = models.CharField(
+        _("Hunt and Hess grade"), max_length=1, choices=_values("hunt_hess", "grade"), blank=True
+    )
+    asia_grade = models.CharField(
+        _("ASIA impairment grade"), max_length=4, choices=_values("asia", "grade"), blank=True
+    )
+    karnofsky = models.PositiveSmallIntegerField(
+        _("Karnofsky performance status"),
+        null=True,
+        blank=True,
+        choices=[(score, str(score)) for score in range(100, -1, -10)],
     )
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -16,9 +16,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from consultations.access import get_case_for_user
-from scores.case_scores import FINDINGS_FIELDS, record_findings
+from scores.case_scores import FINDINGS_FIELDS, findings_fields_for, record_findings
 from scores.content import text
-from scores.forms import calculator_form
+from scores.forms import calculator_form, choices_for
 from scores.library import CALCULATORS, InputError
 from scores.messages import explain
 from scores.models import CaseFindings, YesOrSuspected
@@ -83,12 +83,29 @@ def calculator_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "scores/calculator.html", context, status=status)
 
 
+CHOICES_FROM_CALCULATORS = {
+    "sah_thickness": ("modified_fisher", "sah"),
+    "hunt_hess_grade": ("hunt_hess", "grade"),
+    "asia_grade": ("asia", "grade"),
+    "karnofsky": ("karnofsky", "score"),
+}
+UNKNOWN_IS_BLANK = ("hypoxia", "hypotension", "motor_deficit")
+
+
 class FindingsForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("hypoxia", "hypotension"):
-            # Said in words, because blank here means "not known", not "no".
-            self.fields[name].choices = [("", _("Not known")), *YesOrSuspected.choices]  # type: ignore[attr-defined]
+        language = _language()
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.ChoiceField):
+                continue
+            if name in UNKNOWN_IS_BLANK:
+                # Said in words, because blank here means "not known", not "no".
+                field.choices = [("", _("Not known")), *YesOrSuspected.choices]
+            elif name in CHOICES_FROM_CALCULATORS:
+                # Labelled as on the calculator pages, from the scores content.
+                labelled = choices_for(*CHOICES_FROM_CALCULATORS[name], language)
+                field.choices = [("", _("Not assessed")), *labelled]
 
     class Meta:
         model = CaseFindings
@@ -108,15 +125,21 @@ def case_findings(request: HttpRequest, code: str) -> HttpResponse:
     if not (access.in_referring_team or access.is_answering_consultant):
         raise PermissionDenied
     existing = CaseFindings.objects.filter(case=access.case).first()
-    form = FindingsForm(request.POST or None, instance=existing)
+    asked = findings_fields_for(access.case.category)
+    form_class = forms.modelform_factory(CaseFindings, form=FindingsForm, fields=asked)
+    form = form_class(request.POST or None, instance=existing)
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in FINDINGS_FIELDS}
+        values = {name: form.cleaned_data[name] for name in asked}
         try:
-            record_findings(access, user, values, request=request)  # type: ignore[arg-type]
+            recorded = record_findings(access, user, values, request=request)  # type: ignore[arg-type]
         except ValidationError as error:
-            form.add_error(None, error)
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
         else:
             messages.success(request, _("Findings saved; the scores were recalculated."))
+            for notice in recorded.notices:
+                messages.warning(request, notice)
             return HttpResponseRedirect(reverse("consultations:case", args=[access.case.code]) + "#scores")
     return render(
         request,

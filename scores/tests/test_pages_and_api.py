@@ -377,3 +377,92 @@ def test_the_api_and_the_page_give_the_same_message(cast, api):  # noqa: F811
     )
     message = response.json()["detail"][0]["message"]
     assert message == "Age (years) must be between 0 and 120 years." and message in page
+
+
+def test_a_subarachnoid_haemorrhage_carries_its_grades(cast, make_case):
+    sah = make_case(
+        send=True, category="vascular", clinical={"gcs_eye": "3", "gcs_verbal": "4", "gcs_motor": "6"}
+    )
+    findings_of(
+        cast, sah, sah_thickness="thick", intraventricular=True, motor_deficit="yes", hunt_hess_grade="3"
+    )
+    stored = stored_scores(sah)
+    assert stored["modified_fisher"].result["total"] == 4
+    assert stored["modified_fisher"].result["probabilities"] == {"symptomatic_vasospasm": 0.40}
+    assert stored["wfns"].result["band"] == "III" and stored["wfns"].inputs == {
+        "gcs": 13,
+        "motor_deficit": True,
+    }
+    assert stored["hunt_hess"].result["band"] == "3"
+
+
+def test_a_grade_the_scale_does_not_define_keeps_the_finding_and_says_why(cast, make_case):
+    alert = {"gcs_eye": "4", "gcs_verbal": "5", "gcs_motor": "6"}
+    case = make_case(send=True, category="vascular", clinical=alert)
+    client = sign_in(Client(), cast.referrer)
+    response = client.post(f"/consultations/{case.code}/findings/", {"motor_deficit": "yes"}, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "WFNS" in page and "does not define this combination" in page
+    from scores.models import CaseFindings
+
+    assert CaseFindings.objects.get(case=case).motor_deficit == "yes"  # the finding is kept
+    assert "wfns" not in stored_scores(case)
+
+
+@pytest.mark.parametrize(
+    ("category", "asked", "not_asked"),
+    [
+        (
+            "trauma",
+            {"basal_cisterns", "hypoxia", "asia_grade"},
+            {"sah_thickness", "karnofsky", "hydrocephalus_cause"},
+        ),
+        (
+            "vascular",
+            {"haematoma_volume_ml", "sah_thickness", "hunt_hess_grade"},
+            {"basal_cisterns", "hypoxia"},
+        ),
+        ("spine", {"asia_grade"}, {"basal_cisterns", "sah_thickness", "karnofsky"}),
+        ("tumour", {"karnofsky"}, {"basal_cisterns", "asia_grade"}),
+        ("hydrocephalus", {"hydrocephalus_cause"}, {"basal_cisterns", "sah_thickness"}),
+    ],
+)
+def test_the_findings_form_asks_only_what_can_change_a_score_in_the_category(
+    cast, make_case, category, asked, not_asked
+):
+    clinical = {"shunt_history": "none"} if category == "hydrocephalus" else {}
+    case = make_case(send=True, category=category, clinical=clinical)
+    form = sign_in(Client(), cast.referrer).get(f"/consultations/{case.code}/findings/").context["form"]
+    assert asked <= set(form.fields) and not (not_asked & set(form.fields))
+
+
+def test_spine_and_tumour_cases_carry_the_entered_grades_labelled_in_the_users_language(cast, make_case):
+    spine = make_case(send=True, category="spine")
+    client = sign_in(Client(), cast.referrer)
+    assert client.post(f"/consultations/{spine.code}/findings/", {"asia_grade": "C"}).status_code == 302
+    assert stored_scores(spine)["asia"].result["band"] == "C"
+    tumour = make_case(send=True, category="tumour")
+    form = client.get(f"/consultations/{tumour.code}/findings/").content.decode()
+    assert "70 — cares for self" in form  # the Karnofsky description, not a bare number
+    assert client.post(f"/consultations/{tumour.code}/findings/", {"karnofsky": "70"}).status_code == 302
+    assert stored_scores(tumour)["karnofsky"].result["total"] == 70
+    response = client.post(f"/consultations/{tumour.code}/findings/", {"karnofsky": "75"})
+    assert response.status_code == 400 and stored_scores(tumour)["karnofsky"].result["total"] == 70
+
+
+def test_the_api_takes_the_new_grades_and_refuses_values_outside_them(cast, make_case, api):  # noqa: F811
+    case = make_case(send=True, category="spine")
+    client = api(cast.referrer)
+    body = client.put(
+        f"/api/v1/cases/{case.code}/findings",
+        data=json.dumps({"asia_grade": "A"}),
+        content_type="application/json",
+    ).json()
+    assert any(s["calculator"] == "asia" for s in body)
+    bad = client.put(
+        f"/api/v1/cases/{case.code}/findings",
+        data=json.dumps({"asia_grade": "F", "karnofsky": 75}),
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
