@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "consultations",
     "scores",
+    "imaging",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,513 @@
+"""De-identification of DICOM objects at the border: the DICOM PS3.15 Annex E Basic Application
+Level Confidentiality Profile, with the options a consultation needs.
+
+Plain Python (pydicom only). The profile's per-attribute actions (current Table E.1-1) come from
+the `dicom-anonymizer` package, which tracks the standard's editions; this module decides how
+each action and option is carried out and records every decision in a report:
+
+- D / Z / X / U as the profile says; where the table allows a choice (X/Z, X/D, X/Z/D, Z/D) the
+  attribute is removed or emptied, never given a dummy value, unless noted.
+- Retain Longitudinal Temporal Information with Modified Dates: every date that survives is moved
+  by a per-patient offset (held only on the Tanzanian side); times are kept; the birth date goes.
+- Retain Patient Characteristics: age, sex, size and weight are kept.
+- Clean Descriptors: study and series descriptions and the like are kept only when they carry
+  no identifier, date or long number; otherwise they are removed. Free text is never kept as is.
+- Retain Device Identity: off by default.
+- Private elements are removed unless on an explicit safe list; overlays (which can carry text)
+  and curves are removed; UIDs are replaced consistently by the caller's mapping.
+- Beyond the profile: every text element that is kept is checked for the patient's own
+  identifiers (from this header and from the case) and removed if one is found, because
+  scanners put names where no table expects them.
+
+The SOP Class and transfer syntax are kept, so the result is valid, storable DICOM.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from dicomanonymizer.dicom_anonymization_databases import dicomfields_2026c as table_e1_1
+from pydicom.datadict import keyword_for_tag
+from pydicom.dataelem import DataElement
+from pydicom.dataset import Dataset
+from pydicom.sequence import Sequence
+from pydicom.tag import BaseTag, Tag
+
+from consultations.identifiers import Identity, scan
+
+PROFILE_EDITION = "DICOM PS3.15 2026c Table E.1-1"
+
+
+class Action(StrEnum):
+    REMOVED = "removed"
+    EMPTIED = "emptied"
+    REPLACED = "replaced"  # a dummy value, or the case code for the patient's name and ID
+    UID_REPLACED = "uid_replaced"
+    DATE_SHIFTED = "date_shifted"
+    KEPT = "kept"
+
+
+class Reason(StrEnum):
+    PROFILE = "profile"  # the Basic Profile's action for this attribute
+    PRIVATE = "private"
+    OVERLAY_OR_CURVE = "overlay_or_curve"
+    PATIENT_CHARACTERISTICS = "patient_characteristics"
+    DEVICE_IDENTITY = "device_identity"
+    MODIFIED_DATES = "modified_dates"
+    CLEAN_DESCRIPTOR = "clean_descriptor"
+    UNSAFE_DESCRIPTOR = "unsafe_descriptor"
+    IDENTIFIER_FOUND = "identifier_found"
+    UNKNOWN_VR = "unknown_vr"
+    SAFE_PRIVATE = "safe_private"
+    PSEUDONYM = "pseudonym"
+    NOT_IN_PROFILE = "not_in_profile"  # the profile keeps it (and it carries no identifier)
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str
+    action: Action
+    reason: Reason
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to keep. `shift_days` and `pseudonym` come from the Tanzanian side, per patient."""
+
+    shift_days: int
+    pseudonym: str
+    retain_patient_characteristics: bool = True
+    clean_descriptors: bool = True
+    retain_device_identity: bool = False
+    # (private creator, group, element offset): e.g. ("GEMS_ACQU_01", 0x0019, 0x23).
+    safe_private: frozenset[tuple[str, int, int]] = frozenset()
+    identity: Identity = field(default_factory=Identity)
+
+
+@dataclass
+class Outcome:
+    dataset: Dataset
+    entries: list[Entry]
+
+    def summary(self) -> dict[str, int]:
+        """How many attributes each action touched, for the referrer's summary."""
+        return dict(Counter(entry.action.value for entry in self.entries))
+
+
+def _table() -> dict[int, str]:
+    actions: dict[int, str] = {}
+    for name in (
+        "D_TAGS",
+        "Z_TAGS",
+        "X_TAGS",
+        "U_TAGS",
+        "Z_D_TAGS",
+        "X_Z_TAGS",
+        "X_D_TAGS",
+        "X_Z_D_TAGS",
+        "X_Z_U_STAR_TAGS",
+    ):
+        for entry in getattr(table_e1_1, name):
+            if len(entry) == 2:  # the masked entries (curves, overlays) are handled by group below
+                actions[(entry[0] << 16) | entry[1]] = name.removesuffix("_TAGS")
+    return actions
+
+
+PROFILE = _table()
+
+PATIENT_CHARACTERISTICS = {Tag(k) for k in ("PatientAge", "PatientSex", "PatientSize", "PatientWeight")}
+DEVICE_IDENTITY = {
+    Tag(k)
+    for k in (
+        "DeviceSerialNumber",
+        "StationName",
+        "DetectorID",
+        "DeviceUID",
+        "GantryID",
+        "PlateID",
+        "CassetteID",
+        "GeneratorID",
+        "SourceSerialNumber",
+        "DeviceLabel",
+        "DeviceDescription",
+    )
+}
+# Descriptors worth keeping when clean: they tell the consultant what the series is.
+DESCRIPTORS = {
+    Tag(k)
+    for k in (
+        "StudyDescription",
+        "SeriesDescription",
+        "ProtocolName",
+        "ImageComments",
+        "RequestedProcedureDescription",
+        "PerformedProcedureStepDescription",
+        "AcquisitionDeviceProcessingDescription",
+        "DerivationDescription",
+    )
+}
+NEVER_SHIFTED = {
+    Tag(k) for k in ("PatientBirthDate", "PatientBirthTime", "PatientBirthDateInAlternativeCalendar")
+}
+PSEUDONYMISED = {Tag("PatientName"), Tag("PatientID")}
+TEXT_VRS = {"AE", "CS", "LO", "LT", "PN", "SH", "ST", "UC", "UR", "UT"}
+_DICOM_DATE = re.compile(r"(?<!\d)(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)")
+_LONG_NUMBER = re.compile(r"\d{5,}")
+REDACTED = "REMOVED"  # valid in every text VR, CS and AE included
+_DUMMY = {"PN": "ANONYMOUS", "AE": "ANONYMOUS", "IS": "0", "DS": "0"}
+
+# Where the patient's own identifiers are found in a header, to look for them everywhere else.
+IDENTIFYING = [
+    Tag(k)
+    for k in (
+        "PatientName",
+        "PatientID",
+        "OtherPatientIDs",
+        "OtherPatientNames",
+        "PatientBirthName",
+        "PatientMotherBirthName",
+        "PatientAddress",
+        "PatientTelephoneNumbers",
+        "AccessionNumber",
+        "MedicalRecordLocator",
+        "ReferringPhysicianName",
+        "PerformingPhysicianName",
+        "NameOfPhysiciansReadingStudy",
+        "OperatorsName",
+        "RequestingPhysician",
+        "ResponsiblePerson",
+        "InstitutionName",
+        "InstitutionAddress",
+        "PatientBirthDate",
+    )
+]
+
+
+@dataclass(frozen=True)
+class _Identifiers:
+    words: frozenset[str]  # name parts and other words, case-folded
+    compact: frozenset[str]  # IDs with spacing and punctuation removed
+    digits: frozenset[str]  # phone numbers, dates: the digits only
+
+    def found_in(self, text: str) -> bool:
+        folded = text.casefold()
+        words = set(re.split(r"[\s^,.;:/\\()'\"_=+-]+", folded))
+        if words & self.words:
+            return True
+        squeezed = re.sub(r"[\W_]+", "", folded)
+        if any(value in squeezed for value in self.compact):
+            return True
+        digits = re.sub(r"\D+", "", text)
+        return any(value in digits for value in self.digits)
+
+
+def _identifiers(ds: Dataset, identity: Identity) -> _Identifiers:
+    words: set[str] = set()
+    compact: set[str] = set()
+    digits: set[str] = set()
+
+    def add(text: str) -> None:
+        for word in re.split(r"[\s^,.;:/\\()'\"_=+-]+", text.casefold()):
+            if len(word) >= 3 and not word.isdigit():
+                words.add(word)
+        squeezed = re.sub(r"[\W_]+", "", text.casefold())
+        if len(squeezed) >= 5:
+            compact.add(squeezed)
+        number = re.sub(r"\D+", "", text)
+        if len(number) >= 6:
+            digits.add(number)
+
+    for tag in IDENTIFYING:
+        element = ds.get(tag)
+        if element is None or element.value in (None, ""):
+            continue
+        values = element.value if element.VM > 1 else [element.value]
+        for value in values:
+            add(str(value))
+    for value in (identity.full_name, identity.hospital_number, identity.phone):
+        if value:
+            add(value)
+    digits_phone = re.sub(r"\D+", "", identity.phone)
+    if len(digits_phone) >= 9:
+        digits.add(digits_phone[-9:])  # local and international forms share the last nine digits
+    words -= _HARMLESS_WORDS
+    return _Identifiers(frozenset(words), frozenset(compact), frozenset(digits))
+
+
+# Words that appear in institution names and headers everywhere; finding one is not a leak.
+_HARMLESS_WORDS = frozenset(
+    {
+        "hospital",
+        "regional",
+        "referral",
+        "national",
+        "medical",
+        "centre",
+        "center",
+        "university",
+        "the",
+        "and",
+    }
+)
+
+
+def _is_safe_descriptor(text: str, known: _Identifiers, identity: Identity) -> bool:
+    if known.found_in(text) or _DICOM_DATE.search(text) or _LONG_NUMBER.search(text):
+        return False
+    return not scan({"text": text}, identity)
+
+
+def _shift(value: str, days: int, vr: str) -> str | None:
+    """A DA or DT value moved by whole days; None when it is not a date at all."""
+
+    def one(text: str) -> str | None:
+        text = text.strip()
+        if not text:
+            return text
+        head, rest = text[:8], text[8:]
+        if not re.fullmatch(r"\d{8}", head) or (vr == "DA" and rest):
+            return None
+        try:
+            moved = date(int(head[:4]), int(head[4:6]), int(head[6:8])) + timedelta(days=days)
+        except ValueError:
+            return None
+        return moved.strftime("%Y%m%d") + rest
+
+    if vr == "DA" and "-" in value:  # a range
+        parts = [one(part) for part in value.split("-")]
+        return None if any(p is None for p in parts) else "-".join(p or "" for p in parts)
+    return one(value)
+
+
+class _Walker:
+    def __init__(self, options: Options, new_uid: Callable[[str], str], known: _Identifiers) -> None:
+        self.options = options
+        self.new_uid = new_uid
+        self.known = known
+        self.entries: list[Entry] = []
+
+    def note(self, path: str, action: Action, reason: Reason) -> None:
+        self.entries.append(Entry(path, action, reason))
+
+    def walk(self, ds: Dataset, prefix: str = "") -> None:
+        safe_blocks = self._safe_private_blocks(ds)
+        for element in list(ds):
+            tag = element.tag
+            path = prefix + _name(tag)
+            self.element(ds, element, tag, path, safe_blocks)
+
+    def _safe_private_blocks(self, ds: Dataset) -> dict[tuple[int, int], str]:
+        """(group, block byte) -> creator, for private blocks with an element on the safe list."""
+        if not self.options.safe_private:
+            return {}
+        blocks = {}
+        for element in ds:
+            if element.tag.is_private_creator:
+                creator = str(element.value).strip()
+                if any(c == creator and g == element.tag.group for c, g, _e in self.options.safe_private):
+                    blocks[(element.tag.group, element.tag.element & 0xFF)] = creator
+        return blocks
+
+    def element(
+        self,
+        ds: Dataset,
+        element: DataElement,
+        tag: BaseTag,
+        path: str,
+        safe_blocks: dict[tuple[int, int], str],
+    ) -> None:
+        options = self.options
+        group = tag.group
+        if tag.is_private:
+            self.private(ds, element, tag, path, safe_blocks)
+            return
+        if tag.element == 0x0000 or group & 0xFF00 in (0x5000, 0x6000):
+            del ds[tag]
+            self.note(path, Action.REMOVED, Reason.OVERLAY_OR_CURVE if tag.element else Reason.PROFILE)
+            return
+        if tag in PSEUDONYMISED:
+            ds[tag].value = options.pseudonym
+            self.note(path, Action.REPLACED, Reason.PSEUDONYM)
+            return
+        if options.retain_patient_characteristics and tag in PATIENT_CHARACTERISTICS:
+            self.note(path, Action.KEPT, Reason.PATIENT_CHARACTERISTICS)
+            return
+        if options.retain_device_identity and tag in DEVICE_IDENTITY:
+            self.keep_if_clean(ds, element, tag, path, Reason.DEVICE_IDENTITY)
+            return
+        if tag in DESCRIPTORS:
+            if options.clean_descriptors and _is_safe_descriptor(
+                str(element.value or ""), self.known, options.identity
+            ):
+                self.note(path, Action.KEPT, Reason.CLEAN_DESCRIPTOR)
+            else:
+                del ds[tag]
+                self.note(path, Action.REMOVED, Reason.UNSAFE_DESCRIPTOR)
+            return
+        vr = element.VR
+        action = PROFILE.get(int(tag))
+        if vr in ("DA", "DT") and tag not in NEVER_SHIFTED and action not in ("U",):
+            self.shift(ds, element, tag, path)
+            return
+        if vr == "TM" and tag not in NEVER_SHIFTED and action is not None:
+            # Times of day stay: with the dates moved they no longer point to a day.
+            self.keep_if_clean(ds, element, tag, path, Reason.MODIFIED_DATES)
+            return
+        if vr == "SQ" and action in (None, "D", "X_Z_U_STAR"):
+            # Walk into the items: every nested attribute gets the same treatment.
+            for index, item in enumerate(element.value):
+                self.walk(item, f"{path}[{index}].")
+            return
+        if action is None:
+            if vr == "UN":
+                del ds[tag]
+                self.note(path, Action.REMOVED, Reason.UNKNOWN_VR)
+            else:
+                self.keep_if_clean(ds, element, tag, path, Reason.NOT_IN_PROFILE)
+            return
+        if action == "U":
+            self.replace_uids(element)
+            self.note(path, Action.UID_REPLACED, Reason.PROFILE)
+        elif action in ("Z", "Z_D"):
+            element.value = Sequence() if vr == "SQ" else None
+            self.note(path, Action.EMPTIED, Reason.PROFILE)
+        elif action == "D":
+            element.value = _DUMMY.get(vr, "ANONYMIZED") if vr in TEXT_VRS | {"IS", "DS"} else None
+            self.note(path, Action.REPLACED if element.value else Action.EMPTIED, Reason.PROFILE)
+        else:  # X and the choices that allow removal
+            del ds[tag]
+            self.note(path, Action.REMOVED, Reason.PROFILE)
+
+    def private(
+        self,
+        ds: Dataset,
+        element: DataElement,
+        tag: BaseTag,
+        path: str,
+        safe_blocks: dict[tuple[int, int], str],
+    ) -> None:
+        if tag.is_private_creator:
+            if (tag.group, tag.element & 0xFF) in safe_blocks:
+                self.note(path, Action.KEPT, Reason.SAFE_PRIVATE)
+                return
+        else:
+            creator = safe_blocks.get((tag.group, tag.element >> 8))
+            if creator and (creator, tag.group, tag.element & 0xFF) in self.options.safe_private:
+                self.keep_if_clean(ds, element, tag, path, Reason.SAFE_PRIVATE)
+                return
+        del ds[tag]
+        self.note(path, Action.REMOVED, Reason.PRIVATE)
+
+    def keep_if_clean(
+        self, ds: Dataset, element: DataElement, tag: BaseTag, path: str, reason: Reason
+    ) -> None:
+        if element.VR in TEXT_VRS and element.value not in (None, ""):
+            values = element.value if element.VM > 1 else [element.value]
+            if any(self.known.found_in(str(v)) for v in values):
+                # A dummy rather than removal: the attribute may be required (a code's meaning).
+                element.value = REDACTED
+                self.note(path, Action.REPLACED, Reason.IDENTIFIER_FOUND)
+                return
+        if element.VR == "SQ":
+            for index, item in enumerate(element.value):
+                self.walk(item, f"{path}[{index}].")
+            return
+        self.note(path, Action.KEPT, reason)
+
+    def shift(self, ds: Dataset, element: DataElement, tag: BaseTag, path: str) -> None:
+        values = element.value if element.VM > 1 else [element.value]
+        moved = [_shift(str(v), self.options.shift_days, element.VR) for v in values if v not in (None, "")]
+        if any(v is None for v in moved):
+            del ds[tag]  # not a readable date: it cannot be moved, so it cannot stay
+            self.note(path, Action.REMOVED, Reason.MODIFIED_DATES)
+            return
+        if moved:
+            element.value = moved if len(moved) > 1 else moved[0]
+        self.note(path, Action.DATE_SHIFTED, Reason.MODIFIED_DATES)
+
+    def replace_uids(self, element: DataElement) -> None:
+        if element.VR != "UI":
+            element.value = None
+            return
+        values = element.value if element.VM > 1 else [element.value]
+        new = [self.new_uid(str(v)) for v in values if v]
+        element.value = new if len(new) > 1 else (new[0] if new else None)
+
+
+def _name(tag: BaseTag) -> str:
+    return keyword_for_tag(tag) or f"({tag.group:04X},{tag.element:04X})"
+
+
+# DICOM's codes for the profile and options (PS3.16 CID 7050).
+_METHOD_CODES = {
+    "basic": ("113100", "Basic Application Confidentiality Profile"),
+    "clean_descriptors": ("113105", "Clean Descriptors Option"),
+    "modified_dates": ("113107", "Retain Longitudinal Temporal Information Modified Dates Option"),
+    "patient_characteristics": ("113108", "Retain Patient Characteristics Option"),
+    "device_identity": ("113109", "Retain Device Identity Option"),
+    "safe_private": ("113111", "Retain Safe Private Option"),
+}
+
+
+def _method_codes(options: Options) -> Iterable[tuple[str, str]]:
+    yield _METHOD_CODES["basic"]
+    yield _METHOD_CODES["modified_dates"]
+    if options.clean_descriptors:
+        yield _METHOD_CODES["clean_descriptors"]
+    if options.retain_patient_characteristics:
+        yield _METHOD_CODES["patient_characteristics"]
+    if options.retain_device_identity:
+        yield _METHOD_CODES["device_identity"]
+    if options.safe_private:
+        yield _METHOD_CODES["safe_private"]
+
+
+def deidentify(ds: Dataset, options: Options, new_uid: Callable[[str], str]) -> Outcome:
+    """De-identify `ds` in place and say what was done to each attribute.
+
+    `new_uid` maps an original UID to its replacement and must always give the same answer for
+    the same UID (see `imaging.uids`), so that series, studies and references stay linked.
+    """
+    known = _identifiers(ds, options.identity)
+    walker = _Walker(options, new_uid, known)
+    walker.walk(ds)
+    for keyword in ("PatientBirthDate", "PatientSex"):
+        if keyword not in ds:
+            setattr(ds, keyword, "")  # Type 2 in the Patient module: present, even if empty
+    ds.PatientIdentityRemoved = "YES"
+    ds.LongitudinalTemporalInformationModified = "MODIFIED"
+    codes = list(_method_codes(options))
+    ds.DeidentificationMethod = f"NeuroDaraja: {PROFILE_EDITION}"
+    items = []
+    for value, meaning in codes:
+        item = Dataset()
+        item.CodeValue = value
+        item.CodingSchemeDesignator = "DCM"
+        item.CodeMeaning = meaning
+        items.append(item)
+    ds.DeidentificationMethodCodeSequence = Sequence(items)
+    meta = getattr(ds, "file_meta", None)
+    if meta is not None:
+        if "SOPInstanceUID" in ds:
+            meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+        for tag in (
+            "SourceApplicationEntityTitle",
+            "SendingApplicationEntityTitle",
+            "ReceivingApplicationEntityTitle",
+        ):
+            if tag in meta:
+                delattr(meta, tag)
+                walker.note(f"FileMeta.{tag}", Action.REMOVED, Reason.PROFILE)
+        for tag in ("PrivateInformationCreatorUID", "PrivateInformation"):
+            if tag in meta:
+                delattr(meta, tag)
+                walker.note(f"FileMeta.{tag}", Action.REMOVED, Reason.PRIVATE)
+    return Outcome(ds, walker.entries)
+
+
+__all__ = ["PROFILE_EDITION", "Action", "Entry", "Options", "Outcome", "Reason", "deidentify"]
