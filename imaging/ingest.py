@@ -1,0 +1,211 @@
+"""One DICOM file in, one de-identified, losslessly compressed object out — or a clear refusal.
+
+Plain Python (pydicom, numpy). Each file is handled on its own, so a 400-slice series never sits
+in memory at once. The steps:
+
+1. read and check: is it DICOM, is it whole, is it an image, are its dimensions sane, can its
+   transfer syntax be decoded;
+2. note what must stay on the Tanzanian side (original UIDs, a keyed fingerprint of the patient
+   so that two patients in one upload are caught);
+3. de-identify (`imaging.deid`), list pixel suspicions (`imaging.burned_in`);
+4. compress losslessly (`imaging.compression`) and hash the bytes that will be stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import IO, Any
+
+import pydicom
+from pydicom.dataset import Dataset
+from pydicom.errors import InvalidDicomError
+from pydicom.uid import UID
+
+from imaging import compression
+from imaging.burned_in import Suspicion, suspicions
+from imaging.deid import Entry, Options, deidentify
+
+# A CT slice is 512 x 512; a large multi-frame object a few hundred frames of it. Anything that
+# declares more pixels than this is refused before any pixel is decoded (a memory bomb).
+MAX_PIXELS = 512 * 512 * 256
+MAX_SIDE = 8192
+DICOMDIR_CLASS = "1.2.840.10008.1.3.10"
+
+
+class Refusal(StrEnum):
+    NOT_DICOM = "not_dicom"
+    TRUNCATED = "truncated"
+    DIRECTORY = "directory"  # a DICOMDIR: an index of the files, not an image
+    NOT_AN_IMAGE = "not_an_image"
+    TOO_LARGE = "too_large"
+    UNSUPPORTED_SYNTAX = "unsupported_syntax"
+    UNREADABLE_PIXELS = "unreadable_pixels"
+
+
+class IngestError(Exception):
+    def __init__(self, refusal: Refusal, **params: Any) -> None:
+        super().__init__(refusal.value)
+        self.refusal = refusal
+        self.params = params
+
+
+@dataclass
+class Prepared:
+    """A de-identified object ready to store, with what the index needs."""
+
+    data: bytes
+    sha256: str
+    original_size: int
+    transfer_syntax: str
+    sop_class_uid: str
+    study_uid: str
+    series_uid: str
+    sop_uid: str
+    original_study_uid: str  # the original UIDs never leave the Tanzanian side
+    original_series_uid: str
+    original_sop_uid: str
+    patient_fingerprint: str  # keyed hash: equal for the same patient, says nothing about who
+    modality: str
+    series_number: int | None
+    instance_number: int | None
+    series_description: str
+    study_date: str
+    rows: int
+    columns: int
+    frames: int
+    pixel_spacing: tuple[float, float] | None
+    slice_thickness: float | None
+    slice_position: float | None
+    window: tuple[float, float] | None
+    suspicions: list[Suspicion] = field(default_factory=list)
+    report: list[Entry] = field(default_factory=list)
+
+
+def read(source: IO[bytes]) -> Dataset:
+    """Read and check one file; raises IngestError saying what is wrong with it."""
+    try:
+        ds = pydicom.dcmread(source)
+    except InvalidDicomError as error:
+        raise IngestError(Refusal.NOT_DICOM) from error
+    except (EOFError, OSError, ValueError, KeyError, TypeError, OverflowError, AttributeError) as error:
+        # pydicom raises these for files cut off mid-element or with nonsense lengths.
+        raise IngestError(Refusal.TRUNCATED) from error
+    sop_class = str(getattr(ds.file_meta, "MediaStorageSOPClassUID", "") or ds.get("SOPClassUID", ""))
+    if sop_class == DICOMDIR_CLASS or "DirectoryRecordSequence" in ds:
+        raise IngestError(Refusal.DIRECTORY)
+    if "PixelData" not in ds and "FloatPixelData" not in ds and "DoubleFloatPixelData" not in ds:
+        if "Image Storage" in UID(sop_class).name:
+            raise IngestError(Refusal.TRUNCATED)  # an image class with no pixels: the file was cut
+        raise IngestError(Refusal.NOT_AN_IMAGE, sop_class=UID(sop_class).name if sop_class else "")
+    if "PixelData" not in ds:
+        raise IngestError(Refusal.UNSUPPORTED_SYNTAX, syntax="float pixel data")
+    rows, columns = int(ds.get("Rows") or 0), int(ds.get("Columns") or 0)
+    frames = int(ds.get("NumberOfFrames") or 1)
+    samples = int(ds.get("SamplesPerPixel") or 1)
+    if not rows or not columns:
+        raise IngestError(Refusal.NOT_AN_IMAGE, sop_class=UID(sop_class).name if sop_class else "")
+    if rows > MAX_SIDE or columns > MAX_SIDE or rows * columns * frames * samples > MAX_PIXELS:
+        raise IngestError(Refusal.TOO_LARGE, rows=rows, columns=columns, frames=frames)
+    syntax = ds.file_meta.get("TransferSyntaxUID")
+    if syntax is None or not compression.can_decode(UID(syntax)):
+        raise IngestError(Refusal.UNSUPPORTED_SYNTAX, syntax=UID(syntax).name if syntax else "")
+    if not UID(syntax).is_compressed:
+        expected = rows * columns * frames * samples * int(ds.get("BitsAllocated") or 16) // 8
+        if len(ds.PixelData) < expected:
+            raise IngestError(Refusal.TRUNCATED)
+    return ds
+
+
+def patient_fingerprint(ds: Dataset, key: bytes) -> str:
+    """Equal for two objects of the same patient (ID, name, birth date as the scanner wrote them)."""
+    parts = [
+        str(ds.get(k, "") or "").strip().upper() for k in ("PatientID", "PatientName", "PatientBirthDate")
+    ]
+    return hmac.new(key, "\x1f".join(parts).encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:32]
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _first(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, str | bytes):
+        return value
+    try:
+        return value[0]
+    except (TypeError, IndexError):
+        return value
+
+
+def prepare(
+    source: IO[bytes],
+    options: Options,
+    new_uid: Callable[[str], str],
+    fingerprint_key: bytes,
+    *,
+    original_size: int | None = None,
+) -> Prepared:
+    ds = read(source)
+    originals = (
+        str(ds.get("StudyInstanceUID", "")),
+        str(ds.get("SeriesInstanceUID", "")),
+        str(ds.get("SOPInstanceUID", "")),
+    )
+    if not all(originals):
+        raise IngestError(Refusal.NOT_AN_IMAGE, sop_class="")
+    fingerprint = patient_fingerprint(ds, fingerprint_key)
+    outcome = deidentify(ds, options, new_uid)
+    found = suspicions(ds)
+    try:
+        compression.compress(ds)
+    except compression.CannotDecode as error:
+        raise IngestError(Refusal.UNREADABLE_PIXELS) from error
+    buffer = io.BytesIO()
+    ds.save_as(buffer, enforce_file_format=True)
+    data = buffer.getvalue()
+    spacing = ds.get("PixelSpacing")
+    position = ds.get("ImagePositionPatient")
+    center, width = _float(_first(ds.get("WindowCenter"))), _float(_first(ds.get("WindowWidth")))
+    return Prepared(
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        original_size=original_size or 0,
+        transfer_syntax=str(ds.file_meta.TransferSyntaxUID),
+        sop_class_uid=str(ds.SOPClassUID),
+        study_uid=str(ds.StudyInstanceUID),
+        series_uid=str(ds.SeriesInstanceUID),
+        sop_uid=str(ds.SOPInstanceUID),
+        original_study_uid=originals[0],
+        original_series_uid=originals[1],
+        original_sop_uid=originals[2],
+        patient_fingerprint=fingerprint,
+        modality=str(ds.get("Modality", "") or ""),
+        series_number=int(ds.SeriesNumber) if ds.get("SeriesNumber") not in (None, "") else None,
+        instance_number=int(ds.InstanceNumber) if ds.get("InstanceNumber") not in (None, "") else None,
+        series_description=str(ds.get("SeriesDescription", "") or ""),
+        study_date=str(ds.get("StudyDate", "") or ""),
+        rows=int(ds.Rows),
+        columns=int(ds.Columns),
+        frames=int(ds.get("NumberOfFrames") or 1),
+        pixel_spacing=(float(spacing[0]), float(spacing[1])) if spacing and len(spacing) == 2 else None,
+        slice_thickness=_float(ds.get("SliceThickness")),
+        slice_position=_float(position[2])
+        if position and len(position) == 3
+        else _float(ds.get("SliceLocation")),
+        window=(center, width) if center is not None and width else None,
+        suspicions=found,
+        report=outcome.entries,
+    )
+
+
+__all__ = ["MAX_PIXELS", "IngestError", "Prepared", "Refusal", "patient_fingerprint", "prepare", "read"]
