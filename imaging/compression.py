@@ -67,7 +67,8 @@ def compress(ds: Dataset) -> None:
         ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
         return
     try:
-        ds.compress(STORED_SYNTAX, arr=pixels, encoding_plugin="pyjpegls")
+        # Keep the SOP Instance UID: pydicom would otherwise give the compressed copy a new one.
+        ds.compress(STORED_SYNTAX, arr=pixels, encoding_plugin="pyjpegls", generate_instance_uid=False)
     except Exception as error:
         raise CannotDecode(str(error)) from error
 

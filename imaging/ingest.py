@@ -45,6 +45,9 @@ class Refusal(StrEnum):
     TOO_LARGE = "too_large"
     UNSUPPORTED_SYNTAX = "unsupported_syntax"
     UNREADABLE_PIXELS = "unreadable_pixels"
+    ANOTHER_PATIENT = "another_patient"  # a second patient in one upload
+    ANOTHER_INSTITUTION = "another_institution"  # the study is held by another hospital
+    ON_ANOTHER_CASE = "on_another_case"  # the study is already attached to another case
 
 
 class IngestError(Exception):
@@ -149,12 +152,16 @@ def _first(value: Any) -> Any:
 
 def prepare(
     source: IO[bytes],
-    options: Options,
+    options: Options | Callable[[str], Options],
     new_uid: Callable[[str], str],
     fingerprint_key: bytes,
     *,
     original_size: int | None = None,
+    check: Callable[[Dataset, str], None] | None = None,
 ) -> Prepared:
+    """`options` may depend on the patient (their date offset): then it is a function of the
+    patient fingerprint. `check` sees the original dataset and fingerprint before anything is
+    changed, and may refuse (two patients in one upload, say) by raising IngestError."""
     ds = read(source)
     originals = (
         str(ds.get("StudyInstanceUID", "")),
@@ -164,7 +171,9 @@ def prepare(
     if not all(originals):
         raise IngestError(Refusal.NOT_AN_IMAGE, sop_class="")
     fingerprint = patient_fingerprint(ds, fingerprint_key)
-    outcome = deidentify(ds, options, new_uid)
+    if check is not None:
+        check(ds, fingerprint)
+    outcome = deidentify(ds, options if isinstance(options, Options) else options(fingerprint), new_uid)
     found = suspicions(ds)
     try:
         compression.compress(ds)

@@ -49,6 +49,8 @@ def test_stored_pixels_are_exactly_the_originals_in_jpeg_ls(path):
     assert len(prepared.data) < len(path.read_bytes()) / 3
     assert prepared.sha256 == hashlib.sha256(prepared.data).hexdigest()
     assert prepared.original_sop_uid == original.SOPInstanceUID != prepared.sop_uid
+    # The stored UID is the consistent replacement (compression must not mint a new one).
+    assert prepared.sop_uid == stored.SOPInstanceUID == keyed_uid_mapper(KEY)(original.SOPInstanceUID)
 
 
 def test_what_the_index_needs_is_read_from_the_header():

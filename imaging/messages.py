@@ -1,0 +1,45 @@
+"""What to tell the person who sent a file that was not taken, in their language."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from imaging.ingest import IngestError, Refusal
+
+
+def explain(error: IngestError) -> str:
+    refusal, params = error.refusal, error.params
+    if refusal is Refusal.NOT_DICOM:
+        return _("This is not a DICOM file. Send the scan itself, or a photo of the film as a photo.")
+    if refusal is Refusal.TRUNCATED:
+        return _("This file is incomplete (cut off while copying or sending). Send it again.")
+    if refusal is Refusal.DIRECTORY:
+        return _("This is the index of a CD or folder (DICOMDIR), not an image: skipped, nothing is missing.")
+    if refusal is Refusal.NOT_AN_IMAGE:
+        return _("This DICOM file holds no image (%(kind)s): skipped.") % {
+            "kind": params.get("sop_class") or _("unknown kind")
+        }
+    if refusal is Refusal.TOO_LARGE:
+        return _(
+            "This image declares %(rows)s × %(columns)s pixels and %(frames)s frames, more than a scan can be: refused."
+        ) % {
+            "rows": params.get("rows"),
+            "columns": params.get("columns"),
+            "frames": params.get("frames"),
+        }
+    if refusal is Refusal.UNSUPPORTED_SYNTAX:
+        return _(
+            "This file is compressed in a way the platform cannot read (%(syntax)s). Export it uncompressed from the scanner or PACS."
+        ) % {"syntax": params.get("syntax") or _("unknown")}
+    if refusal is Refusal.UNREADABLE_PIXELS:
+        return _("The image in this file is damaged and cannot be read. Send it again.")
+    if refusal is Refusal.ANOTHER_PATIENT:
+        return _(
+            "This file is of another patient than the rest of the upload: stopped. Upload each patient's scans to their own case."
+        )
+    if refusal is Refusal.ANOTHER_INSTITUTION:
+        return _("This study is already held by another hospital.")
+    return _("This study is already attached to another case.")
+
+
+__all__ = ["explain"]

@@ -1,0 +1,213 @@
+"""Receiving DICOM objects, whatever brought them (an upload, the DICOM node, STOW-RS).
+
+A `Batch` is one upload or one network association: one institution, at most one case, one
+patient. Each file goes through `imaging.ingest.prepare` and is stored twice through Django's
+storage API: the de-identified, compressed copy that consultants may see, and the original that
+never leaves the Tanzanian side. Both are hashed and read back before the database says they
+exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+
+from accounts.models import Institution, User
+from consultations.identifiers import Identity
+from consultations.models import Case, PatientIdentity
+from imaging.deid import Options
+from imaging.ingest import IngestError, Prepared, Refusal, prepare
+from imaging.models import DateShift, Instance, Series, Study
+from imaging.uids import keyed_uid_mapper
+
+# Offsets of one to ten years into the past: far enough that no date can be guessed back,
+# and dates stay plausible for viewers.
+SHIFT_DAYS = (365, 3650)
+
+
+def _key(label: str) -> bytes:
+    # Derived from the deployment's secret, which lives with the database in Tanzania.
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"neurodaraja.imaging.{label}".encode(), hashlib.sha256
+    ).digest()
+
+
+def uid_key() -> bytes:
+    return _key("uids")
+
+
+def fingerprint_key() -> bytes:
+    return _key("patients")
+
+
+class StorageMismatch(Exception):
+    """The stored bytes did not read back as written."""
+
+
+@dataclass
+class Batch:
+    institution: Institution
+    source: str
+    case: Case | None = None
+    user: User | None = None
+    received_from: str = ""
+    fingerprint: str | None = None
+    stored: list[Instance] = field(default_factory=list)
+    duplicates: int = 0
+    skipped: list[tuple[str, IngestError]] = field(default_factory=list)
+
+    def check_patient(self, _ds: object, fingerprint: str) -> None:
+        if self.fingerprint is None:
+            self.fingerprint = fingerprint
+        elif fingerprint != self.fingerprint:
+            raise IngestError(Refusal.ANOTHER_PATIENT)
+
+    def identity(self) -> Identity:
+        if self.case is None:
+            return Identity()
+        record = PatientIdentity.objects.filter(case=self.case).first()
+        if record is None:
+            return Identity()
+        return Identity(
+            full_name=record.full_name, hospital_number=record.hospital_number, phone=record.phone
+        )
+
+
+def _options(batch: Batch, identity: Identity, pseudonym: str) -> Callable[[str], Options]:
+    def for_patient(fingerprint: str) -> Options:
+        shift, _created = DateShift.objects.get_or_create(
+            institution=batch.institution,
+            patient_fingerprint=fingerprint,
+            defaults={"days": -(SHIFT_DAYS[0] + secrets.randbelow(SHIFT_DAYS[1] - SHIFT_DAYS[0]))},
+        )
+        return Options(shift_days=shift.days, pseudonym=pseudonym, identity=identity)
+
+    return for_patient
+
+
+def receive(batch: Batch, data: bytes, name: str = "") -> Instance | None:
+    """Store one file of the batch. Returns the stored instance, or None for a resend of an
+    object already held; raises IngestError (also recorded in `batch.skipped`) otherwise."""
+    pseudonym = batch.case.code if batch.case else "ND-UNATTACHED"
+    try:
+        prepared = prepare(
+            io.BytesIO(data),
+            _options(batch, batch.identity(), pseudonym),
+            keyed_uid_mapper(uid_key()),
+            fingerprint_key(),
+            original_size=len(data),
+            check=batch.check_patient,
+        )
+        instance = _store(batch, prepared, data)
+    except IngestError as error:
+        batch.skipped.append((name, error))
+        raise
+    if instance is None:
+        batch.duplicates += 1
+    else:
+        batch.stored.append(instance)
+    return instance
+
+
+@transaction.atomic
+def _store(batch: Batch, prepared: Prepared, original: bytes) -> Instance | None:
+    if Instance.objects.filter(sop_uid=prepared.sop_uid).exists():
+        return None  # the same image sent again: keep the first, lose nothing
+    study, _created = Study.objects.select_for_update().get_or_create(
+        study_uid=prepared.study_uid,
+        defaults={
+            "case": batch.case,
+            "institution": batch.institution,
+            "original_study_uid": prepared.original_study_uid,
+            "patient_fingerprint": prepared.patient_fingerprint,
+            "source": batch.source,
+            "received_from": batch.received_from[:64],
+            "study_date": prepared.study_date[:8],
+        },
+    )
+    if study.institution_id != batch.institution.pk:
+        raise IngestError(Refusal.ANOTHER_INSTITUTION)
+    if batch.case is not None:
+        if study.case_id is None:
+            study.case = batch.case
+            study.save(update_fields=["case"])
+        elif study.case_id != batch.case.pk:
+            raise IngestError(Refusal.ON_ANOTHER_CASE)
+    series, created = Series.objects.get_or_create(
+        series_uid=prepared.series_uid,
+        defaults={
+            "study": study,
+            "original_series_uid": prepared.original_series_uid,
+            "number": prepared.series_number,
+            "description": prepared.series_description[:64],
+            "modality": prepared.modality[:16],
+            "rows": prepared.rows,
+            "columns": prepared.columns,
+            "pixel_spacing_row": prepared.pixel_spacing[0] if prepared.pixel_spacing else None,
+            "pixel_spacing_column": prepared.pixel_spacing[1] if prepared.pixel_spacing else None,
+            "slice_thickness": prepared.slice_thickness,
+        },
+    )
+    changed = []
+    new_suspicions = sorted(set(series.suspicions) | {s.value for s in prepared.suspicions})
+    if new_suspicions != series.suspicions:
+        series.suspicions = new_suspicions
+        series.reviewed_at = None  # a new reason to look: the earlier review does not cover it
+        series.reviewed_by = None
+        changed += ["suspicions", "reviewed_at", "reviewed_by"]
+    report = dict(series.report)
+    for entry in prepared.report:
+        report.setdefault(entry.path, [entry.action.value, entry.reason.value])
+    if report != series.report:
+        series.report = report
+        changed.append("report")
+    if changed:
+        series.save(update_fields=changed)
+    instance = Instance(
+        series=series,
+        sop_uid=prepared.sop_uid,
+        original_sop_uid=prepared.original_sop_uid,
+        sop_class_uid=prepared.sop_class_uid,
+        number=prepared.instance_number,
+        slice_position=prepared.slice_position,
+        frames=prepared.frames,
+        window_center=prepared.window[0] if prepared.window else None,
+        window_width=prepared.window[1] if prepared.window else None,
+        transfer_syntax=prepared.transfer_syntax,
+        size=len(prepared.data),
+        sha256=prepared.sha256,
+        original_size=len(original),
+        original_sha256=hashlib.sha256(original).hexdigest(),
+    )
+    instance.file.save("stored.dcm", ContentFile(prepared.data), save=False)
+    instance.original.save("original.dcm", ContentFile(original), save=False)
+    try:
+        _verify(instance.file.name, instance.sha256)
+        _verify(instance.original.name, instance.original_sha256)
+        instance.save()
+    except (StorageMismatch, IntegrityError):
+        default_storage.delete(instance.file.name)
+        default_storage.delete(instance.original.name)
+        raise
+    return instance
+
+
+def _verify(name: str, sha256: str) -> None:
+    digest = hashlib.sha256()
+    with default_storage.open(name, "rb") as stored:
+        for chunk in iter(lambda: stored.read(1 << 20), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != sha256:
+        raise StorageMismatch(name)
+
+
+__all__ = ["Batch", "StorageMismatch", "fingerprint_key", "receive", "uid_key"]
