@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from imaging.ingest import IngestError, Refusal
+from imaging.unpack import Problem
 
 
 def explain(error: IngestError) -> str:
@@ -42,4 +43,16 @@ def explain(error: IngestError) -> str:
     return _("This study is already attached to another case.")
 
 
-__all__ = ["explain"]
+def explain_member(problem: Problem) -> str:
+    if problem is Problem.UNSAFE_PATH:
+        return _("This file's path inside the zip points outside it: refused.")
+    if problem is Problem.ZIP_BOMB:
+        return _("This zip unpacks to far more than it holds (a zip bomb): refused.")
+    if problem is Problem.TOO_MANY_FILES:
+        return _("This zip holds too many files to be one patient's imaging: refused.")
+    if problem is Problem.ENCRYPTED:
+        return _("This file is password-protected in the zip: export it without a password.")
+    return _("The zip is damaged and cannot be read. Make it again and send it.")
+
+
+__all__ = ["explain", "explain_member"]

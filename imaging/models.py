@@ -8,6 +8,7 @@ consultant, never exported and never logged.
 from __future__ import annotations
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -140,3 +141,49 @@ class DateShift(models.Model):
 
     def __str__(self) -> str:
         return "date shift"
+
+
+class UploadBatch(models.Model):
+    """The files a person sends to one case in one go (a folder, a CD, a zip): one patient."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="upload_batches")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    patient_fingerprint = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"upload batch {self.pk}"
+
+
+class Upload(models.Model):
+    """One file on its way in, resumable (the tus protocol): bytes land in the incoming folder
+    at their offset, and the offset is what the disk holds, so a server killed mid-write resumes
+    from the last byte it really kept."""
+
+    class State(models.TextChoices):
+        RECEIVING = "receiving", _("Receiving")
+        WAITING = "waiting", _("Waiting to be processed")
+        PROCESSING = "processing", _("Processing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Not taken")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    batch = models.ForeignKey(UploadBatch, on_delete=models.CASCADE, related_name="uploads")
+    name = models.CharField(max_length=255)  # as the sender named it; shown to the referring team only
+    length = models.BigIntegerField()
+    offset = models.BigIntegerField(default=0)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.RECEIVING)
+    # {"stored": n, "duplicates": n, "skipped": [{"name": ..., "refusal": ..., "params": {...}}]}
+    outcome = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"upload {self.pk}"

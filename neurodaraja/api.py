@@ -16,6 +16,7 @@ from accounts.api_auth import ApiTokenAuth
 from consultations.api import router as consultations_router
 from core.api_errors import describe_validation_errors
 from core.errors import ActionError
+from imaging.api import router as imaging_router
 from scores.api import ScoreInputError, score_input_error
 from scores.api import router as scores_router
 
@@ -30,6 +31,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", consultations_router)
 api.add_router("/", scores_router)
+api.add_router("/", imaging_router)
 api.add_exception_handler(ScoreInputError, score_input_error)
 
 

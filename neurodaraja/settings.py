@@ -242,6 +242,10 @@ ROUTE_HOME_CONSULTANTS_FIRST = env.bool("ROUTE_HOME_CONSULTANTS_FIRST", default=
 OUTCOME_REMINDER_DAYS = env.int("OUTCOME_REMINDER_DAYS", default=7, minimum=1)
 OUTCOME_REMINDER_LIMIT = env.int("OUTCOME_REMINDER_LIMIT", default=6, minimum=0)
 ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=10, minimum=1)
+# Imaging: where resumable uploads collect their bytes (a local or shared disk, even when files
+# are stored in object storage), and the largest single upload (a zip of a whole CD).
+IMAGING_INCOMING_ROOT = env.path("IMAGING_INCOMING_ROOT", BASE_DIR / "var" / "incoming")
+IMAGING_MAX_UPLOAD_MB = env.int("IMAGING_MAX_UPLOAD_MB", default=4096, minimum=1)
 # SMS: "console" prints messages (development); a dotted path names another backend.
 SMS_BACKEND = env.text("SMS_BACKEND", default="core.sms.ConsoleBackend")
 

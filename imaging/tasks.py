@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from django_tasks import task
+
+from imaging.ingest import MAX_PIXELS, IngestError, Refusal
+from imaging.models import Study, Upload
+from imaging.services import Batch, receive
+from imaging.tus import incoming_path
+from imaging.unpack import is_zip, members
+
+logger = logging.getLogger(__name__)
+
+# A single (non-zip) file larger than this cannot be one image the platform accepts.
+MAX_SINGLE_FILE = MAX_PIXELS * 2 + 16 * 1024 * 1024
+
+
+@task()
+def ingest_upload(upload_id: str) -> dict:
+    """De-identify and store a complete upload (one file or a zip), then drop its incoming bytes."""
+    claimed = Upload.objects.filter(pk=upload_id, state=Upload.State.WAITING).update(
+        state=Upload.State.PROCESSING
+    )
+    if not claimed:
+        return {}  # already handled (a task delivered twice)
+    upload = Upload.objects.select_related("batch__case__referring_institution", "batch__user").get(
+        pk=upload_id
+    )
+    case = upload.batch.case
+    batch = Batch(
+        institution=case.referring_institution,
+        source=Study.Source.UPLOAD,
+        case=case,
+        user=upload.batch.user,
+        fingerprint=upload.batch.patient_fingerprint or None,
+    )
+    skipped: list[dict] = []
+    path = incoming_path(upload)
+    try:
+        with path.open("rb") as source:
+            if is_zip(source.read(4)):
+                source.seek(0)
+                for member in members(source):
+                    if member.problem is not None:
+                        skipped.append({"name": member.name, "problem": member.problem.value})
+                        continue
+                    if not _take(batch, member.data or b"", member.name, skipped):
+                        break  # another patient: the rest is not looked at
+            else:
+                source.seek(0)
+                if upload.length > MAX_SINGLE_FILE:
+                    skipped.append({"name": upload.name, "refusal": Refusal.TOO_LARGE.value, "params": {}})
+                else:
+                    _take(batch, source.read(), upload.name, skipped)
+    except Exception:
+        # Keep the bytes, so that nothing received is lost; say it failed without any detail
+        # that could carry patient data into the log.
+        logger.exception("ingest of upload %s failed", upload_id)
+        Upload.objects.filter(pk=upload_id).update(state=Upload.State.FAILED, outcome={"error": "internal"})
+        raise
+    if batch.fingerprint and batch.fingerprint != upload.batch.patient_fingerprint:
+        type(upload.batch).objects.filter(pk=upload.batch.pk, patient_fingerprint="").update(
+            patient_fingerprint=batch.fingerprint
+        )
+    outcome = {"stored": len(batch.stored), "duplicates": batch.duplicates, "skipped": skipped}
+    taken = batch.stored or batch.duplicates
+    Upload.objects.filter(pk=upload_id).update(
+        state=Upload.State.DONE if taken or not skipped else Upload.State.FAILED, outcome=outcome
+    )
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    return outcome
+
+
+def _take(batch: Batch, data: bytes, name: str, skipped: list[dict]) -> bool:
+    """Receive one file; False when the upload must stop here."""
+    try:
+        receive(batch, data, name)
+    except IngestError as error:
+        skipped.append({"name": name, "refusal": error.refusal.value, "params": _plain(error.params)})
+        return error.refusal is not Refusal.ANOTHER_PATIENT
+    return True
+
+
+def _plain(params: dict) -> dict:
+    return {k: v if isinstance(v, int | float | str) else str(v) for k, v in params.items()}

@@ -1,0 +1,184 @@
+"""Resumable uploads (tus 1.0.0): a cut connection continues where it stopped, nothing is lost
+or duplicated, and only the case's referring team may send."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import zipfile
+from typing import Any
+
+import pytest
+from django.test import Client, TestCase
+
+from conftest import sign_in
+from imaging.models import Instance, Study, Upload, UploadBatch
+from imaging.tests.data import GE_HEAD_CT, PHILIPS_HEAD, needs_data
+from imaging.tus import incoming_path
+
+pytestmark = needs_data()
+TUS: dict[str, Any] = {"HTTP_TUS_RESUMABLE": "1.0.0"}
+
+
+@pytest.fixture(autouse=True)
+def folders(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.IMAGING_INCOMING_ROOT = tmp_path / "incoming"
+
+
+def metadata(**values: str) -> str:
+    return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in values.items())
+
+
+def create(client: Client, case, length: int, name: str = "01.dcm", **extra):
+    return client.post(
+        "/api/v1/uploads/",
+        **TUS,
+        HTTP_UPLOAD_LENGTH=str(length),
+        HTTP_UPLOAD_METADATA=metadata(case=case.code, filename=name, **extra),
+    )
+
+
+def patch(client: Client, location: str, offset: int, data: bytes, **headers):
+    # The worker is queued when the last byte is committed: run it as that commit would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.generic(
+            "PATCH",
+            location,
+            data=data,
+            content_type="application/offset+octet-stream",
+            **TUS,
+            HTTP_UPLOAD_OFFSET=str(offset),
+            **headers,
+        )
+
+
+def test_an_upload_cut_in_the_middle_resumes_from_the_server_offset_and_is_stored_once(cast, make_case):
+    case = make_case(send=True)
+    client = sign_in(Client(enforce_csrf_checks=False), cast.referrer)
+    data = (GE_HEAD_CT / "01.dcm").read_bytes()
+    created = create(client, case, len(data))
+    assert created.status_code == 201
+    location = created["Location"]
+    assert patch(client, location, 0, data[:100_000]).status_code == 204
+    # the connection drops; the client asks where to continue
+    head = client.head(location, **TUS)
+    assert head["Upload-Offset"] == "100000" and head["Upload-Length"] == str(len(data))
+    assert patch(client, location, 0, data[:100_000]).status_code == 409  # a stale offset is refused
+    done = patch(client, location, 100_000, data[100_000:])
+    assert done.status_code == 204 and done["Upload-Offset"] == str(len(data))
+    upload = Upload.objects.get()
+    assert upload.state == Upload.State.DONE and upload.outcome["stored"] == 1  # the worker ran
+    assert Instance.objects.count() == 1 and Study.objects.get().case == case
+    assert not incoming_path(upload).exists()  # the incoming bytes are gone once stored
+
+
+def test_bytes_written_before_a_crash_count_and_the_client_continues_from_them(cast, make_case):
+    case = make_case(send=True)
+    client = sign_in(Client(), cast.referrer)
+    data = (GE_HEAD_CT / "02.dcm").read_bytes()
+    location = create(client, case, len(data))["Location"]
+    upload = Upload.objects.get()
+    # The server wrote 70,000 bytes and died before it recorded the offset in the database.
+    incoming_path(upload).write_bytes(data[:70_000])
+    assert Upload.objects.get().offset == 0
+    assert client.head(location, **TUS)["Upload-Offset"] == "70000"
+    assert patch(client, location, 70_000, data[70_000:]).status_code == 204
+    assert Instance.objects.count() == 1
+
+
+def test_a_chunk_that_fails_its_checksum_is_discarded(cast, make_case):
+    case = make_case(send=True)
+    client = sign_in(Client(), cast.referrer)
+    data = (GE_HEAD_CT / "03.dcm").read_bytes()
+    location = create(client, case, len(data))["Location"]
+    wrong = base64.b64encode(hashlib.sha1(b"something else", usedforsecurity=False).digest()).decode()
+    refused = patch(client, location, 0, data[:50_000], HTTP_UPLOAD_CHECKSUM=f"sha1 {wrong}")
+    assert refused.status_code == 460 and refused["Upload-Offset"] == "0"
+    right = base64.b64encode(hashlib.sha1(data[:50_000], usedforsecurity=False).digest()).decode()
+    assert patch(client, location, 0, data[:50_000], HTTP_UPLOAD_CHECKSUM=f"sha1 {right}").status_code == 204
+    assert client.head(location, **TUS)["Upload-Offset"] == "50000"
+
+
+def test_more_bytes_than_declared_are_refused_and_not_kept(cast, make_case):
+    case = make_case(send=True)
+    client = sign_in(Client(), cast.referrer)
+    location = create(client, case, 10)["Location"]
+    assert patch(client, location, 0, b"x" * 20).status_code == 413
+    assert client.head(location, **TUS)["Upload-Offset"] == "0"
+
+
+def test_a_zip_of_a_scanner_export_is_unpacked_and_the_directory_file_skipped_and_said(cast, make_case):
+    case = make_case(send=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in (PHILIPS_HEAD / "DIRFILE", PHILIPS_HEAD / "I10", PHILIPS_HEAD / "I20"):
+            archive.write(path, f"EXPORT/{path.name}")
+        archive.writestr("../../etc/evil.dcm", b"not even dicom")
+    data = buffer.getvalue()
+    client = sign_in(Client(), cast.referrer)
+    location = create(client, case, len(data), name="cd.zip")["Location"]
+    assert patch(client, location, 0, data).status_code == 204
+    outcome = Upload.objects.get().outcome
+    assert outcome["stored"] == 2
+    assert {"name": "EXPORT/DIRFILE", "refusal": "directory", "params": {}} in outcome["skipped"]
+    assert {"name": "../../etc/evil.dcm", "problem": "unsafe_path"} in outcome["skipped"]
+
+
+def test_files_of_a_second_patient_stop_the_batch_and_the_first_patients_are_kept(cast, make_case):
+    case = make_case(send=True)
+    client = sign_in(Client(), cast.referrer)
+    first = (GE_HEAD_CT / "01.dcm").read_bytes()
+    created = create(client, case, len(first))
+    patch(client, created["Location"], 0, first)
+    batch = created["ND-Batch"]
+    other = (PHILIPS_HEAD / "I10").read_bytes()
+    second = create(client, case, len(other), name="I10", batch=batch)
+    patch(client, second["Location"], 0, other)
+    assert UploadBatch.objects.get().patient_fingerprint
+    refused = Upload.objects.get(name="I10")
+    assert (
+        refused.state == Upload.State.FAILED and refused.outcome["skipped"][0]["refusal"] == "another_patient"
+    )
+    assert Instance.objects.count() == 1
+
+
+def test_only_the_referring_team_may_upload_and_others_learn_nothing(cast, make_case):
+    case = make_case(send=True)
+    data = b"x" * 10
+    for persona in ("outsider", "consultant_china", "trainee", "researcher"):
+        client = sign_in(Client(), getattr(cast, persona))
+        assert create(client, case, len(data)).status_code == 404, persona
+    location = create(sign_in(Client(), cast.referrer), case, len(data))["Location"]
+    outsider = sign_in(Client(), cast.outsider)
+    assert outsider.head(location, **TUS).status_code == 404
+    assert patch(outsider, location, 0, data).status_code == 404
+    assert outsider.delete(location, **TUS).status_code == 404
+    assert Client().head(location, **TUS).status_code == 401
+
+
+def test_a_browser_session_needs_the_csrf_token(cast, make_case):
+    case = make_case(send=True)
+    client = sign_in(Client(enforce_csrf_checks=True), cast.referrer)
+    assert create(client, case, 10).status_code == 403
+
+
+def test_protocol_errors_are_answered_clearly(cast, make_case):
+    case = make_case(send=True)
+    client = sign_in(Client(), cast.referrer)
+    assert client.post("/api/v1/uploads/", HTTP_UPLOAD_LENGTH="10").status_code == 412  # no Tus-Resumable
+    assert client.post("/api/v1/uploads/", **TUS).status_code == 400  # no length
+    too_big = create(client, case, 10**13)
+    assert too_big.status_code == 413 and "MB" in too_big.content.decode()
+    options = client.options("/api/v1/uploads/")
+    assert options.status_code == 204 and "checksum" in options["Tus-Extension"]
+    bad_batch = create(client, case, 10, batch="00000000-0000-0000-0000-000000000000")
+    assert bad_batch.status_code == 404
+    location = create(client, case, 10)["Location"]
+    wrong_type = client.generic(
+        "PATCH", location, data=b"x", content_type="text/plain", **TUS, HTTP_UPLOAD_OFFSET="0"
+    )
+    assert wrong_type.status_code == 415
+    assert client.delete(location, **TUS).status_code == 204
+    assert client.head(location, **TUS).status_code == 404
