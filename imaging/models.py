@@ -187,3 +187,51 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return f"upload {self.pk}"
+
+
+class DicomSender(models.Model):
+    """A scanner or PACS allowed to send studies to the DICOM node, known by its calling AE
+    title. What it sends belongs to its institution and waits there for a referrer to attach it
+    to a case."""
+
+    ae_title = models.CharField(_("AE title"), max_length=16, unique=True)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="+", verbose_name=_("institution")
+    )
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("allowed to send"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["ae_title"]
+        verbose_name = _("DICOM sender")
+        verbose_name_plural = _("DICOM senders")
+
+    def __str__(self) -> str:
+        return self.ae_title
+
+
+class Annotation(models.Model):
+    """What a reader leaves on one image for the other side: an arrow, a text, a measured
+    distance, or the mark of a key image. Positions are in image pixels (column, row)."""
+
+    class Kind(models.TextChoices):
+        ARROW = "arrow", _("Arrow")
+        TEXT = "text", _("Text")
+        DISTANCE = "distance", _("Distance")
+        KEY = "key", _("Key image")
+
+    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="annotations")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # [[x1, y1], [x2, y2]] for an arrow (tail, head) or a distance; [[x, y]] for a text.
+    points = models.JSONField(default=list, blank=True)
+    text = models.CharField(_("text"), max_length=300, blank=True)
+    millimetres = models.FloatField(null=True, blank=True)  # for a distance
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on instance {self.instance_id}"

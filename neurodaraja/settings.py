@@ -246,6 +246,13 @@ ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=10, minimum=1)
 # are stored in object storage), and the largest single upload (a zip of a whole CD).
 IMAGING_INCOMING_ROOT = env.path("IMAGING_INCOMING_ROOT", BASE_DIR / "var" / "incoming")
 IMAGING_MAX_UPLOAD_MB = env.int("IMAGING_MAX_UPLOAD_MB", default=4096, minimum=1)
+# Originals carry the patient's identity: consultants abroad see the de-identified copies only,
+# unless a transfer of originals has a legal basis and this is turned on (each download audited).
+IMAGING_ORIGINALS_ABROAD = env.bool("IMAGING_ORIGINALS_ABROAD", default=False)
+# The DICOM node (`manage.py dicom_node`): its AE title and port. Which scanners may send is
+# managed in the admin (DICOM senders), each tied to its institution.
+DICOM_NODE_AE_TITLE = env.text("DICOM_NODE_AE_TITLE", default="NEURODARAJA")
+DICOM_NODE_PORT = env.int("DICOM_NODE_PORT", default=11112, minimum=1)
 # SMS: "console" prints messages (development); a dotted path names another backend.
 SMS_BACKEND = env.text("SMS_BACKEND", default="core.sms.ConsoleBackend")
 
