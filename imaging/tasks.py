@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from functools import partial
 
+from django.db import transaction
 from django_tasks import task
 
 from imaging.ingest import MAX_PIXELS, IngestError, Refusal
-from imaging.models import Study, Upload
+from imaging.models import Series, Study, Upload
+from imaging.renderings import prepare_series
 from imaging.services import Batch, receive
 from imaging.tus import incoming_path
 from imaging.unpack import is_zip, members
@@ -71,7 +74,21 @@ def ingest_upload(upload_id: str) -> dict:
     )
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
+    queue_renderings({instance.series_id for instance in batch.stored})
     return outcome
+
+
+def queue_renderings(series_ids: set[int]) -> None:
+    """Renderings are made once the series is committed, so the worker sees it."""
+    for series_id in sorted(series_ids):
+        transaction.on_commit(partial(prepare_renderings.enqueue, series_id))
+
+
+@task()
+def prepare_renderings(series_id: int) -> int:
+    """The thumbnail and the first window of every slice, ready before anyone asks."""
+    series = Series.objects.filter(pk=series_id).first()
+    return prepare_series(series) if series is not None else 0
 
 
 def _take(batch: Batch, data: bytes, name: str, skipped: list[dict]) -> bool:

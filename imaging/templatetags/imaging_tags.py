@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+
+from consultations.access import CaseAccess
+from imaging.access import ImagingAccess
+
+register = template.Library()
+
+
+@register.inclusion_tag("imaging/_case_section.html")
+def case_imaging(user: Any, access: CaseAccess) -> dict[str, Any]:
+    """The imaging section of the case page: what this person may see, and where to go."""
+    imaging = ImagingAccess(user=user, case_access=access)
+    series = list(imaging.series().prefetch_related("instances")[:12])
+    case = access.case
+    return {
+        "case": case,
+        "manages": imaging.manages,
+        "series": [
+            {
+                "series": s,
+                "count": len(s.instances.all()),
+                "viewer_url": reverse("imaging:viewer", args=[case.code, s.pk]),
+                "thumbnail_url": reverse("imaging:thumbnail", args=[case.code, s.pk]),
+            }
+            for s in series
+        ],
+        "awaiting_review": any(s.awaits_review for s in series) if imaging.manages else False,
+        "unshared": imaging.manages and imaging.studies().filter(shared_at__isnull=True).exists(),
+        "imaging_url": reverse("imaging:case", args=[case.code]),
+    }
