@@ -32,6 +32,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
+def files_in_a_temporary_folder(settings, tmp_path) -> None:
+    """Uploaded and stored files of a test never land in the project's var/ folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.IMAGING_INCOMING_ROOT = tmp_path / "incoming"
+
+
+@pytest.fixture(autouse=True)
 def english_unless_asked() -> None:
     """Each test starts in English; a request or a persona's language changes it, as in production."""
     translation.activate("en")

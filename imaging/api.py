@@ -14,7 +14,7 @@ from ninja import Router, Schema, Status
 from accounts.api_auth import api_user
 from consultations.access import get_case_for_user
 from imaging.ingest import IngestError, Refusal
-from imaging.messages import explain, explain_member
+from imaging.messages import explain, explain_member, explain_photo
 from imaging.models import Upload, UploadBatch
 from imaging.unpack import Problem
 
@@ -39,6 +39,7 @@ class UploadOut(Schema):
     state: str
     stored: int
     duplicates: int
+    photos: int
     skipped: list[SkippedOut]
 
 
@@ -53,6 +54,8 @@ def skipped_messages(upload: Upload) -> list[SkippedOut]:
     for item in upload.outcome.get("skipped", []):
         if "problem" in item:
             message = explain_member(Problem(item["problem"]))
+        elif "photo" in item:
+            message = explain_photo(item["photo"])
         else:
             message = explain(IngestError(Refusal(item["refusal"]), **item.get("params", {})))
         found.append(SkippedOut(name=item.get("name", ""), message=message))
@@ -96,6 +99,7 @@ def batch_status(request: HttpRequest, batch_id: UUID) -> BatchOut:
                 state=u.state,
                 stored=u.outcome.get("stored", 0),
                 duplicates=u.outcome.get("duplicates", 0),
+                photos=u.outcome.get("photos", 0),
                 skipped=skipped_messages(u),
             )
             for u in batch.uploads.all()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from consultations import files
+from consultations.actions import ATTACHMENT_PROBLEMS
 from imaging.ingest import IngestError, Refusal
 from imaging.unpack import Problem
 
@@ -55,4 +58,15 @@ def explain_member(problem: Problem) -> str:
     return _("The zip is damaged and cannot be read. Make it again and send it.")
 
 
-__all__ = ["explain", "explain_member"]
+def explain_photo(code: str) -> str:
+    """Why a photo sent with the imaging was not kept (codes of consultations.add_attachment)."""
+    if code == "duplicate":
+        return _("This photo is already attached to the case.")
+    try:
+        problem = files.Problem(code)
+    except ValueError:
+        return _("This photo could not be kept. Attach it under “Documents and photos” on the case page.")
+    return str(ATTACHMENT_PROBLEMS[problem]) % {"mb": settings.ATTACHMENT_MAX_MB}
+
+
+__all__ = ["explain", "explain_member", "explain_photo"]

@@ -63,6 +63,7 @@ class Batch:
     fingerprint: str | None = None
     stored: list[Instance] = field(default_factory=list)
     duplicates: int = 0
+    photos: int = 0  # phone photos of films, kept with the case's documents and photos
     skipped: list[tuple[str, IngestError]] = field(default_factory=list)
 
     def check_patient(self, _ds: object, fingerprint: str) -> None:

@@ -4,9 +4,14 @@ import contextlib
 import logging
 from functools import partial
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django_tasks import task
 
+from consultations.access import case_access
+from consultations.actions import add_attachment
+from consultations.files import Kind, sniff
+from core.errors import ActionError
 from imaging.ingest import MAX_PIXELS, IngestError, Refusal
 from imaging.models import Series, Study, Upload
 from imaging.renderings import prepare_series
@@ -16,6 +21,8 @@ from imaging.unpack import is_zip, members
 
 logger = logging.getLogger(__name__)
 
+# Stored as data, in the language every reader shares on a case file: the referrer may edit it.
+PHOTO_DESCRIPTION = "Photo of a film (sent with the imaging)"
 # A single (non-zip) file larger than this cannot be one image the platform accepts.
 MAX_SINGLE_FILE = MAX_PIXELS * 2 + 16 * 1024 * 1024
 
@@ -67,8 +74,13 @@ def ingest_upload(upload_id: str) -> dict:
         type(upload.batch).objects.filter(pk=upload.batch.pk, patient_fingerprint="").update(
             patient_fingerprint=batch.fingerprint
         )
-    outcome = {"stored": len(batch.stored), "duplicates": batch.duplicates, "skipped": skipped}
-    taken = batch.stored or batch.duplicates
+    outcome = {
+        "stored": len(batch.stored),
+        "duplicates": batch.duplicates,
+        "photos": batch.photos,
+        "skipped": skipped,
+    }
+    taken = batch.stored or batch.duplicates or batch.photos
     Upload.objects.filter(pk=upload_id).update(
         state=Upload.State.DONE if taken or not skipped else Upload.State.FAILED, outcome=outcome
     )
@@ -93,12 +105,38 @@ def prepare_renderings(series_id: int) -> int:
 
 def _take(batch: Batch, data: bytes, name: str, skipped: list[dict]) -> bool:
     """Receive one file; False when the upload must stop here."""
+    found = sniff(data[:16])
+    if found is not None and found[1] is Kind.PHOTO:
+        _take_photo(batch, data, name, skipped)
+        return True
     try:
         receive(batch, data, name)
     except IngestError as error:
         skipped.append({"name": name, "refusal": error.refusal.value, "params": _plain(error.params)})
         return error.refusal is not Refusal.ANOTHER_PATIENT
     return True
+
+
+def _take_photo(batch: Batch, data: bytes, name: str, skipped: list[dict]) -> None:
+    """A phone photo of a film goes with the case's documents and photos, its EXIF and GPS
+    data removed there (consultations.files)."""
+    if batch.case is None or batch.user is None:
+        skipped.append({"name": name, "photo": "unsupported"})
+        return
+    try:
+        add_attachment(
+            case_access(batch.user, batch.case),
+            batch.user,
+            name=name,
+            content=data,
+            description=PHOTO_DESCRIPTION,
+        )
+    except ActionError as error:
+        skipped.append({"name": name, "photo": error.code})
+    except PermissionDenied:
+        skipped.append({"name": name, "photo": "forbidden"})
+    else:
+        batch.photos += 1
 
 
 def _plain(params: dict) -> dict:

@@ -201,6 +201,7 @@ def batch_status(request: HttpRequest, code: str, batch_id: str) -> JsonResponse
                     "state_label": str(u.get_state_display()),
                     "stored": u.outcome.get("stored", 0),
                     "duplicates": u.outcome.get("duplicates", 0),
+                    "photos": u.outcome.get("photos", 0),
                     "skipped": [s.dict() for s in skipped_messages(u)],
                 }
                 for u in batch.uploads.all()

@@ -17,6 +17,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env.bool("DEBUG", default=False)
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
+# Public test CT (dcm_qa_ct, BSD licence) that the demo loads as imaging, when it is there.
+DEMO_DICOM_DIR = env.path("DEMO_DICOM_DIR", BASE_DIR.parent / "shared" / "data" / "dicom")
 
 # Without a key in production the system check neurodaraja.E001 stops start-up; the
 # throwaway key only lets commands that never start a server (tests, checks) import settings.

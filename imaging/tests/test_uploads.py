@@ -182,3 +182,37 @@ def test_protocol_errors_are_answered_clearly(cast, make_case):
     assert wrong_type.status_code == 415
     assert client.delete(location, **TUS).status_code == 204
     assert client.head(location, **TUS).status_code == 404
+
+
+def phone_photo_with_gps() -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), (90, 90, 90))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "S", 2: (6.0, 49.0, 0.0)}  # GPS: Dar es Salaam
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def test_a_phone_photo_of_a_film_joins_the_cases_photos_without_its_exif(cast, make_case):
+    case = make_case(send=True)
+    photo = phone_photo_with_gps()
+    assert b"PhoneMaker" in photo
+    client = sign_in(Client(), cast.referrer)
+    location = create(client, case, len(photo), name="film.jpg")["Location"]
+    assert patch(client, location, 0, photo).status_code == 204
+    upload = Upload.objects.get()
+    assert upload.state == Upload.State.DONE and upload.outcome["photos"] == 1
+    attachment = case.attachments.get()
+    with attachment.file.open("rb") as kept:
+        assert b"PhoneMaker" not in kept.read()
+    # the same photo again is not kept twice, and the sender is told why
+    location = create(client, case, len(photo), name="film-again.jpg")["Location"]
+    patch(client, location, 0, photo)
+    again = Upload.objects.get(name="film-again.jpg")
+    assert again.outcome["skipped"] == [{"name": "film-again.jpg", "photo": "duplicate"}]
+    status = client.get(f"/consultations/{case.code}/imaging/batches/{again.batch_id}/").json()
+    assert status["uploads"][0]["skipped"][0]["message"] == "This photo is already attached to the case."
+    assert case.attachments.count() == 1

@@ -52,6 +52,7 @@ def case(cast, make_case):
 def urls(case) -> dict[str, str]:
     series = Series.objects.get(study__case=case)
     instance = series.instances.first()
+    assert instance is not None
     base = f"/consultations/{case.code}/imaging/"
     return {
         "viewer": f"{base}series/{series.pk}/",

@@ -112,15 +112,15 @@
         var body = await answer.json();
         var pending = body.uploads.filter(function (u) { return u.state !== "done" && u.state !== "failed"; });
         if (!pending.length) {
-          var stored = 0, duplicates = 0, lines = [];
+          var stored = 0, duplicates = 0, photos = 0, lines = [];
           body.uploads.forEach(function (u) {
-            stored += u.stored; duplicates += u.duplicates;
+            stored += u.stored; duplicates += u.duplicates; photos += u.photos;
             u.skipped.forEach(function (s) { lines.push(s.name + ": " + s.message); });
           });
           var summary = document.createElement("p");
           summary.className = "notice";
           summary.textContent = t("done") + ": " + stored + " " + t("stored") + ", " + duplicates + " " + t("duplicates") +
-            ". " + t("reload");
+            (photos ? ", " + photos + " " + t("photos") : "") + ". " + t("reload");
           progress.appendChild(summary);
           if (lines.length) {
             var list = document.createElement("ul");

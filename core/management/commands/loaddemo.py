@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import load_demo as load_people
 from consultations.demo import load_demo as load_cases
+from imaging.demo import load_demo as load_imaging
 
 
 class Command(BaseCommand):
@@ -22,3 +23,4 @@ class Command(BaseCommand):
             "(0 means they were already there).".format(**created)
             + f" {cases} demo consultations created."
         )
+        self.stdout.write(load_imaging())
