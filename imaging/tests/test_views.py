@@ -320,3 +320,44 @@ def test_the_browser_starts_a_batch_and_reads_what_became_of_it(cast, case):
     assert status.status_code == 200 and status.json() == {"uploads": []}
     assert sign_in(Client(), cast.consultant_china).get(started.json()["status_url"]).status_code == 404
     assert referrer.get("/imaging/nd_upload.py").status_code == 200
+
+
+def test_every_imaging_page_and_action_refuses_another_hospital(cast, case):
+    referrer = sign_in(Client(), cast.referrer)
+    share(referrer, case)
+    series = Series.objects.get(study__case=case)
+    instance = series.instances.first()
+    assert instance is not None
+    batch = referrer.post(f"/consultations/{case.code}/imaging/batches/").json()
+    mine = post_json(
+        sign_in(Client(), cast.consultant_china),
+        f"/consultations/{case.code}/imaging/instances/{instance.pk}/annotations/",
+        {"kind": "arrow", "points": [[1, 1], [5, 5]]},
+    ).json()
+    base = f"/consultations/{case.code}/imaging/"
+    gets = [
+        base,
+        batch["status_url"],
+        f"{base}series/{series.pk}/report/",
+        f"{base}series/{series.pk}/originals.zip",
+        *urls(case).values(),
+    ]
+    posts = [
+        f"{base}attach/",
+        f"{base}batches/",
+        f"{base}studies/{series.study_id}/share/",
+        f"{base}series/{series.pk}/review/",
+        f"{base}instances/{instance.pk}/annotations/",
+        mine["delete_url"],
+    ]
+    for persona in ("outsider", "outsider_coordinator"):
+        client = sign_in(Client(), getattr(cast, persona))
+        for url in gets:
+            assert client.get(url).status_code == 404, (persona, url)
+        for url in posts:
+            assert client.post(url, {"study": series.study_id, "decision": "exclude"}).status_code == 404, (
+                persona,
+                url,
+            )
+    assert Annotation.objects.count() == 1 and not Series.objects.get(pk=series.pk).excluded
+    assert Client().get("/imaging/nd_upload.py").status_code == 302  # signed-in people only
