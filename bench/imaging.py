@@ -186,6 +186,7 @@ def platform_figures(files: list[Path], rounds: int, mbit: float, rtt_ms: float)
     import django
 
     django.setup()
+    logging.getLogger("deid").setLevel(logging.ERROR)  # Django's logging set-up reset it
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
@@ -204,7 +205,7 @@ def platform_figures(files: list[Path], rounds: int, mbit: float, rtt_ms: float)
         from consultations.demo import load_demo as load_cases
         from consultations.models import Case
         from imaging.models import Instance, Series, Study
-        from imaging.services import Batch, receive
+        from imaging.services import Batch, CommitGroups, receive
 
         load_people()
         load_cases()
@@ -212,9 +213,17 @@ def platform_figures(files: list[Path], rounds: int, mbit: float, rtt_ms: float)
         referrer = case.created_by
 
         def ingest() -> None:
-            batch = Batch(institution=case.referring_institution, source="upload", case=case, user=referrer)
-            for path in files:
-                receive(batch, path.read_bytes(), path.name)
+            # As the worker does it (imaging.tasks.ingest_upload): the index committed in groups.
+            with CommitGroups() as group:
+                batch = Batch(
+                    institution=case.referring_institution,
+                    source="upload",
+                    case=case,
+                    user=referrer,
+                    group=group,
+                )
+                for path in files:
+                    receive(batch, path.read_bytes(), path.name)
 
         size = sum(p.stat().st_size for p in files)
         best = float("inf")

@@ -15,7 +15,7 @@ from core.errors import ActionError
 from imaging.ingest import MAX_PIXELS, IngestError, Refusal
 from imaging.models import Series, Study, Upload
 from imaging.renderings import prepare_series
-from imaging.services import Batch, receive
+from imaging.services import Batch, CommitGroups, receive
 from imaging.tus import incoming_path
 from imaging.unpack import is_zip, members
 
@@ -49,7 +49,8 @@ def ingest_upload(upload_id: str) -> dict:
     skipped: list[dict] = []
     path = incoming_path(upload)
     try:
-        with path.open("rb") as source:
+        with path.open("rb") as source, CommitGroups() as group:
+            batch.group = group
             if is_zip(source.read(4)):
                 source.seek(0)
                 for member in members(source):
