@@ -48,6 +48,7 @@ class Refusal(StrEnum):
     ANOTHER_PATIENT = "another_patient"  # a second patient in one upload
     ANOTHER_INSTITUTION = "another_institution"  # the study is held by another hospital
     ON_ANOTHER_CASE = "on_another_case"  # the study is already attached to another case
+    NOT_THIS_PATIENT = "not_this_patient"  # the case already holds imaging of someone else
 
 
 class IngestError(Exception):

@@ -37,6 +37,8 @@ def explain(error: IngestError) -> str:
         ) % {"syntax": params.get("syntax") or _("unknown")}
     if refusal is Refusal.UNREADABLE_PIXELS:
         return _("The image in this file is damaged and cannot be read. Send it again.")
+    if refusal is Refusal.NOT_THIS_PATIENT:
+        return _("This scan is of another patient than the imaging already on this case: refused.")
     if refusal is Refusal.ANOTHER_PATIENT:
         return _(
             "This file is of another patient than the rest of the upload: stopped. Upload each patient's scans to their own case."

@@ -165,8 +165,19 @@ def receive(batch: Batch, data: bytes, name: str = "") -> Instance | None:
 
 @transaction.atomic
 def _store(batch: Batch, prepared: Prepared, original: bytes) -> Instance | None:
-    if Instance.objects.filter(sop_uid=prepared.sop_uid).exists():
-        return None  # the same image sent again: keep the first, lose nothing
+    if batch.case is not None and (
+        Study.objects.filter(case=batch.case).exclude(patient_fingerprint=prepared.patient_fingerprint).exists()
+    ):
+        raise IngestError(Refusal.NOT_THIS_PATIENT)
+    held = Instance.objects.select_related("series__study").filter(sop_uid=prepared.sop_uid).first()
+    if held is not None:
+        # The same image sent again: keep the first, lose nothing. Sent to a case while it
+        # waits unattached at the same hospital (from the scanner), it joins that case.
+        waiting = held.series.study
+        if batch.case is not None and waiting.case_id is None and waiting.institution_id == batch.institution.pk:
+            waiting.case = batch.case
+            waiting.save(update_fields=["case"])
+        return None
     study, _created = Study.objects.select_for_update().get_or_create(
         study_uid=prepared.study_uid,
         defaults={

@@ -82,6 +82,29 @@ def test_two_patients_in_one_upload_are_stopped_and_the_first_is_kept(cast, make
     assert Instance.objects.count() == 1 and batch.skipped[0][0] == "I10"
 
 
+def test_a_later_upload_of_another_patient_to_the_same_case_is_refused(cast, make_case):
+    case = make_case(send=True)
+    receive(batch_for(cast, case), (GE_HEAD_CT / "01.dcm").read_bytes())
+    with pytest.raises(IngestError) as refused:
+        receive(batch_for(cast, case), (PHILIPS_HEAD / "I10").read_bytes(), "I10")
+    assert refused.value.refusal is Refusal.NOT_THIS_PATIENT
+    assert "another patient than the imaging already on this case" in explain(refused.value)
+    assert Study.objects.get().case == case and Instance.objects.count() == 1
+
+
+def test_images_sent_to_a_case_while_they_wait_from_the_scanner_bring_their_study_to_the_case(
+    cast, make_case
+):
+    waiting = batch_for(cast, source=Study.Source.NODE)
+    receive(waiting, (GE_HEAD_CT / "01.dcm").read_bytes())
+    receive(waiting, (GE_HEAD_CT / "02.dcm").read_bytes())
+    case = make_case(send=True)
+    upload = batch_for(cast, case)
+    assert receive(upload, (GE_HEAD_CT / "01.dcm").read_bytes()) is None  # not stored twice
+    assert upload.duplicates == 1
+    assert Study.objects.get().case == case and Instance.objects.count() == 2
+
+
 def test_each_patient_gets_one_date_offset_kept_for_their_later_studies(cast, make_case):
     case = make_case(send=True)
     receive(batch_for(cast, case), (GE_HEAD_CT / "01.dcm").read_bytes())
