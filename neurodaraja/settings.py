@@ -221,6 +221,22 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Imaging and attachments in S3-compatible object storage (MinIO, Ceph, a cloud bucket hosted in
+# Tanzania) when S3_BUCKET is set; install with `pip install --require-hashes -r requirements/s3.txt`.
+S3_BUCKET = env.text("S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.text("S3_ENDPOINT_URL") or None,
+            "region_name": env.text("S3_REGION") or None,
+            "access_key": env.secret("S3_ACCESS_KEY"),
+            "secret_key": env.secret("S3_SECRET_KEY"),
+            "default_acl": None,  # private: files are served through the platform's permissions
+            "file_overwrite": False,
+        },
+    }
 
 # --- Background work and e-mail -----------------------------------------------------------
 TASKS = {
