@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -25,6 +26,7 @@ from imaging.access import ImagingAccess
 from imaging.burned_in import Suspicion
 from imaging.deid import Action, Reason
 from imaging.models import Annotation, Instance, Series, Study
+from imaging.tasks import restamp_study
 
 SUSPICION_LABELS = {
     Suspicion.BURNED_IN_ANNOTATION: gettext_lazy("the scanner says text is burned into the pixels"),
@@ -104,6 +106,7 @@ def attach_study(access: ImagingAccess, study_id: int, request: HttpRequest | No
         )
     study.case = case
     study.save(update_fields=["case"])
+    transaction.on_commit(partial(restamp_study.enqueue, study.pk))
     record(
         acts.IMAGING_ATTACHED,
         actor=access.user,

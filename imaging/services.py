@@ -16,6 +16,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pydicom
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -65,6 +66,7 @@ class Batch:
     duplicates: int = 0
     photos: int = 0  # phone photos of films, kept with the case's documents and photos
     group: CommitGroups | None = None  # commits the index every few files (see CommitGroups)
+    attached: set[int] = field(default_factory=set)  # waiting studies this batch brought to its case
     skipped: list[tuple[str, IngestError]] = field(default_factory=list)
     # Looked up once per batch, not once per file.
     _identity: Identity | None = field(default=None, repr=False)
@@ -80,7 +82,9 @@ class Batch:
         if self._identity is None:
             record = PatientIdentity.objects.filter(case=self.case).first() if self.case else None
             self._identity = (
-                Identity(full_name=record.full_name, hospital_number=record.hospital_number, phone=record.phone)
+                Identity(
+                    full_name=record.full_name, hospital_number=record.hospital_number, phone=record.phone
+                )
                 if record is not None
                 else Identity()
             )
@@ -166,7 +170,9 @@ def receive(batch: Batch, data: bytes, name: str = "") -> Instance | None:
 @transaction.atomic
 def _store(batch: Batch, prepared: Prepared, original: bytes) -> Instance | None:
     if batch.case is not None and (
-        Study.objects.filter(case=batch.case).exclude(patient_fingerprint=prepared.patient_fingerprint).exists()
+        Study.objects.filter(case=batch.case)
+        .exclude(patient_fingerprint=prepared.patient_fingerprint)
+        .exists()
     ):
         raise IngestError(Refusal.NOT_THIS_PATIENT)
     held = Instance.objects.select_related("series__study").filter(sop_uid=prepared.sop_uid).first()
@@ -174,9 +180,14 @@ def _store(batch: Batch, prepared: Prepared, original: bytes) -> Instance | None
         # The same image sent again: keep the first, lose nothing. Sent to a case while it
         # waits unattached at the same hospital (from the scanner), it joins that case.
         waiting = held.series.study
-        if batch.case is not None and waiting.case_id is None and waiting.institution_id == batch.institution.pk:
+        if (
+            batch.case is not None
+            and waiting.case_id is None
+            and waiting.institution_id == batch.institution.pk
+        ):
             waiting.case = batch.case
             waiting.save(update_fields=["case"])
+            batch.attached.add(waiting.pk)
         return None
     study, _created = Study.objects.select_for_update().get_or_create(
         study_uid=prepared.study_uid,
@@ -257,6 +268,34 @@ def _store(batch: Batch, prepared: Prepared, original: bytes) -> Instance | None
     return instance
 
 
+def restamp(study: Study) -> int:
+    """Name the case in a study's stored copies once it is attached: a study that waited at the
+    hospital (from a scanner or DICOMweb) was de-identified with a placeholder pseudonym. Only
+    PatientName and PatientID change; the compressed pixels are copied as they are."""
+    if study.case is None:
+        return 0
+    code = study.case.code
+    changed = 0
+    for instance in Instance.objects.filter(series__study=study):
+        with instance.file.open("rb") as stored:
+            ds = pydicom.dcmread(stored)
+        if str(ds.get("PatientID", "")) == code:
+            continue
+        ds.PatientName = code
+        ds.PatientID = code
+        buffer = io.BytesIO()
+        ds.save_as(buffer, enforce_file_format=True)
+        data = buffer.getvalue()
+        digest = hashlib.sha256(data).hexdigest()
+        previous = instance.file.name
+        instance.file.save("stored.dcm", ContentFile(data), save=False)
+        _verify(instance.file.name, digest)
+        Instance.objects.filter(pk=instance.pk).update(file=instance.file.name, size=len(data), sha256=digest)
+        default_storage.delete(previous)
+        changed += 1
+    return changed
+
+
 def _verify(name: str, sha256: str) -> None:
     digest = hashlib.sha256()
     with default_storage.open(name, "rb") as stored:
@@ -266,4 +305,4 @@ def _verify(name: str, sha256: str) -> None:
         raise StorageMismatch(name)
 
 
-__all__ = ["Batch", "CommitGroups", "StorageMismatch", "fingerprint_key", "receive", "uid_key"]
+__all__ = ["Batch", "CommitGroups", "StorageMismatch", "restamp", "fingerprint_key", "receive", "uid_key"]

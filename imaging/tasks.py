@@ -15,7 +15,7 @@ from core.errors import ActionError
 from imaging.ingest import MAX_PIXELS, IngestError, Refusal
 from imaging.models import Series, Study, Upload
 from imaging.renderings import prepare_series
-from imaging.services import Batch, CommitGroups, receive
+from imaging.services import Batch, CommitGroups, receive, restamp
 from imaging.tus import incoming_path
 from imaging.unpack import is_zip, members
 
@@ -88,7 +88,16 @@ def ingest_upload(upload_id: str) -> dict:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
     queue_renderings({instance.series_id for instance in batch.stored})
+    for study_id in batch.attached:
+        transaction.on_commit(partial(restamp_study.enqueue, study_id))
     return outcome
+
+
+@task()
+def restamp_study(study_id: int) -> int:
+    """Once attached, a study's stored copies carry the case code (see services.restamp)."""
+    study = Study.objects.select_related("case").filter(pk=study_id).first()
+    return restamp(study) if study is not None else 0
 
 
 def queue_renderings(series_ids: set[int]) -> None:

@@ -3,6 +3,7 @@ annotations, originals, and the audit of what is opened from abroad."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import zipfile
@@ -11,7 +12,7 @@ from datetime import timedelta
 import pydicom
 import pytest
 from django.core.files.storage import default_storage
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -282,8 +283,18 @@ def test_a_waiting_study_is_attached_by_its_hospital_once_and_only_for_one_patie
     base = f"/consultations/{case.code}/imaging/"
     referrer = sign_in(Client(), cast.referrer)
     assert "Studies waiting at your hospital" in referrer.get(base).content.decode()
-    referrer.post(f"{base}attach/", {"study": study.pk})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        referrer.post(f"{base}attach/", {"study": study.pk})
     assert Study.objects.get().case == case
+    instance = Instance.objects.get()
+    with instance.file.open("rb") as stored:
+        restamped = pydicom.dcmread(stored)
+    # the placeholder it waited under gives way to the case code, and the pixels are untouched
+    assert restamped.PatientID == case.code and str(restamped.PatientName) == case.code
+    original = pydicom.dcmread(GE_FILES[0])
+    assert (restamped.pixel_array == original.pixel_array).all()
+    with instance.file.open("rb") as stored:
+        assert hashlib.sha256(stored.read()).hexdigest() == instance.sha256
     again = referrer.post(f"{base}attach/", {"study": study.pk}, follow=True)
     assert "not waiting at your hospital" in again.content.decode()
     assert referrer.post(f"{base}attach/", {"study": "x"}).status_code == 404
