@@ -122,13 +122,15 @@ def script_errors(driver) -> list[str]:  # noqa: ANN001 (a selenium WebDriver)
     ]
 
 
-def wait_for(condition, timeout: float = 60.0) -> None:  # noqa: ANN001
+def wait_for(condition, what: str, timeout: float = 60.0, page=None) -> None:  # noqa: ANN001
+    """Generous limits: this checks behaviour, not speed, on a machine busy with other tests."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.5)
-    raise AssertionError("waited in vain")
+    shown = page.find_element("css selector", "main").text[-1500:] if page is not None else ""
+    raise AssertionError(f"Waited {timeout:.0f} s for {what}. The page shows:\n{shown}")
 
 
 def test_a_referrer_sends_slices_from_a_phone_and_reads_them_in_the_viewer(platform, browser):
@@ -144,23 +146,24 @@ def test_a_referrer_sends_slices_from_a_phone_and_reads_them_in_the_viewer(platf
     browser.find_element(By.NAME, "username").send_keys(REFERRER)
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    wait_for(lambda: "/accounts/login/" not in browser.current_url, timeout=10)
+    wait_for(lambda: "/accounts/login/" not in browser.current_url, "the sign-in", 60, browser)
     browser.get(f"{url}/consultations/{code}/imaging/")
     slices = sorted(GE_HEAD_CT.glob("*.dcm"))[:8]
     browser.find_element(By.ID, "upload-files").send_keys("\n".join(str(p) for p in slices))
     browser.find_element(By.ID, "upload-start").click()
     progress = browser.find_element(By.ID, "upload-progress")
-    wait_for(lambda: "8 images stored" in progress.text, timeout=90)  # sent, then processed by the worker
+    # sent, then processed by the worker
+    wait_for(lambda: "8 images stored" in progress.text, "the upload to be processed", 240, browser)
     assert not script_errors(browser)
     browser.get(f"{url}/consultations/{code}/imaging/")
     browser.find_element(By.CSS_SELECTOR, ".series a").click()
     status = browser.find_element(By.CSS_SELECTOR, "[data-status]")
-    wait_for(lambda: "of 8" in status.text and "loaded 8 of 8" in status.text, timeout=30)
+    wait_for(lambda: "loaded 8 of 8" in status.text, "every slice in the viewer", 120, browser)
     stage = browser.find_element(By.CSS_SELECTOR, "[data-stage]")
     stage.click()
     before = status.text
     stage.send_keys(Keys.ARROW_DOWN)
-    wait_for(lambda: status.text != before, timeout=5)
+    wait_for(lambda: status.text != before, "the next slice", 30, browser)
     browser.find_element(By.CSS_SELECTOR, "[data-tool=measure]").click()
     ActionChains(browser).move_to_element_with_offset(stage, -60, 0).click_and_hold().move_by_offset(
         60, 0
@@ -169,5 +172,5 @@ def test_a_referrer_sends_slices_from_a_phone_and_reads_them_in_the_viewer(platf
     assert measured.endswith("mm") and float(measured.split()[0]) > 0
     browser.find_element(By.CSS_SELECTOR, "[data-measure-save]").click()
     annotations = browser.find_element(By.CSS_SELECTOR, "[data-annotation-list]")
-    wait_for(lambda: "mm" in annotations.get_attribute("textContent"), timeout=10)
+    wait_for(lambda: "mm" in annotations.get_attribute("textContent"), "the saved distance", 30, browser)
     assert not script_errors(browser)

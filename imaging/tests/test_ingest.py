@@ -102,12 +102,46 @@ def test_an_object_without_pixels_is_not_an_image():
 
 def test_a_transfer_syntax_that_cannot_be_decoded_is_named():
     ds = pydicom.dcmread(GE_HEAD_CT / "01.dcm")
-    ds.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.4.57"  # JPEG lossless, process 14
-    ds.PixelData = pydicom.encaps.encapsulate([b"\xff\xd8 not really a jpeg \xff\xd9"])
+    ds.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.4.100"  # MPEG2 video: not a CT slice
+    ds.PixelData = pydicom.encaps.encapsulate([b"\x00\x00\x01\xb3 not an image"])
     ds["PixelData"].VR = "OB"
     with pytest.raises(IngestError) as refused:
         ingest(as_bytes(ds))
-    assert refused.value.refusal in (Refusal.UNSUPPORTED_SYNTAX, Refusal.UNREADABLE_PIXELS)
+    assert refused.value.refusal is Refusal.UNSUPPORTED_SYNTAX
+    assert "MPEG2" in str(refused.value.params["syntax"])
+
+
+def test_a_damaged_compressed_image_is_refused_as_unreadable():
+    ds = pydicom.dcmread(GE_HEAD_CT / "01.dcm")
+    ds.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.4.70"  # JPEG lossless SV1, decodable
+    ds.PixelData = pydicom.encaps.encapsulate([b"\xff\xd8 not really a jpeg \xff\xd9"])
+    ds["PixelData"].VR = "OB"
+    assert refusal(as_bytes(ds)) is Refusal.UNREADABLE_PIXELS
+
+
+@pytest.mark.skipif(
+    not shutil.which("dcmcjpeg"), reason="dcmtk's dcmcjpeg is not installed (.ci/run installs it)"
+)
+def test_jpeg_lossless_from_a_pacs_is_decoded_and_stored_as_jpeg_ls_without_loss(tmp_path):
+    source = GE_HEAD_CT / "05.dcm"
+    compressed = tmp_path / "sv1.dcm"
+    subprocess.run(["dcmcjpeg", "+e1", str(source), str(compressed)], check=True)  # noqa: S603, S607
+    assert pydicom.dcmread(compressed).file_meta.TransferSyntaxUID == "1.2.840.10008.1.2.4.70"
+    stored = pydicom.dcmread(io.BytesIO(ingest(compressed.read_bytes()).data))
+    assert stored.file_meta.TransferSyntaxUID == JPEGLSLossless
+    assert np.array_equal(stored.pixel_array, pydicom.dcmread(source).pixel_array)
+
+
+def test_jpeg_2000_lossless_is_decoded_and_stored_as_jpeg_ls_without_loss():
+    from pydicom.data import get_testdata_file
+
+    source = get_testdata_file("MR_small_jp2klossless.dcm")
+    assert source is not None
+    original = pydicom.dcmread(source)
+    with open(source, "rb") as data:
+        stored = pydicom.dcmread(io.BytesIO(ingest(data.read()).data))
+    assert stored.file_meta.TransferSyntaxUID == JPEGLSLossless
+    assert np.array_equal(stored.pixel_array, original.pixel_array)
 
 
 def test_native_pixel_data_shorter_than_declared_is_truncated():
