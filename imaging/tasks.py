@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import traceback
+from datetime import timedelta
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import OperationalError, transaction
+from django.utils import timezone
 from django_tasks import task
+from django_tasks.exceptions import InvalidTaskError
 
 from consultations.access import case_access
 from consultations.actions import add_attachment
@@ -21,6 +25,8 @@ from imaging.unpack import is_zip, members
 
 logger = logging.getLogger(__name__)
 
+MAX_RETRIES = 5
+RETRY_SECONDS = 15
 # Stored as data, in the language every reader shares on a case file: the referrer may edit it.
 PHOTO_DESCRIPTION = "Photo of a film (sent with the imaging)"
 # A single (non-zip) file larger than this cannot be one image the platform accepts.
@@ -65,12 +71,25 @@ def ingest_upload(upload_id: str) -> dict:
                     skipped.append({"name": upload.name, "refusal": Refusal.TOO_LARGE.value, "params": {}})
                 else:
                     _take(batch, source.read(), upload.name, skipped)
-    except Exception:
-        # Keep the bytes, so that nothing received is lost; say it failed without any detail
-        # that could carry patient data into the log.
-        logger.exception("ingest of upload %s failed", upload_id)
+    except Exception as error:
+        # The bytes stay, so nothing received is lost. The log gets where it failed, never the
+        # exception's message (it could quote a value from the file).
+        logger.error(
+            "ingest of upload %s failed: %s\n%s",
+            upload_id,
+            type(error).__name__,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
+        retries = int(upload.outcome.get("retries", 0))
+        if isinstance(error, OperationalError) and retries < MAX_RETRIES:
+            # The database was busy or away for a moment: try again shortly.
+            Upload.objects.filter(pk=upload_id).update(
+                state=Upload.State.WAITING, outcome={"retries": retries + 1}
+            )
+            retry_later(upload_id, retries + 1)
+            return {"retry": retries + 1}
         Upload.objects.filter(pk=upload_id).update(state=Upload.State.FAILED, outcome={"error": "internal"})
-        raise
+        return {"error": "internal"}
     if batch.fingerprint and batch.fingerprint != upload.batch.patient_fingerprint:
         type(upload.batch).objects.filter(pk=upload.batch.pk, patient_fingerprint="").update(
             patient_fingerprint=batch.fingerprint
@@ -98,6 +117,14 @@ def restamp_study(study_id: int) -> int:
     """Once attached, a study's stored copies carry the case code (see services.restamp)."""
     study = Study.objects.select_related("case").filter(pk=study_id).first()
     return restamp(study) if study is not None else 0
+
+
+def retry_later(upload_id: str, attempt: int) -> None:
+    when = timezone.now() + timedelta(seconds=RETRY_SECONDS * attempt)
+    try:
+        ingest_upload.using(run_after=when).enqueue(upload_id)
+    except InvalidTaskError:  # a backend that cannot defer (tests run tasks at once)
+        ingest_upload.enqueue(upload_id)
 
 
 def queue_renderings(series_ids: set[int]) -> None:

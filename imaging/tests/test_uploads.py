@@ -216,3 +216,33 @@ def test_a_phone_photo_of_a_film_joins_the_cases_photos_without_its_exif(cast, m
     status = client.get(f"/consultations/{case.code}/imaging/batches/{again.batch_id}/").json()
     assert status["uploads"][0]["skipped"][0]["message"] == "This photo is already attached to the case."
     assert case.attachments.count() == 1
+
+
+def test_a_busy_database_during_processing_is_retried_and_nothing_is_lost(
+    cast, make_case, monkeypatch, caplog
+):
+    from django.db import OperationalError
+
+    import imaging.tasks
+
+    real_receive = imaging.tasks.receive
+    calls = {"n": 0}
+    busy = "database is locked"
+
+    def busy_once(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError(busy)
+        return real_receive(*args, **kwargs)
+
+    monkeypatch.setattr(imaging.tasks, "receive", busy_once)
+    case = make_case(send=True)
+    client = sign_in(Client(), cast.referrer)
+    data = (GE_HEAD_CT / "03.dcm").read_bytes()
+    location = create(client, case, len(data))["Location"]
+    assert patch(client, location, 0, data).status_code == 204
+    upload = Upload.objects.get()
+    assert calls["n"] == 2 and upload.state == Upload.State.DONE and upload.outcome["stored"] == 1
+    assert (
+        "OperationalError" in caplog.text and "database is locked" not in caplog.text
+    )  # no message text in logs
