@@ -133,6 +133,16 @@ def review_series(
     something might (exclude). Excluding is also how a referrer holds back any series."""
     series = _managed_series(access, series_id)
     _require_open(access)
+    if share and series.suspicions and series.instances.filter(frames__gt=1).exists():
+        # The viewer shows the first frame of each object; the others would leave unseen.
+        raise ActionError(
+            _(
+                "This series holds multi-frame images whose frames cannot all be checked here: "
+                "hold it back, or send the frames as separate images."
+            ),
+            code="multi_frame",
+            status=409,
+        )
     series.excluded = not share
     if series.suspicions:
         series.reviewed_at = timezone.now()
@@ -214,6 +224,13 @@ def deid_summary(series: Series) -> DeidSummary:
     )
 
 
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
 def _points(value: object, needed: int, instance: Instance) -> list[list[float]]:
     if not isinstance(value, list) or len(value) != needed:
         raise ActionError(_("The annotation's position is missing."), code="invalid")
@@ -222,7 +239,7 @@ def _points(value: object, needed: int, instance: Instance) -> list[list[float]]
         if (
             not isinstance(point, list | tuple)
             or len(point) != 2
-            or not all(isinstance(v, int | float) and math.isfinite(v) for v in point)
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) and _finite(v) for v in point)
         ):
             raise ActionError(_("The annotation's position is missing."), code="invalid")
         x, y = float(point[0]), float(point[1])

@@ -9,12 +9,15 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from accounts.api_auth import api_user
 from consultations.access import get_case_for_user
+from consultations.models import Status as CaseStatus
+from core.errors import ActionError
 from imaging.ingest import IngestError, Refusal
-from imaging.messages import explain, explain_member, explain_photo
+from imaging.messages import explain, explain_member, explain_photo, explain_too_large_file
 from imaging.models import Upload, UploadBatch
 from imaging.unpack import Problem
 
@@ -52,7 +55,9 @@ class BatchOut(Schema):
 def skipped_messages(upload: Upload) -> list[SkippedOut]:
     found = []
     for item in upload.outcome.get("skipped", []):
-        if "problem" in item:
+        if item.get("problem") == "too_large_file":
+            message = explain_too_large_file()
+        elif "problem" in item:
             message = explain_member(Problem(item["problem"]))
         elif "photo" in item:
             message = explain_photo(item["photo"])
@@ -80,6 +85,8 @@ def create_batch(request: HttpRequest, code: str) -> Status:
     access = get_case_for_user(user, code)
     if not access.in_referring_team:
         raise Http404
+    if access.case.status == CaseStatus.CLOSED:
+        raise ActionError(_("This consultation is closed."), code="closed", status=409)
     batch = UploadBatch.objects.create(case=access.case, user=user)
     return Status(201, BatchCreated(id=batch.pk, upload_url=request.build_absolute_uri("/api/v1/uploads/")))
 

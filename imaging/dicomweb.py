@@ -66,6 +66,7 @@ NATIVE = str(ExplicitVRLittleEndian)
 STORED = "*"  # send each file in its own transfer syntax
 READ_SIZE = 1 << 20
 # Pages of search results: enough for any one patient's imaging, small enough for a slow link.
+MAX_OFFSET = 1_000_000  # far beyond any hospital's studies; larger ones overflow the database
 MAX_RESULTS = 1000
 # One part of a STOW request is one image: as large as the largest the platform takes, and a
 # little header room (the same bound as a single uploaded file, imaging.tasks).
@@ -483,7 +484,7 @@ def parse_search(params: Any) -> Search:
         offset = int(params.get("offset", 0))
     except ValueError as error:
         raise Refused(400, _("limit and offset must be whole numbers.")) from error
-    if limit < 0 or offset < 0:
+    if limit < 0 or offset < 0 or offset > MAX_OFFSET:
         raise Refused(400, _("limit and offset must be whole numbers."))
     return Search(values, min(limit, MAX_RESULTS), offset, unsupported)
 

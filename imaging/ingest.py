@@ -140,6 +140,14 @@ def _float(value: Any) -> float | None:
         return None
 
 
+def _spacing(value: Any) -> tuple[float, float] | None:
+    """PixelSpacing as two positive numbers, or None when a scanner wrote something else."""
+    if not value or len(value) != 2:
+        return None
+    row, column = _float(value[0]), _float(value[1])
+    return (row, column) if row and column and row > 0 and column > 0 else None
+
+
 def _first(value: Any) -> Any:
     if value is None:
         return None
@@ -174,8 +182,10 @@ def prepare(
     fingerprint = patient_fingerprint(ds, fingerprint_key)
     if check is not None:
         check(ds, fingerprint)
-    outcome = deidentify(ds, options if isinstance(options, Options) else options(fingerprint), new_uid)
+    # Judged on the header as it came: de-identification may remove the very descriptions
+    # (a "SCREEN SAVE", a "DOSE REPORT") that say the pixels need a look.
     found = suspicions(ds)
+    outcome = deidentify(ds, options if isinstance(options, Options) else options(fingerprint), new_uid)
     try:
         compression.compress(ds)
     except compression.CannotDecode as error:
@@ -207,7 +217,7 @@ def prepare(
         rows=int(ds.Rows),
         columns=int(ds.Columns),
         frames=int(ds.get("NumberOfFrames") or 1),
-        pixel_spacing=(float(spacing[0]), float(spacing[1])) if spacing and len(spacing) == 2 else None,
+        pixel_spacing=_spacing(spacing),
         slice_thickness=_float(ds.get("SliceThickness")),
         slice_position=_float(position[2])
         if position and len(position) == 3

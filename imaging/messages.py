@@ -60,8 +60,20 @@ def explain_member(problem: Problem) -> str:
     return _("The zip is damaged and cannot be read. Make it again and send it.")
 
 
+def explain_too_large_file() -> str:
+    return _(
+        "This file is too large to be one image and is not a zip: send the DICOM files, the folder, "
+        "or a zip of them."
+    )
+
+
 def explain_photo(code: str) -> str:
     """Why a photo sent with the imaging was not kept (codes of consultations.add_attachment)."""
+    if code == "not_with_imaging":
+        return _(
+            "Photos are not taken with the imaging. Attach photos of films under “Documents and photos” "
+            "on the case page, after checking that no name or number shows."
+        )
     if code == "duplicate":
         return _("This photo is already attached to the case.")
     try:
@@ -71,4 +83,4 @@ def explain_photo(code: str) -> str:
     return str(ATTACHMENT_PROBLEMS[problem]) % {"mb": settings.ATTACHMENT_MAX_MB}
 
 
-__all__ = ["explain", "explain_member", "explain_photo"]
+__all__ = ["explain", "explain_member", "explain_photo", "explain_too_large_file"]

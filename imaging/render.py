@@ -47,9 +47,23 @@ def windowed(values: np.ndarray, window: Window) -> np.ndarray:
     return np.clip(scaled, 0, 255).astype(np.uint8)
 
 
+def colour(ds: Dataset) -> Image.Image:
+    """A colour object (a photograph, a screen capture, ultrasound) as it looks: no window."""
+    pixels = ds.pixel_array  # pydicom gives RGB, converting YBR encodings
+    if int(ds.get("NumberOfFrames") or 1) > 1:
+        pixels = pixels[0]
+    if pixels.dtype != np.uint8:
+        top = float(pixels.max()) or 1.0
+        pixels = (pixels.astype(np.float32) / top * 255).astype(np.uint8)
+    return Image.fromarray(pixels[..., :3], mode="RGB")
+
+
 def render(ds: Dataset, window: Window, *, size: int | None = None, image_format: str = "WEBP") -> bytes:
     """One slice as a compressed 8-bit image; `size` limits the longer side (thumbnails)."""
-    image = Image.fromarray(windowed(hounsfield(ds), window), mode="L")
+    if int(ds.get("SamplesPerPixel") or 1) > 1:
+        image = colour(ds)
+    else:
+        image = Image.fromarray(windowed(hounsfield(ds), window), mode="L")
     if str(ds.get("PhotometricInterpretation", "")) == "MONOCHROME1":
         image = Image.eval(image, lambda v: 255 - v)
     if size:

@@ -180,6 +180,10 @@ def _store(batch: Batch, prepared: Prepared, original: bytes) -> Instance | None
         # The same image sent again: keep the first, lose nothing. Sent to a case while it
         # waits unattached at the same hospital (from the scanner), it joins that case.
         waiting = held.series.study
+        if waiting.institution_id != batch.institution.pk:
+            raise IngestError(Refusal.ANOTHER_INSTITUTION)
+        if batch.case is not None and waiting.case_id not in (None, batch.case.pk):
+            raise IngestError(Refusal.ON_ANOTHER_CASE)
         if (
             batch.case is not None
             and waiting.case_id is None
@@ -226,7 +230,8 @@ def _store(batch: Batch, prepared: Prepared, original: bytes) -> Instance | None
     )
     changed = []
     new_suspicions = sorted(set(series.suspicions) | {s.value for s in prepared.suspicions})
-    if new_suspicions != series.suspicions:
+    # Any new image that needs a look undoes the review: the earlier one did not see it.
+    if new_suspicions != series.suspicions or (prepared.suspicions and series.reviewed_at is not None):
         series.suspicions = new_suspicions
         series.reviewed_at = None  # a new reason to look: the earlier review does not cover it
         series.reviewed_by = None

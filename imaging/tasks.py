@@ -6,16 +6,12 @@ import traceback
 from datetime import timedelta
 from functools import partial
 
-from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, transaction
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.exceptions import InvalidTaskError
 
-from consultations.access import case_access
-from consultations.actions import add_attachment
 from consultations.files import Kind, sniff
-from core.errors import ActionError
 from imaging.ingest import MAX_PIXELS, IngestError, Refusal
 from imaging.models import Series, Study, Upload
 from imaging.renderings import prepare_series
@@ -27,8 +23,6 @@ logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 5
 RETRY_SECONDS = 15
-# Stored as data, in the language every reader shares on a case file: the referrer may edit it.
-PHOTO_DESCRIPTION = "Photo of a film (sent with the imaging)"
 # A single (non-zip) file larger than this cannot be one image the platform accepts.
 MAX_SINGLE_FILE = MAX_PIXELS * 2 + 16 * 1024 * 1024
 
@@ -63,12 +57,13 @@ def ingest_upload(upload_id: str) -> dict:
                     if member.problem is not None:
                         skipped.append({"name": member.name, "problem": member.problem.value})
                         continue
-                    if not _take(batch, member.data or b"", member.name, skipped):
-                        break  # another patient: the rest is not looked at
+                    # Another patient's file is refused and said; the rest of the batch's
+                    # patient is still taken, so nothing of theirs is lost.
+                    _take(batch, member.data or b"", member.name, skipped)
             else:
                 source.seek(0)
                 if upload.length > MAX_SINGLE_FILE:
-                    skipped.append({"name": upload.name, "refusal": Refusal.TOO_LARGE.value, "params": {}})
+                    skipped.append({"name": upload.name, "problem": "too_large_file"})
                 else:
                     _take(batch, source.read(), upload.name, skipped)
     except Exception as error:
@@ -140,40 +135,33 @@ def prepare_renderings(series_id: int) -> int:
     return prepare_series(series) if series is not None else 0
 
 
-def _take(batch: Batch, data: bytes, name: str, skipped: list[dict]) -> bool:
-    """Receive one file; False when the upload must stop here."""
+def _take(batch: Batch, data: bytes, name: str, skipped: list[dict]) -> None:
+    """Receive one file; what cannot be taken is said, and the others are still taken."""
     found = sniff(data[:16])
     if found is not None and found[1] is Kind.PHOTO:
         _take_photo(batch, data, name, skipped)
-        return True
+        return
     try:
         receive(batch, data, name)
     except IngestError as error:
         skipped.append({"name": name, "refusal": error.refusal.value, "params": _plain(error.params)})
-        return error.refusal is not Refusal.ANOTHER_PATIENT
-    return True
+    except OperationalError:
+        raise  # the database: the whole upload is retried
+    except Exception as error:  # a file no check foresaw: skip it, keep the rest
+        logger.error(
+            "file in upload skipped: %s\n%s",
+            type(error).__name__,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
+        skipped.append({"name": name, "refusal": Refusal.UNREADABLE_PIXELS.value, "params": {}})
 
 
 def _take_photo(batch: Batch, data: bytes, name: str, skipped: list[dict]) -> None:
-    """A phone photo of a film goes with the case's documents and photos, its EXIF and GPS
-    data removed there (consultations.files)."""
-    if batch.case is None or batch.user is None:
-        skipped.append({"name": name, "photo": "unsupported"})
-        return
-    try:
-        add_attachment(
-            case_access(batch.user, batch.case),
-            batch.user,
-            name=name,
-            content=data,
-            description=PHOTO_DESCRIPTION,
-        )
-    except ActionError as error:
-        skipped.append({"name": name, "photo": error.code})
-    except PermissionDenied:
-        skipped.append({"name": name, "photo": "forbidden"})
-    else:
-        batch.photos += 1
+    """Photos are not taken with the imaging. A photo of a film often shows the name label, and
+    a CD's folder holds JPEG previews with the patient's details: photos go under "Documents
+    and photos", where the referrer confirms each shows no identifier before consultants see
+    it (consultations.files strips their EXIF and GPS data there)."""
+    skipped.append({"name": name, "photo": "not_with_imaging"})
 
 
 def _plain(params: dict) -> dict:

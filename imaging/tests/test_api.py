@@ -88,3 +88,12 @@ def test_the_batch_says_what_became_of_each_file_in_the_users_language(cast, mak
     assert upload["stored"] == 3 and upload["duplicates"] == 1
     assert [s["name"] for s in upload["skipped"]] == ["../evil", "DICOMDIR"]
     assert upload["skipped"][0]["message"].startswith("Njia ya faili hili ndani ya zip")
+
+
+def test_a_closed_case_takes_no_new_imaging(cast, make_case):
+    from consultations.models import Case, Status
+
+    case = make_case(send=True)
+    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED)
+    answer = token_client(cast.referrer).post(f"/api/v1/cases/{case.code}/upload-batches")
+    assert answer.status_code == 409 and not UploadBatch.objects.exists()

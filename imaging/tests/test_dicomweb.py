@@ -584,6 +584,7 @@ def test_searches_match_on_uids_modality_and_dates_and_page_with_limit_and_offse
     more = client.get(path, {"limit": 2})
     assert "more results" in more["Warning"]
     assert client.get(path, {"limit": "many"}).status_code == 400
+    assert client.get(path, {"offset": "1" + "0" * 20}).status_code == 400  # no database overflow
     ignored = client.get("/dicomweb/studies", {"PatientName": "Mollel*"})
     assert ignored.status_code == 200 and "PatientName" in ignored["Warning"]
     assert client.get("/dicomweb/studies", HTTP_ACCEPT="application/dicom+xml").status_code == 406

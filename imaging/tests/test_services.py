@@ -7,6 +7,7 @@ import hashlib
 import pydicom
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from imaging.deid import Action
 from imaging.ingest import IngestError, Refusal
@@ -159,3 +160,43 @@ def test_a_broken_file_is_refused_with_a_message_and_stores_nothing(cast, make_c
         receive(batch, (GE_HEAD_CT / "01.dcm").read_bytes()[:20000], "01.dcm")
     assert "incomplete" in explain(refused.value)
     assert Instance.objects.count() == 0 and Study.objects.count() == 0
+
+
+def test_an_image_already_held_by_another_hospital_is_refused_not_counted_as_here(cast, make_case):
+    data = (GE_HEAD_CT / "01.dcm").read_bytes()
+    receive(batch_for(cast, institution="KCMC", source=Study.Source.NODE), data)
+    with pytest.raises(IngestError) as refused:
+        receive(batch_for(cast, make_case(send=True)), data)
+    assert refused.value.refusal is Refusal.ANOTHER_INSTITUTION
+
+
+def test_a_new_image_that_needs_a_look_undoes_the_review_of_its_series(cast, make_case):
+    import io
+
+    case = make_case(send=True)
+    first = pydicom.dcmread(GE_HEAD_CT / "01.dcm")
+    first.BurnedInAnnotation = "YES"
+    buffer = io.BytesIO()
+    first.save_as(buffer, enforce_file_format=True)
+    receive(batch_for(cast, case), buffer.getvalue())
+    series = Series.objects.get()
+    Series.objects.filter(pk=series.pk).update(reviewed_at=timezone.now())
+    later = pydicom.dcmread(GE_HEAD_CT / "02.dcm")
+    later.BurnedInAnnotation = "YES"  # the same reason, a new image nobody has looked at
+    buffer = io.BytesIO()
+    later.save_as(buffer, enforce_file_format=True)
+    receive(batch_for(cast, case), buffer.getvalue())
+    assert Series.objects.get().awaits_review
+
+
+def test_a_description_that_says_screen_capture_flags_the_image_even_though_it_is_removed(cast, make_case):
+    import io
+
+    ds = pydicom.dcmread(GE_HEAD_CT / "03.dcm")
+    ds.SeriesDescription = "SCREEN SAVE Amina Juma Mollel 12/03/2026"  # removed by de-identification
+    buffer = io.BytesIO()
+    ds.save_as(buffer, enforce_file_format=True)
+    receive(batch_for(cast, make_case(send=True)), buffer.getvalue())
+    series = Series.objects.get()
+    assert "screen_or_dose_report" in series.suspicions
+    assert "Amina" not in series.description

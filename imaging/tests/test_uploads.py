@@ -126,7 +126,7 @@ def test_a_zip_of_a_scanner_export_is_unpacked_and_the_directory_file_skipped_an
     assert {"name": "../../etc/evil.dcm", "problem": "unsafe_path"} in outcome["skipped"]
 
 
-def test_files_of_a_second_patient_stop_the_batch_and_the_first_patients_are_kept(cast, make_case):
+def test_files_of_a_second_patient_are_refused_and_the_first_patients_are_kept(cast, make_case):
     case = make_case(send=True)
     client = sign_in(Client(), cast.referrer)
     first = (GE_HEAD_CT / "01.dcm").read_bytes()
@@ -196,26 +196,17 @@ def phone_photo_with_gps() -> bytes:
     return buffer.getvalue()
 
 
-def test_a_phone_photo_of_a_film_joins_the_cases_photos_without_its_exif(cast, make_case):
+def test_a_photo_in_an_upload_is_not_shared_and_the_sender_is_told_where_it_goes(cast, make_case):
     case = make_case(send=True)
     photo = phone_photo_with_gps()
-    assert b"PhoneMaker" in photo
     client = sign_in(Client(), cast.referrer)
     location = create(client, case, len(photo), name="film.jpg")["Location"]
     assert patch(client, location, 0, photo).status_code == 204
     upload = Upload.objects.get()
-    assert upload.state == Upload.State.DONE and upload.outcome["photos"] == 1
-    attachment = case.attachments.get()
-    with attachment.file.open("rb") as kept:
-        assert b"PhoneMaker" not in kept.read()
-    # the same photo again is not kept twice, and the sender is told why
-    location = create(client, case, len(photo), name="film-again.jpg")["Location"]
-    patch(client, location, 0, photo)
-    again = Upload.objects.get(name="film-again.jpg")
-    assert again.outcome["skipped"] == [{"name": "film-again.jpg", "photo": "duplicate"}]
-    status = client.get(f"/consultations/{case.code}/imaging/batches/{again.batch_id}/").json()
-    assert status["uploads"][0]["skipped"][0]["message"] == "This photo is already attached to the case."
-    assert case.attachments.count() == 1
+    assert upload.outcome["skipped"] == [{"name": "film.jpg", "photo": "not_with_imaging"}]
+    assert not case.attachments.exists()  # a film's name label must be checked by the referrer first
+    status = client.get(f"/consultations/{case.code}/imaging/batches/{upload.batch_id}/").json()
+    assert "Documents and photos" in status["uploads"][0]["skipped"][0]["message"]
 
 
 def test_a_busy_database_during_processing_is_retried_and_nothing_is_lost(
@@ -246,3 +237,45 @@ def test_a_busy_database_during_processing_is_retried_and_nothing_is_lost(
     assert (
         "OperationalError" in caplog.text and "database is locked" not in caplog.text
     )  # no message text in logs
+
+
+def test_a_stray_file_of_another_patient_in_a_zip_is_refused_and_the_rest_still_taken(cast, make_case):
+    case = make_case(send=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.write(GE_HEAD_CT / "01.dcm", "CD/01.dcm")
+        archive.write(PHILIPS_HEAD / "I10", "CD/I10")  # someone else's, in the middle
+        archive.write(GE_HEAD_CT / "02.dcm", "CD/02.dcm")
+        archive.writestr("CD/odd.dcm", b"DICM" * 10)
+    data = buffer.getvalue()
+    client = sign_in(Client(), cast.referrer)
+    location = create(client, case, len(data), name="cd.zip")["Location"]
+    patch(client, location, 0, data)
+    outcome = Upload.objects.get().outcome
+    assert outcome["stored"] == 2
+    refusals = {item["name"]: item.get("refusal") for item in outcome["skipped"]}
+    assert refusals["CD/I10"] == "another_patient" and "CD/odd.dcm" in refusals
+
+
+def test_an_unforeseen_failure_on_one_file_skips_it_and_keeps_the_others(cast, make_case, monkeypatch):
+    import imaging.tasks
+
+    real_receive = imaging.tasks.receive
+
+    def odd(batch, data, name=""):
+        if name == "CD/02.dcm":
+            raise KeyError("something no check foresaw")
+        return real_receive(batch, data, name)
+
+    monkeypatch.setattr(imaging.tasks, "receive", odd)
+    case = make_case(send=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in ("01.dcm", "02.dcm", "03.dcm"):
+            archive.write(GE_HEAD_CT / name, f"CD/{name}")
+    data = buffer.getvalue()
+    client = sign_in(Client(), cast.referrer)
+    patch(client, create(client, case, len(data), name="cd.zip")["Location"], 0, data)
+    upload = Upload.objects.get()
+    assert upload.state == Upload.State.DONE and upload.outcome["stored"] == 2
+    assert upload.outcome["skipped"] == [{"name": "CD/02.dcm", "refusal": "unreadable_pixels", "params": {}}]

@@ -237,6 +237,12 @@ def test_bad_annotations_are_refused_with_a_reason_and_only_the_author_removes_o
     assert post_json(consultant, url, {"kind": "circle", "points": [[1, 1]]}).status_code == 400
     assert post_json(consultant, url, {"kind": "text", "points": [[1, 1]], "text": ""}).status_code == 400
     assert post_json(consultant, url, {"kind": "arrow", "points": [[1, "x"], [2, 2]]}).status_code == 400
+    huge = consultant.post(
+        url,
+        data='{"kind": "arrow", "points": [[1, 1], [2, ' + "9" * 400 + "]]}",
+        content_type="application/json",
+    )
+    assert huge.status_code == 400
     dated = post_json(consultant, url, {"kind": "text", "points": [[1, 1]], "text": "seen on 12/03/2026"})
     assert dated.status_code == 400  # a calendar date could identify the patient
     mine = post_json(consultant, url, {"kind": "arrow", "points": [[1, 1], [5, 5]]}).json()
@@ -377,3 +383,51 @@ def test_every_imaging_page_and_action_refuses_another_hospital(cast, case):
             )
     assert Annotation.objects.count() == 1 and not Series.objects.get(pk=series.pk).excluded
     assert Client().get("/imaging/nd_upload.py").status_code == 302  # signed-in people only
+
+
+def test_a_colour_screen_capture_can_be_looked_at_before_it_is_shared(cast, make_case):
+    from pydicom.data import get_testdata_file
+
+    case = make_case(send=True)
+    source = get_testdata_file("SC_rgb_jpeg_gdcm.dcm")
+    assert source is not None
+    ds = pydicom.dcmread(source)
+    ds.PatientName, ds.PatientID = "Colour^Capture", "SC-1"
+    buffer = io.BytesIO()
+    ds.save_as(buffer, enforce_file_format=True)
+    receive(
+        Batch(institution=cast.institutions["SRRH"], source=Study.Source.UPLOAD, case=case), buffer.getvalue()
+    )
+    series = Series.objects.get(study__case=case)
+    assert series.awaits_review and "secondary_capture" in series.suspicions
+    instance = series.instances.get()
+    referrer = sign_in(Client(), cast.referrer)
+    for url in (
+        f"/consultations/{case.code}/imaging/instances/{instance.pk}/brain.webp",
+        f"/consultations/{case.code}/imaging/series/{series.pk}/thumbnail.webp",
+        f"/consultations/{case.code}/imaging/instances/{instance.pk}/window.png?center=40&width=80",
+    ):
+        answer = referrer.get(url)
+        assert answer.status_code == 200, url
+    from PIL import Image
+
+    assert (
+        Image.open(
+            io.BytesIO(
+                referrer.get(f"/consultations/{case.code}/imaging/instances/{instance.pk}/brain.webp").content
+            )
+        ).mode
+        == "RGB"
+    )
+
+
+def test_a_multi_frame_series_that_needs_review_cannot_be_shared_unseen(cast, case):
+    series = Series.objects.get(study__case=case)
+    Series.objects.filter(pk=series.pk).update(suspicions=["secondary_capture"])
+    Instance.objects.filter(series=series).update(frames=12)
+    referrer = sign_in(Client(), cast.referrer)
+    answer = referrer.post(
+        f"/consultations/{case.code}/imaging/series/{series.pk}/review/", {"decision": "share"}, follow=True
+    )
+    assert "multi-frame" in answer.content.decode()
+    assert Series.objects.get(pk=series.pk).awaits_review
