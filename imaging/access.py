@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest
 
 from accounts.models import User
 from consultations.access import CaseAccess, get_case_for_user
+from consultations.models import Consent
 from core.audit import record
 from imaging import audit_actions as acts
 from imaging.models import Instance, Series, Study
@@ -40,7 +41,17 @@ class ImagingAccess:
     def may_download_originals(self) -> bool:
         if self.manages and not self.abroad:
             return True
-        return settings.IMAGING_ORIGINALS_ABROAD and not self.manages and self.abroad
+        # Abroad: only where the deployment allows it (a legal basis for the transfer) and the
+        # patient's consent names a country this person works in.
+        return (
+            settings.IMAGING_ORIGINALS_ABROAD
+            and not self.manages
+            and self.abroad
+            and Consent.objects.filter(
+                case=self.case_access.case,
+                countries__in=[m.institution.country_id for m in self.user.active_memberships],
+            ).exists()
+        )
 
     def studies(self) -> QuerySet[Study]:
         studies = Study.objects.filter(case=self.case_access.case)

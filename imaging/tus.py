@@ -103,6 +103,8 @@ def _upload_for(user: User, upload_id: str) -> Upload:
 
 
 def _disk_offset(upload: Upload) -> int:
+    if upload.state != Upload.State.RECEIVING:
+        return upload.length  # every byte arrived (its incoming copy may be gone, processed)
     path = incoming_path(upload)
     return path.stat().st_size if path.exists() else 0
 

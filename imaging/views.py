@@ -34,8 +34,9 @@ from imaging import actions, renderings
 from imaging import audit_actions as acts
 from imaging.access import ImagingAccess, imaging_access, instance_for, series_for
 from imaging.api import skipped_messages
-from imaging.models import Annotation, UploadBatch
+from imaging.models import Annotation, Instance, Series, UploadBatch
 from imaging.render import PRESETS
+from imaging.renderings import preset_window
 from tools_path import TOOLS
 
 PRESET_LABELS = {
@@ -44,6 +45,7 @@ PRESET_LABELS = {
     "stroke": gettext_lazy("Stroke"),
     "bone": gettext_lazy("Bone"),
 }
+SCANNER_LABEL = gettext_lazy("Scanner's window")
 RENDER_CACHE = "private, max-age=604800"  # a stored slice never changes
 
 
@@ -55,11 +57,24 @@ def _imaging_url(code: str) -> str:
     return reverse("imaging:case", args=[code])
 
 
-def _presets() -> list[dict[str, Any]]:
-    return [
+def _presets(series: Series | None = None) -> list[dict[str, Any]]:
+    """The CT windows, and the scanner's own window: first for MRI and anything else that is not
+    in Hounsfield units, where the CT windows show a white or black image."""
+    presets = [
         {"name": name, "label": str(PRESET_LABELS[name]), "center": w.center, "width": w.width}
         for name, w in PRESETS.items()
     ]
+    if series is None:
+        return presets
+    middle = _middle(series)
+    own = preset_window(middle, "default") if middle is not None else PRESETS["brain"]
+    scanner = {"name": "default", "label": str(SCANNER_LABEL), "center": own.center, "width": own.width}
+    return [*presets, scanner] if series.modality == "CT" else [scanner, *presets]
+
+
+def _middle(series: Series) -> Instance | None:
+    instances = list(series.instances.all())
+    return instances[len(instances) // 2] if instances else None
 
 
 @login_required
@@ -224,7 +239,8 @@ def viewer(request: HttpRequest, code: str, series_id: int) -> HttpResponse:
         s.thumbnail_url = reverse("imaging:thumbnail", args=[case.code, s.pk])  # type: ignore[attr-defined]
         s.viewer_url = reverse("imaging:viewer", args=[case.code, s.pk])  # type: ignore[attr-defined]
         series_list.append(s)
-    middle = series.instances.all()[series.instances.count() // 2 : series.instances.count() // 2 + 1]
+    middle = _middle(series)
+    presets = _presets(series)
     return render(
         request,
         "imaging/viewer.html",
@@ -237,8 +253,8 @@ def viewer(request: HttpRequest, code: str, series_id: int) -> HttpResponse:
             "case_url": reverse("consultations:case", args=[case.code]),
             "imaging_url": _imaging_url(case.code),
             "can_annotate": _may_annotate(access),
-            "presets": _presets(),
-            "middle_url": reverse("imaging:render", args=[case.code, middle[0].pk, "brain"])
+            "presets": presets,
+            "middle_url": reverse("imaging:render", args=[case.code, middle.pk, presets[0]["name"]])
             if middle
             else "",
         },
@@ -310,7 +326,7 @@ def manifest(request: HttpRequest, code: str, series_id: int) -> JsonResponse:
             "annotations_url": base + "annotations/",
             "annotations": [_annotation_json(a, access.user, case.code) for a in annotations],
             "can_annotate": _may_annotate(access),
-            "presets": _presets(),
+            "presets": _presets(series),
         }
     )
 

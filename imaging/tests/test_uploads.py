@@ -279,3 +279,14 @@ def test_an_unforeseen_failure_on_one_file_skips_it_and_keeps_the_others(cast, m
     upload = Upload.objects.get()
     assert upload.state == Upload.State.DONE and upload.outcome["stored"] == 2
     assert upload.outcome["skipped"] == [{"name": "CD/02.dcm", "refusal": "unreadable_pixels", "params": {}}]
+
+
+def test_asking_where_to_continue_after_the_file_was_processed_says_it_is_complete(cast, make_case):
+    case = make_case(send=True)
+    client = sign_in(Client(), cast.referrer)
+    data = (GE_HEAD_CT / "04.dcm").read_bytes()
+    location = create(client, case, len(data))["Location"]
+    patch(client, location, 0, data)
+    assert not incoming_path(Upload.objects.get()).exists()  # processed and removed
+    head = client.head(location, **TUS)
+    assert head["Upload-Offset"] == head["Upload-Length"] == str(len(data))  # nothing to send again

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from conftest import sign_in
-from consultations.models import OnCallShift
+from consultations.models import Consent, OnCallShift
 from core.models import AuditEntry
 from imaging.models import Annotation, Instance, Series, Study
 from imaging.services import Batch, receive
@@ -269,6 +269,10 @@ def test_originals_stay_at_home_unless_the_setting_allows_them_abroad(cast, case
     assert consultant.get(url).status_code == 200
     downloads = AuditEntry.objects.filter(action="imaging.original_downloaded")
     assert downloads.count() == 2 and downloads.filter(detail__abroad=True).count() == 1
+    # ... and only where the patient's consent names the consultant's country
+    consent = Consent.objects.get(case=case)
+    consent.countries.set(consent.countries.exclude(code="CN"))
+    assert consultant.get(url).status_code == 404
 
 
 def test_what_a_consultant_abroad_opens_is_audited_with_the_case(cast, case):
@@ -431,3 +435,26 @@ def test_a_multi_frame_series_that_needs_review_cannot_be_shared_unseen(cast, ca
     )
     assert "multi-frame" in answer.content.decode()
     assert Series.objects.get(pk=series.pk).awaits_review
+
+
+def test_an_mri_opens_in_the_scanners_window_not_a_ct_window(cast, make_case):
+    from pydicom.data import get_testdata_file
+
+    case = make_case(send=True)
+    source = get_testdata_file("MR_small.dcm")
+    assert source is not None
+    with open(source, "rb") as data:
+        receive(
+            Batch(institution=cast.institutions["SRRH"], source=Study.Source.UPLOAD, case=case), data.read()
+        )
+    series = Series.objects.get(study__case=case)
+    referrer = sign_in(Client(), cast.referrer)
+    manifest = referrer.get(f"/consultations/{case.code}/imaging/series/{series.pk}/manifest.json").json()
+    assert manifest["presets"][0]["name"] == "default"
+    instance = series.instances.get()
+    page = referrer.get(f"/consultations/{case.code}/imaging/series/{series.pk}/").content.decode()
+    assert f"/instances/{instance.pk}/default.webp" in page
+    assert (
+        referrer.get(f"/consultations/{case.code}/imaging/instances/{instance.pk}/default.webp").status_code
+        == 200
+    )

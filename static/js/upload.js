@@ -59,15 +59,27 @@
     this.note = function (text) { label.textContent = name + " — " + text; };
   }
 
-  async function send(file, batch, row, totals) {
-    var key = "nd-upload:" + root.getAttribute("data-case") + ":" + (file.webkitRelativePath || file.name) +
-      ":" + file.size + ":" + file.lastModified;
-    var location = localStorage.getItem(key);
+  // A CD's folder names often carry the patient's name: the key is a hash, not the path.
+  function fnv1a(text) {
+    var hash = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) { hash ^= text.charCodeAt(i); hash = Math.imul(hash, 0x01000193) >>> 0; }
+    return hash.toString(16);
+  }
+
+  async function send(file, batch, row, totals, batches) {
+    var key = "nd-upload:" + root.getAttribute("data-case") + ":" +
+      fnv1a((file.webkitRelativePath || file.name) + ":" + file.size + ":" + file.lastModified);
+    var saved = null;
+    try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
+    var location = saved && saved.location;
     var offset = 0;
     if (location) {
       var head = await patient(function () { return request("HEAD", location); }, row);
-      if (head.ok) { offset = parseInt(head.headers.get("Upload-Offset"), 10) || 0; row.note(t("resume")); }
-      else { location = null; }
+      if (head.ok) {
+        offset = parseInt(head.headers.get("Upload-Offset"), 10) || 0;
+        row.note(t("resume"));
+        if (saved.status) batches[saved.status] = true; // its outcome is reported with the batch it began in
+      } else { location = null; }
     }
     if (!location) {
       var metadata = ["case " + b64(root.getAttribute("data-case")), "filename " + b64(file.webkitRelativePath || file.name),
@@ -77,7 +89,8 @@
       }, row);
       if (created.status !== 201) { row.note(t("failed") + ": " + (await created.text())); return; }
       location = created.headers.get("Location");
-      localStorage.setItem(key, location);
+      localStorage.setItem(key, JSON.stringify({ location: location, status: batch.status_url }));
+      batches[batch.status_url] = true;
     }
     totals.sent += offset;
     while (offset < file.size) {
@@ -90,7 +103,9 @@
       if (answer.status === 204) {
         var next = parseInt(answer.headers.get("Upload-Offset"), 10);
         totals.sent += next - offset; offset = next;
-      } else if (answer.status === 409 || answer.status === 460) {
+      } else if (answer.status === 409 || answer.status === 460 || answer.status === 423) {
+        // a stale offset, a damaged part, or the server still finishing the last one: ask where it is
+        if (answer.status === 423) await sleep(2000);
         var again = await patient(function () { return request("HEAD", location); }, row); // where the server is
         var known = parseInt(again.headers.get("Upload-Offset"), 10) || 0;
         totals.sent += known - offset; offset = known;
@@ -105,17 +120,27 @@
     row.set(file.size, t("sent"));
   }
 
-  async function report(batch) {
-    for (var i = 0; i < 120; i++) {
-      var answer = await fetch(batch.status_url, { credentials: "same-origin" }).catch(function () { return null; });
-      if (answer && answer.ok) {
-        var body = await answer.json();
+  async function statuses(urls) {
+    var uploads = [];
+    for (var i = 0; i < urls.length; i++) {
+      var answer = await fetch(urls[i], { credentials: "same-origin" }).catch(function () { return null; });
+      if (!answer || !answer.ok) return null;
+      uploads = uploads.concat((await answer.json()).uploads);
+    }
+    return { uploads: uploads };
+  }
+
+  async function report(urls) {
+    for (var i = 0; i < 200; i++) {
+      var body = await statuses(urls);
+      if (body) {
         var pending = body.uploads.filter(function (u) { return u.state !== "done" && u.state !== "failed"; });
         if (!pending.length) {
           var stored = 0, duplicates = 0, photos = 0, lines = [];
           body.uploads.forEach(function (u) {
             stored += u.stored; duplicates += u.duplicates; photos += u.photos;
             u.skipped.forEach(function (s) { lines.push(s.name + ": " + s.message); });
+            if (u.state === "failed" && !u.skipped.length) lines.push(u.name + ": " + t("not-processed"));
           });
           var summary = document.createElement("p");
           summary.className = "notice";
@@ -132,6 +157,10 @@
       }
       await sleep(3000);
     }
+    var late = document.createElement("p");
+    late.className = "notice";
+    late.textContent = t("still-processing");
+    progress.appendChild(late);
   }
 
   form.addEventListener("submit", async function (event) {
@@ -155,14 +184,15 @@
     var totals = { sent: 0, show: function () { summary.textContent = mb(this.sent) + " / " + mb(total) + " · " + mb(total - this.sent) + " " + t("left"); } };
     totals.show();
     var queue = files.slice();
+    var batches = {};
     async function worker() {
-      while (queue.length) { var file = queue.shift(); await send(file, batch, new Row(file), totals); }
+      while (queue.length) { var file = queue.shift(); await send(file, batch, new Row(file), totals, batches); }
     }
     var workers = [];
     for (var i = 0; i < PARALLEL; i++) workers.push(worker());
     await Promise.all(workers);
     totals.show();
-    await report(batch);
+    await report(Object.keys(batches));
     document.getElementById("upload-start").disabled = false;
   });
 })();

@@ -107,12 +107,13 @@ function main(root) {
     if (el.abc && sliceSpacing) el.abc.elements.namedItem("abc_spacing").value = round1(sliceSpacing);
 
     const fromHash = /slice=(\d+)/.exec(location.hash);
-    // The middle slice first: the no-script image is that slice in the brain window, already cached.
+    // The middle slice first: the no-script image is that slice in the first preset, already cached.
     current = fromHash ? clamp(Number(fromHash[1]) - 1, 0, N - 1) : Math.floor(N / 2);
     bindEvents();
     ready = true;
-    const brain = presetButtons.find((button) => button.dataset.preset === "brain") || presetButtons[0];
-    setWindow(brain ? presetWindow(brain) : { preset: null, center: 40, width: 80 }, true);
+    // The first preset: the brain window for CT, the scanner's own window for MRI and the rest.
+    const first = presetButtons[0];
+    setWindow(first ? presetWindow(first) : { preset: null, center: 40, width: 80 }, true);
     sliceChanged();
     applyView();
   }
@@ -265,8 +266,8 @@ function main(root) {
   }
 
   function customWindow(center, width) {
-    center = clamp(Math.round(center), -1024, 3071);
-    width = clamp(Math.round(width), 1, 4096);
+    center = clamp(Math.round(center), -5000, 30000); // the server's limits (MRI values run high)
+    width = clamp(Math.round(width), 1, 70000);
     const same = presetButtons.find((b) => Number(b.dataset.center) === center && Number(b.dataset.width) === width);
     return same ? presetWindow(same) : { preset: null, center, width };
   }
