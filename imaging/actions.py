@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from consultations.access import referring_team_institutions
-from consultations.models import Status
+from consultations.models import Case, Status
 from core.audit import record
 from core.errors import ActionError
 from imaging import audit_actions as acts
@@ -62,11 +62,13 @@ REASON_LABELS = {
 MAX_ANNOTATION_TEXT = 300
 
 
-def waiting_studies(user: User) -> QuerySet[Study]:
-    """Studies a scanner, PACS or DICOMweb client sent to the user's hospital, not yet on a case."""
-    return Study.objects.filter(
-        case__isnull=True, institution__in=referring_team_institutions(user)
-    ).prefetch_related("series")
+def waiting_studies(user: User, case: Case | None = None) -> QuerySet[Study]:
+    """Studies a scanner, PACS or DICOMweb client sent to the user's hospital, not yet on a case
+    (for a case: those of its hospital, the only ones it can take)."""
+    studies = Study.objects.filter(case__isnull=True, institution__in=referring_team_institutions(user))
+    if case is not None:
+        studies = studies.filter(institution=case.referring_institution_id)
+    return studies.prefetch_related("series")
 
 
 def _require_managing(access: ImagingAccess) -> None:

@@ -12,6 +12,9 @@ from django_tasks import task
 from django_tasks.exceptions import InvalidTaskError
 
 from consultations.files import Kind, sniff
+from core.audit import record
+from core.scheduler import every
+from imaging.audit_actions import IMAGING_ATTACHED
 from imaging.ingest import MAX_PIXELS, IngestError, Refusal
 from imaging.models import Series, Study, Upload
 from imaging.renderings import prepare_series
@@ -103,6 +106,13 @@ def ingest_upload(upload_id: str) -> dict:
         path.unlink()
     queue_renderings({instance.series_id for instance in batch.stored})
     for study_id in batch.attached:
+        record(
+            IMAGING_ATTACHED,
+            actor=upload.batch.user,
+            target=case,
+            institution=case.referring_institution,
+            detail={"study": study_id, "through": "upload"},
+        )
         transaction.on_commit(partial(restamp_study.enqueue, study_id))
     return outcome
 
@@ -112,6 +122,27 @@ def restamp_study(study_id: int) -> int:
     """Once attached, a study's stored copies carry the case code (see services.restamp)."""
     study = Study.objects.select_related("case").filter(pk=study_id).first()
     return restamp(study) if study is not None else 0
+
+
+# Far longer than any upload takes to process: an upload still waiting or processing after this
+# lost its worker (killed, restarted) and is queued again. Its bytes were kept for this.
+STALE_AFTER = timedelta(hours=2)
+
+
+@every(timedelta(minutes=15), name="imaging.requeue_stale_uploads")
+@task()
+def requeue_stale_uploads() -> int:
+    stale = Upload.objects.filter(
+        state__in=[Upload.State.WAITING, Upload.State.PROCESSING], updated_at__lt=timezone.now() - STALE_AFTER
+    )
+    queued = 0
+    for upload in stale:
+        if not incoming_path(upload).exists():
+            continue
+        if Upload.objects.filter(pk=upload.pk, state=upload.state).update(state=Upload.State.WAITING):
+            ingest_upload.enqueue(str(upload.pk))
+            queued += 1
+    return queued
 
 
 def retry_later(upload_id: str, attempt: int) -> None:

@@ -188,6 +188,8 @@ def upload(request: HttpRequest, user: User, upload_id: str) -> HttpResponse:
 
 
 def _patch(request: HttpRequest, target: Upload) -> HttpResponse:
+    if target.batch.case.status == Status.CLOSED:
+        return _answer(409, _("This consultation is closed."))
     if request.content_type != "application/offset+octet-stream":
         return _answer(415, _("Send the bytes as application/offset+octet-stream."))
     try:

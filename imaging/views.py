@@ -106,7 +106,7 @@ def case_imaging(request: HttpRequest, code: str) -> HttpResponse:
         "access": access,
         "case": case,
         "studies": studies,
-        "waiting": list(actions.waiting_studies(access.user)) if access.manages else [],
+        "waiting": list(actions.waiting_studies(access.user, case)) if access.manages else [],
         "can_upload": access.manages and case.is_open,
         "batch_url": reverse("imaging:batches", args=[case.code]),
     }

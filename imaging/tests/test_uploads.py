@@ -290,3 +290,67 @@ def test_asking_where_to_continue_after_the_file_was_processed_says_it_is_comple
     assert not incoming_path(Upload.objects.get()).exists()  # processed and removed
     head = client.head(location, **TUS)
     assert head["Upload-Offset"] == head["Upload-Length"] == str(len(data))  # nothing to send again
+
+
+def test_an_upload_whose_worker_died_is_queued_again_and_stored(cast, make_case):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from imaging.tasks import requeue_stale_uploads
+
+    case = make_case(send=True)
+    client = sign_in(Client(), cast.referrer)
+    data = (GE_HEAD_CT / "05.dcm").read_bytes()
+    location = create(client, case, len(data))["Location"]
+    # all bytes arrive, but the worker is killed before it finishes (no task runs here)
+    client.generic(
+        "PATCH",
+        location,
+        data=data,
+        content_type="application/offset+octet-stream",
+        **TUS,
+        HTTP_UPLOAD_OFFSET="0",
+    )
+    upload = Upload.objects.get()
+    Upload.objects.filter(pk=upload.pk).update(state=Upload.State.PROCESSING)
+    assert requeue_stale_uploads.call() == 0  # not yet stale: it may still be running
+    Upload.objects.filter(pk=upload.pk).update(updated_at=timezone.now() - timedelta(hours=3))
+    assert requeue_stale_uploads.call() == 1
+    upload.refresh_from_db()
+    assert upload.state == Upload.State.DONE and upload.outcome["stored"] == 1
+
+
+def test_sending_a_waiting_scan_to_a_case_attaches_it_audited_and_named_for_the_case(cast, make_case):
+    import pydicom
+
+    from core.models import AuditEntry
+    from imaging.services import Batch, receive
+
+    receive(
+        Batch(institution=cast.institutions["SRRH"], source=Study.Source.NODE),
+        (GE_HEAD_CT / "06.dcm").read_bytes(),
+    )
+    case = make_case(send=True)
+    client = sign_in(Client(), cast.referrer)
+    data = (GE_HEAD_CT / "06.dcm").read_bytes()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        patch(client, create(client, case, len(data))["Location"], 0, data)
+    assert Study.objects.get().case == case and Upload.objects.get().outcome["duplicates"] == 1
+    assert AuditEntry.objects.filter(action="imaging.attached", object_id=str(case.pk)).exists()
+    with Instance.objects.get().file.open("rb") as stored:
+        assert pydicom.dcmread(stored).PatientID == case.code
+
+
+def test_a_case_closed_mid_upload_takes_no_more_bytes(cast, make_case):
+    from consultations.models import Case, Status
+
+    case = make_case(send=True)
+    client = sign_in(Client(), cast.referrer)
+    data = (GE_HEAD_CT / "07.dcm").read_bytes()
+    location = create(client, case, len(data))["Location"]
+    patch(client, location, 0, data[:1000])
+    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED)
+    refused = patch(client, location, 1000, data[1000:])
+    assert refused.status_code == 409 and "closed" in refused.content.decode()
+    assert not Instance.objects.exists()
