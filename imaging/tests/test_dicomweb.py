@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -19,7 +18,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from pydicom.uid import ExplicitVRLittleEndian, JPEGLSLossless, generate_uid
 from requests.structures import CaseInsensitiveDict
@@ -27,7 +26,6 @@ from requests.structures import CaseInsensitiveDict
 from accounts.actions import create_api_token
 from conftest import sign_in, verified_device
 from consultations.access import case_access, cases_visible_to
-from consultations.models import OnCallShift
 from core.models import AuditEntry
 from imaging import dicomweb
 from imaging.access import ImagingAccess, imaging_access
@@ -157,15 +155,8 @@ def value(item: dict, tag: str) -> Any:
 
 
 @pytest.fixture
-def case(cast, make_case):
-    """A consultation assigned to the consultant in China (on call when it was sent)."""
-    now = timezone.now()
-    OnCallShift.objects.create(
-        consultant=cast.consultant_china, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=8)
-    )
-    case = make_case(send=True)
-    assert case.assignments.filter(consultant=cast.consultant_china, ended_at__isnull=True).exists()
-    return case
+def case(case_for_china):
+    return case_for_china
 
 
 def series_of(datasets: list[pydicom.Dataset], number: int, **changes: Any) -> list[pydicom.Dataset]:
