@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest
 from accounts.models import User
 from consultations.access import CaseAccess, get_case_for_user
 from consultations.models import Consent
-from core.audit import record
 from imaging import audit_actions as acts
 from imaging.models import Instance, Series, Study
 
@@ -69,13 +68,9 @@ class ImagingAccess:
     def audit_retrieval(self, what: object, request: HttpRequest | None = None, **detail: object) -> None:
         """A retrieval from abroad is recorded with its case (at home, the case view is)."""
         if self.abroad:
-            record(
-                acts.IMAGING_RETRIEVED,
-                actor=self.user,
-                target=self.case_access.case,
-                institution=self.case_access.case.referring_institution,
-                request=request,
-                detail={"what": str(what), **{k: str(v) for k, v in detail.items()}},
+            plain = {k: str(v) for k, v in detail.items()}
+            acts.record_on_case(
+                acts.IMAGING_RETRIEVED, self.case_access.case, self.user, request, what=str(what), **plain
             )
 
 

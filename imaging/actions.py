@@ -19,13 +19,12 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from consultations.access import referring_team_institutions
 from consultations.models import Case, Status
-from core.audit import record
 from core.errors import ActionError
 from imaging import audit_actions as acts
 from imaging.access import ImagingAccess
 from imaging.burned_in import Suspicion
 from imaging.deid import Action, Reason
-from imaging.models import Annotation, Instance, Series, Study
+from imaging.models import Annotation, Instance, Series, Study, UploadBatch
 from imaging.tasks import restamp_study
 
 SUSPICION_LABELS = {
@@ -81,6 +80,13 @@ def _require_open(access: ImagingAccess) -> None:
         raise ActionError(_("This consultation is closed."), code="closed", status=409)
 
 
+def start_batch(access: ImagingAccess) -> UploadBatch:
+    """A batch groups one patient's files sent to the case in one go (see imaging/tus.py)."""
+    _require_managing(access)
+    _require_open(access)
+    return UploadBatch.objects.create(case=access.case_access.case, user=access.user)
+
+
 @transaction.atomic
 def attach_study(access: ImagingAccess, study_id: int, request: HttpRequest | None = None) -> Study:
     _require_managing(access)
@@ -109,14 +115,7 @@ def attach_study(access: ImagingAccess, study_id: int, request: HttpRequest | No
     study.case = case
     study.save(update_fields=["case"])
     transaction.on_commit(partial(restamp_study.enqueue, study.pk))
-    record(
-        acts.IMAGING_ATTACHED,
-        actor=access.user,
-        target=case,
-        institution=case.referring_institution,
-        request=request,
-        detail={"study": study.pk},
-    )
+    acts.record_on_case(acts.IMAGING_ATTACHED, case, access.user, request, study=study.pk)
     return study
 
 
@@ -150,15 +149,8 @@ def review_series(
         series.reviewed_at = timezone.now()
         series.reviewed_by = access.user
     series.save(update_fields=["excluded", "reviewed_at", "reviewed_by"])
-    case = access.case_access.case
-    record(
-        acts.IMAGING_REVIEWED if share else acts.IMAGING_EXCLUDED,
-        actor=access.user,
-        target=case,
-        institution=case.referring_institution,
-        request=request,
-        detail={"series": series.pk},
-    )
+    action = acts.IMAGING_REVIEWED if share else acts.IMAGING_EXCLUDED
+    acts.record_on_case(action, access.case_access.case, access.user, request, series=series.pk)
     return series
 
 
@@ -180,14 +172,9 @@ def share_study(access: ImagingAccess, study_id: int, request: HttpRequest | Non
         study.shared_at = timezone.now()
         study.shared_by = access.user
         study.save(update_fields=["shared_at", "shared_by"])
-        case = access.case_access.case
-        record(
-            acts.IMAGING_SHARED,
-            actor=access.user,
-            target=case,
-            institution=case.referring_institution,
-            request=request,
-            detail={"study": study.pk, "series": [s.pk for s in series if s.shareable]},
+        shared = [s.pk for s in series if s.shareable]
+        acts.record_on_case(
+            acts.IMAGING_SHARED, access.case_access.case, access.user, request, study=study.pk, series=shared
         )
     return study
 
@@ -309,13 +296,8 @@ def annotate(
         text=text,
         millimetres=round(millimetres, 1) if millimetres is not None else None,
     )
-    record(
-        acts.ANNOTATION_ADDED,
-        actor=access.user,
-        target=case_access.case,
-        institution=case_access.case.referring_institution,
-        request=request,
-        detail={"instance": instance.pk, "kind": kind},
+    acts.record_on_case(
+        acts.ANNOTATION_ADDED, case_access.case, access.user, request, instance=instance.pk, kind=kind
     )
     return annotation
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from accounts.api_auth import api_user
 from consultations.access import get_case_for_user
-from consultations.models import Status as CaseStatus
-from core.errors import ActionError
+from imaging.access import imaging_access
+from imaging.actions import start_batch
 from imaging.ingest import IngestError, Refusal
 from imaging.messages import explain, explain_member, explain_photo, explain_too_large_file
 from imaging.models import Upload, UploadBatch
@@ -42,7 +41,6 @@ class UploadOut(Schema):
     state: str
     stored: int
     duplicates: int
-    photos: int
     skipped: list[SkippedOut]
 
 
@@ -67,6 +65,20 @@ def skipped_messages(upload: Upload) -> list[SkippedOut]:
     return found
 
 
+def upload_out(upload: Upload) -> UploadOut:
+    """What became of one file, as the API and the case page's upload report show it."""
+    return UploadOut(
+        id=upload.pk,
+        name=upload.name,
+        length=upload.length,
+        offset=upload.offset,
+        state=upload.state,
+        stored=upload.outcome.get("stored", 0),
+        duplicates=upload.outcome.get("duplicates", 0),
+        skipped=skipped_messages(upload),
+    )
+
+
 def _batch_for(request: HttpRequest, batch_id: UUID) -> UploadBatch:
     batch = UploadBatch.objects.select_related("case").filter(pk=batch_id).first()
     if batch is None:
@@ -81,13 +93,10 @@ def _batch_for(request: HttpRequest, batch_id: UUID) -> UploadBatch:
 def create_batch(request: HttpRequest, code: str) -> Status:
     """A batch for one patient's files; send each file to `upload_url` by tus 1.0.0 with the
     metadata `case`, `filename` and `batch`."""
-    user = api_user(request)
-    access = get_case_for_user(user, code)
-    if not access.in_referring_team:
+    access = imaging_access(api_user(request), code)
+    if not access.manages:
         raise Http404
-    if access.case.status == CaseStatus.CLOSED:
-        raise ActionError(_("This consultation is closed."), code="closed", status=409)
-    batch = UploadBatch.objects.create(case=access.case, user=user)
+    batch = start_batch(access)
     return Status(201, BatchCreated(id=batch.pk, upload_url=request.build_absolute_uri("/api/v1/uploads/")))
 
 
@@ -97,18 +106,5 @@ def batch_status(request: HttpRequest, batch_id: UUID) -> BatchOut:
     return BatchOut(
         id=batch.pk,
         case=batch.case.code,
-        uploads=[
-            UploadOut(
-                id=u.pk,
-                name=u.name,
-                length=u.length,
-                offset=u.offset,
-                state=u.state,
-                stored=u.outcome.get("stored", 0),
-                duplicates=u.outcome.get("duplicates", 0),
-                photos=u.outcome.get("photos", 0),
-                skipped=skipped_messages(u),
-            )
-            for u in batch.uploads.all()
-        ],
+        uploads=[upload_out(u) for u in batch.uploads.all()],
     )

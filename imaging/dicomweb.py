@@ -23,7 +23,6 @@ import io
 import json
 import logging
 import secrets
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, cast
@@ -47,7 +46,6 @@ from pydicom.uid import UID, ExplicitVRLittleEndian, JPEGLSLossless
 from accounts.api_auth import ApiTokenAuth
 from accounts.models import Institution, User
 from consultations.access import case_access, referring_team_institutions
-from core.audit import record
 from imaging import audit_actions as acts
 from imaging.access import ImagingAccess
 from imaging.ingest import MAX_PIXELS, IngestError, Refusal
@@ -660,13 +658,7 @@ def _retrieve(request: HttpRequest, user: User, instances: list[Instance], level
             )
         return f"{DICOM}; transfer-syntax={NATIVE}", lambda: [_uncompressed(instance.file.name)]
 
-    boundary = _boundary()
-    response = StreamingHttpResponse(
-        multipart(boundary, (part(i) for i in instances)),
-        content_type=f'multipart/related; type="{DICOM}"; boundary={boundary}',
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return _multipart_response(DICOM, (part(i) for i in instances))
 
 
 def _metadata(request: HttpRequest, user: User, instances: list[Instance], level: str) -> HttpResponseBase:
@@ -680,6 +672,18 @@ def _metadata(request: HttpRequest, user: User, instances: list[Instance], level
         yield b"]"
 
     response = StreamingHttpResponse(body(), content_type=DICOM_JSON)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _multipart_response(
+    media: str, parts: Iterable[tuple[str, Callable[[], Iterable[bytes]]]]
+) -> StreamingHttpResponse:
+    """A streamed multipart/related answer: each part read only when its turn comes."""
+    boundary = _boundary()
+    response = StreamingHttpResponse(
+        multipart(boundary, parts), content_type=f'multipart/related; type="{media}"; boundary={boundary}'
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -742,13 +746,7 @@ def _frames(request: HttpRequest, user: User, instance: Instance, numbers: list[
     def part(number: int) -> tuple[str, Callable[[], Iterable[bytes]]]:
         return f"{media}; transfer-syntax={syntax}", lambda: [source.frame(number)]
 
-    boundary = _boundary()
-    response = StreamingHttpResponse(
-        multipart(boundary, (part(n) for n in numbers)),
-        content_type=f'multipart/related; type="{media}"; boundary={boundary}',
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return _multipart_response(media, (part(n) for n in numbers))
 
 
 # --- STOW-RS: store ----------------------------------------------------------------------------
@@ -886,17 +884,13 @@ def store_parts(batch: Batch, parts: Iterable[Part], instance_url: Callable[[Ins
 
 
 def audit_received(batch: Batch, request: HttpRequest) -> None:
-    """One entry per study that received new objects, as the DICOM node writes them."""
-    counts = Counter(instance.series.study_id for instance in batch.stored)
-    for study in Study.objects.filter(pk__in=counts).order_by("pk"):
-        record(
-            acts.IMAGING_UPLOADED,
-            actor=batch.user,
-            target=study,
-            institution=batch.institution,
-            request=request,
-            detail={"source": Study.Source.STOW.value, "instances": counts[study.pk]},
-        )
+    acts.record_received(
+        batch.stored,
+        source=Study.Source.STOW.value,
+        institution=batch.institution,
+        actor=batch.user,
+        request=request,
+    )
 
 
 def stow(request: HttpRequest, user: User) -> HttpResponse:

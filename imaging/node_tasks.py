@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
-from collections import Counter
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -19,7 +18,7 @@ from pynetdicom.association import Association
 
 from accounts.models import Institution
 from core.audit import record
-from imaging.audit_actions import IMAGING_UPLOADED, REFUSED_SENDER
+from imaging.audit_actions import REFUSED_SENDER, record_received
 from imaging.ingest import IngestError, Refusal
 from imaging.models import DicomSender, Instance, Study
 from imaging.node import SPOOL_META, Node, remove_spool_folder, spool_meta, spooled_files
@@ -196,15 +195,9 @@ def _set_aside(folder: Path, path: Path, refusal: Refusal) -> None:
 
 
 def _audit_received(batches: list[Batch], institution: Institution, calling_ae: str) -> None:
-    counts = Counter(instance.series.study_id for batch in batches for instance in batch.stored)
-    for study in Study.objects.filter(pk__in=counts).order_by("pk"):
-        record(
-            IMAGING_UPLOADED,
-            target=study,
-            institution=institution,
-            detail={
-                "source": Study.Source.NODE.value,
-                "sender": calling_ae[:16],
-                "instances": counts[study.pk],
-            },
-        )
+    record_received(
+        (instance for batch in batches for instance in batch.stored),
+        source=Study.Source.NODE.value,
+        institution=institution,
+        sender=calling_ae[:16],
+    )

@@ -64,7 +64,6 @@ class Batch:
     fingerprint: str | None = None
     stored: list[Instance] = field(default_factory=list)
     duplicates: int = 0
-    photos: int = 0  # phone photos of films, kept with the case's documents and photos
     group: CommitGroups | None = None  # commits the index every few files (see CommitGroups)
     attached: set[int] = field(default_factory=set)  # waiting studies this batch brought to its case
     skipped: list[tuple[str, IngestError]] = field(default_factory=list)

@@ -12,9 +12,8 @@ from django_tasks import task
 from django_tasks.exceptions import InvalidTaskError
 
 from consultations.files import Kind, sniff
-from core.audit import record
 from core.scheduler import every
-from imaging.audit_actions import IMAGING_ATTACHED
+from imaging.audit_actions import IMAGING_ATTACHED, record_on_case, record_received
 from imaging.ingest import MAX_PIXELS, IngestError, Refusal
 from imaging.models import Series, Study, Upload
 from imaging.renderings import prepare_series
@@ -95,24 +94,20 @@ def ingest_upload(upload_id: str) -> dict:
     outcome = {
         "stored": len(batch.stored),
         "duplicates": batch.duplicates,
-        "photos": batch.photos,
         "skipped": skipped,
     }
-    taken = batch.stored or batch.duplicates or batch.photos
+    taken = batch.stored or batch.duplicates
     Upload.objects.filter(pk=upload_id).update(
         state=Upload.State.DONE if taken or not skipped else Upload.State.FAILED, outcome=outcome
     )
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
     queue_renderings({instance.series_id for instance in batch.stored})
+    record_received(
+        batch.stored, source=Study.Source.UPLOAD.value, institution=batch.institution, actor=batch.user
+    )
     for study_id in batch.attached:
-        record(
-            IMAGING_ATTACHED,
-            actor=upload.batch.user,
-            target=case,
-            institution=case.referring_institution,
-            detail={"study": study_id, "through": "upload"},
-        )
+        record_on_case(IMAGING_ATTACHED, case, upload.batch.user, study=study_id, through="upload")
         transaction.on_commit(partial(restamp_study.enqueue, study_id))
     return outcome
 

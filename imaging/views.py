@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch
 from django.http import (
     FileResponse,
     Http404,
@@ -28,12 +29,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from core.audit import record
 from core.errors import ActionError
 from imaging import actions, renderings
 from imaging import audit_actions as acts
 from imaging.access import ImagingAccess, imaging_access, instance_for, series_for
-from imaging.api import skipped_messages
+from imaging.api import upload_out
 from imaging.models import Annotation, Instance, Series, UploadBatch
 from imaging.render import PRESETS
 from imaging.renderings import preset_window
@@ -83,7 +83,8 @@ def case_imaging(request: HttpRequest, code: str) -> HttpResponse:
     access = imaging_access(_user(request), code)
     case = access.case_access.case
     studies = []
-    for study in access.studies().prefetch_related("series__instances"):
+    counted = Series.objects.annotate(instance_count=Count("instances"))  # counts, not every row
+    for study in access.studies().prefetch_related(Prefetch("series", queryset=counted)):
         visible = [s for s in study.series.all() if access.manages or s.shareable]
         studies.append(
             {
@@ -91,7 +92,7 @@ def case_imaging(request: HttpRequest, code: str) -> HttpResponse:
                 "series": [
                     {
                         "series": s,
-                        "count": len(s.instances.all()),
+                        "count": s.instance_count,  # type: ignore[attr-defined]  # annotated in the prefetch
                         "summary": actions.deid_summary(s) if access.manages else None,
                         "viewer_url": reverse("imaging:viewer", args=[case.code, s.pk]),
                         "thumbnail_url": reverse("imaging:thumbnail", args=[case.code, s.pk]),
@@ -187,9 +188,10 @@ def start_batch(request: HttpRequest, code: str) -> JsonResponse:
     access = imaging_access(_user(request), code)
     if not access.manages:
         raise Http404
-    if not access.case_access.case.is_open:
-        return JsonResponse({"error": _("This consultation is closed.")}, status=409)
-    batch = UploadBatch.objects.create(case=access.case_access.case, user=access.user)
+    try:
+        batch = actions.start_batch(access)
+    except ActionError as error:
+        return JsonResponse({"error": str(error.message)}, status=error.status)
     return JsonResponse(
         {
             "id": str(batch.pk),
@@ -207,22 +209,7 @@ def batch_status(request: HttpRequest, code: str, batch_id: str) -> JsonResponse
     batch = UploadBatch.objects.filter(pk=batch_id, case=access.case_access.case).first()
     if not access.manages or batch is None:
         raise Http404
-    return JsonResponse(
-        {
-            "uploads": [
-                {
-                    "name": u.name,
-                    "state": u.state,
-                    "state_label": str(u.get_state_display()),
-                    "stored": u.outcome.get("stored", 0),
-                    "duplicates": u.outcome.get("duplicates", 0),
-                    "photos": u.outcome.get("photos", 0),
-                    "skipped": [s.dict() for s in skipped_messages(u)],
-                }
-                for u in batch.uploads.all()
-            ]
-        }
-    )
+    return JsonResponse({"uploads": [upload_out(u).model_dump(mode="json") for u in batch.uploads.all()]})
 
 
 # --- the viewer ------------------------------------------------------------------------------
@@ -234,8 +221,7 @@ def viewer(request: HttpRequest, code: str, series_id: int) -> HttpResponse:
     case = access.case_access.case
     access.audit_retrieval("series", request, series=series.pk)
     series_list = []
-    for s in access.series().filter(study__case=case).prefetch_related("instances"):
-        s.instance_count = len(s.instances.all())  # type: ignore[attr-defined]
+    for s in access.series().filter(study__case=case).annotate(instance_count=Count("instances")):
         s.thumbnail_url = reverse("imaging:thumbnail", args=[case.code, s.pk])  # type: ignore[attr-defined]
         s.viewer_url = reverse("imaging:viewer", args=[case.code, s.pk])  # type: ignore[attr-defined]
         series_list.append(s)
@@ -431,13 +417,8 @@ def originals(request: HttpRequest, code: str, series_id: int) -> HttpResponse |
     if not access.may_download_originals:
         raise Http404
     case = access.case_access.case
-    record(
-        acts.ORIGINAL_DOWNLOADED,
-        actor=access.user,
-        target=case,
-        institution=case.referring_institution,
-        request=request,
-        detail={"series": series.pk, "abroad": access.abroad},
+    acts.record_on_case(
+        acts.ORIGINAL_DOWNLOADED, case, access.user, request, series=series.pk, abroad=access.abroad
     )
     # Built on disk, not in memory: a series of originals is ~100 MB.
     spooled = tempfile.TemporaryFile()  # noqa: SIM115 (handed to FileResponse, which closes it)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db.models import Count
 from django.urls import reverse
 
 from consultations.access import CaseAccess
@@ -15,7 +16,7 @@ register = template.Library()
 def case_imaging(user: Any, access: CaseAccess) -> dict[str, Any]:
     """The imaging section of the case page: what this person may see, and where to go."""
     imaging = ImagingAccess(user=user, case_access=access)
-    series = list(imaging.series().prefetch_related("instances")[:12])
+    series = list(imaging.series().annotate(instance_count=Count("instances"))[:12])
     case = access.case
     return {
         "case": case,
@@ -23,7 +24,7 @@ def case_imaging(user: Any, access: CaseAccess) -> dict[str, Any]:
         "series": [
             {
                 "series": s,
-                "count": len(s.instances.all()),
+                "count": s.instance_count,
                 "viewer_url": reverse("imaging:viewer", args=[case.code, s.pk]),
                 "thumbnail_url": reverse("imaging:thumbnail", args=[case.code, s.pk]),
             }

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client, TestCase
 
 from conftest import sign_in
+from core.models import AuditEntry
 from imaging.models import Instance, Study, Upload, UploadBatch
 from imaging.tests.data import GE_HEAD_CT, PHILIPS_HEAD, needs_data
 from imaging.tus import incoming_path
@@ -72,6 +73,8 @@ def test_an_upload_cut_in_the_middle_resumes_from_the_server_offset_and_is_store
     assert upload.state == Upload.State.DONE and upload.outcome["stored"] == 1  # the worker ran
     assert Instance.objects.count() == 1 and Study.objects.get().case == case
     assert not incoming_path(upload).exists()  # the incoming bytes are gone once stored
+    received = AuditEntry.objects.get(action="imaging.uploaded")
+    assert received.detail == {"source": "upload", "instances": 1} and received.actor == cast.referrer
 
 
 def test_bytes_written_before_a_crash_count_and_the_client_continues_from_them(cast, make_case):

@@ -7,17 +7,16 @@ import hashlib
 import io
 import json
 import zipfile
-from datetime import timedelta
 
 import pydicom
 import pytest
 from django.core.files.storage import default_storage
 from django.test import Client, TestCase
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
 from conftest import sign_in
-from consultations.models import Consent, OnCallShift
+from consultations.models import Case, Consent, Status
 from core.models import AuditEntry
 from imaging.models import Annotation, Instance, Series, Study
 from imaging.services import Batch, receive
@@ -35,14 +34,9 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def case(cast, make_case):
+def case(cast, case_for_china):
     """A sent case answered by the consultant in China, with four CT slices, not yet shared."""
-    now = timezone.now()
-    OnCallShift.objects.create(
-        consultant=cast.consultant_china, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=8)
-    )
-    case = make_case(send=True)
-    assert case.assignments.get().consultant == cast.consultant_china
+    case = case_for_china
     batch = Batch(
         institution=cast.institutions["SRRH"], source=Study.Source.UPLOAD, case=case, user=cast.referrer
     )
@@ -346,6 +340,9 @@ def test_the_browser_starts_a_batch_and_reads_what_became_of_it(cast, case):
     assert status.status_code == 200 and status.json() == {"uploads": []}
     assert sign_in(Client(), cast.consultant_china).get(started.json()["status_url"]).status_code == 404
     assert referrer.get("/imaging/nd_upload.py").status_code == 200
+    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED)
+    closed = referrer.post(f"/consultations/{case.code}/imaging/batches/")
+    assert closed.status_code == 409 and closed.json()["error"] == "This consultation is closed."
 
 
 def test_every_imaging_page_and_action_refuses_another_hospital(cast, case):

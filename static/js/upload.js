@@ -136,16 +136,16 @@
       if (body) {
         var pending = body.uploads.filter(function (u) { return u.state !== "done" && u.state !== "failed"; });
         if (!pending.length) {
-          var stored = 0, duplicates = 0, photos = 0, lines = [];
+          var stored = 0, duplicates = 0, lines = [];
           body.uploads.forEach(function (u) {
-            stored += u.stored; duplicates += u.duplicates; photos += u.photos;
+            stored += u.stored; duplicates += u.duplicates;
             u.skipped.forEach(function (s) { lines.push(s.name + ": " + s.message); });
             if (u.state === "failed" && !u.skipped.length) lines.push(u.name + ": " + t("not-processed"));
           });
           var summary = document.createElement("p");
           summary.className = "notice";
           summary.textContent = t("done") + ": " + stored + " " + t("stored") + ", " + duplicates + " " + t("duplicates") +
-            (photos ? ", " + photos + " " + t("photos") : "") + ". " + t("reload");
+            ". " + t("reload");
           progress.appendChild(summary);
           if (lines.length) {
             var list = document.createElement("ul");
