@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import ApiToken, Institution, Invitation, Membership, Role, User
-from accounts.tokens import hash_secret
+from lib.tokens import hash_secret
 
 
 def is_people_manager(user: User) -> bool:

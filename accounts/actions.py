@@ -33,11 +33,11 @@ from accounts.models import (
     User,
     normalise_email,
 )
-from accounts.tokens import hash_secret, new_secret
 from core.audit import record
 from core.emails import send_email
 from core.errors import ActionError
 from core.models import Subspecialty
+from lib.tokens import hash_secret, new_secret
 
 RECOVERY_CODE_COUNT = 10
 PROFILE_FIELDS = (

@@ -9,8 +9,8 @@ from ninja.security import HttpBearer
 
 from accounts.actions import has_second_factor
 from accounts.models import ApiToken, User
-from accounts.tokens import hash_secret
 from core.middleware import activate_user_preferences
+from lib.tokens import hash_secret
 
 # Writing last_used_at on every call would turn each read into a write; once a minute is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)

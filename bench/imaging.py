@@ -46,11 +46,11 @@ sys.path.insert(0, str(ROOT))
 import pydicom  # noqa: E402
 from pydicom.uid import JPEGLSLossless, RLELossless  # noqa: E402
 
-from imaging.deid import Options, deidentify  # noqa: E402
 from imaging.ingest import prepare  # noqa: E402
 from imaging.render import PRESETS, render  # noqa: E402
 from imaging.tests.data import DICOM_DATA, GE_HEAD_CT, PHILIPS_HEAD  # noqa: E402
-from imaging.uids import keyed_uid_mapper  # noqa: E402
+from lib.deid.dicom import Options, deidentify  # noqa: E402
+from lib.deid.uids import keyed_uid_mapper  # noqa: E402
 
 KEY = b"benchmark-key-stays-in-tanzania!"
 OPTIONS = Options(shift_days=-90, pseudonym="ND-BENCH")

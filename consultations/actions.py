@@ -23,9 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, Membership, Role, User
 from consultations import audit_actions as acts
-from consultations import files, notices
+from consultations import notices
 from consultations.access import CaseAccess
-from consultations.identifiers import Finding, Identity, scan, unconfirmed
 from consultations.models import (
     Assignment,
     Attachment,
@@ -46,6 +45,8 @@ from core.audit import record
 from core.errors import ActionError
 from core.models import Country, DiagnosisCategory
 from core.notifications import notify
+from lib import files
+from lib.identifiers import Finding, Identity, scan, unconfirmed
 
 FREE_TEXT_FIELDS = (
     "presenting_complaint",
@@ -124,7 +125,7 @@ def _consultants_on_case(case: Case) -> list[User]:
     return list(User.objects.filter(pk__in=ids, is_active=True))
 
 
-def _refuse_identifiers(
+def refuse_identifiers(
     case: Case, texts: dict[str, str], *, author_in_team: bool, confirmed: bool = False
 ) -> int:
     """Text written after sending is checked like the referral was: the patient's name, numbers,
@@ -711,7 +712,7 @@ def post_message(
     text = body.strip()
     if not text:
         raise ActionError(_("Write a message first."), code="empty")
-    flagged = _refuse_identifiers(
+    flagged = refuse_identifiers(
         case, {"body": text}, author_in_team=access.in_referring_team, confirmed=confirmed_identifiers
     )
     message = Message(case=case, author=author, body=text, client_token=client_token or None)
@@ -746,7 +747,7 @@ def record_outcome(
     case = Case.objects.select_for_update().get(pk=access.case.pk)
     if case.status == Status.DRAFT:
         raise ActionError(_("A draft has no outcome to record."), code="draft", status=409)
-    _refuse_identifiers(
+    refuse_identifiers(
         case,
         {"operation": data.get("operation", ""), "complications": data.get("complications", "")},
         author_in_team=True,
@@ -790,7 +791,7 @@ def close_without_outcome(
         raise ActionError(_("Give the reason for closing without an outcome."), code="reason")
     if case.status == Status.DRAFT:
         raise ActionError(_("Send the consultation before closing it."), code="draft", status=409)
-    _refuse_identifiers(case, {"reason": reason}, author_in_team=True)
+    refuse_identifiers(case, {"reason": reason}, author_in_team=True)
     case.status = Status.CLOSED
     case.closed_at = timezone.now()
     case.closed_reason = reason.strip()
@@ -862,7 +863,7 @@ def add_attachment(
         raise PermissionDenied
     case = Case.objects.select_for_update().get(pk=access.case.pk)
     _require_open(case)
-    _refuse_identifiers(case, {"description": description}, author_in_team=True)
+    refuse_identifiers(case, {"description": description}, author_in_team=True)
     max_mb = settings.ATTACHMENT_MAX_MB
     try:
         cleaned = files.clean(name, content, max_bytes=max_mb * 1024 * 1024)

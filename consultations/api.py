@@ -17,7 +17,7 @@ from pydantic import Field
 
 from accounts.api_auth import api_user
 from accounts.models import Role, User
-from consultations import actions, conferences, exports, files, roster
+from consultations import actions, conferences, exports, roster
 from consultations import audit_actions as acts
 from consultations.access import CaseAccess, cases_visible_to, get_case_for_user
 from consultations.models import Case, Consent, Outcome
@@ -25,6 +25,7 @@ from consultations.views.lists import BOXES, _box, _with_list_columns
 from core.audit import record
 from core.errors import ActionError
 from core.models import Country, DiagnosisCategory, Notification
+from lib import files
 
 router = Router(tags=["consultations"])
 

@@ -16,11 +16,11 @@ from accounts.models import Institution, Role, User
 from consultations import audit_actions as acts
 from consultations import notices
 from consultations.access import cases_visible_to  # noqa: F401  (used by views)
-from consultations.identifiers import Identity, scan
 from consultations.models import Case, Conference, ConferenceCase, ConferenceParticipant, Status
 from core.audit import record
 from core.errors import ActionError
 from core.notifications import notify
+from lib.identifiers import Identity, scan
 
 
 def conferences_for(user: User) -> QuerySet[Conference]:

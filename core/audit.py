@@ -11,9 +11,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from core.auditchain import GENESIS_HASH, BrokenLink, ChainFields, check_detail, find_first_break
 from core.http import client_ip
 from core.models import AuditEntry
+from lib.auditchain import GENESIS_HASH, BrokenLink, ChainFields, check_detail, find_first_break
 
 if TYPE_CHECKING:
     from accounts.models import Institution, User

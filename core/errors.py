@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.functional import Promise
 
 
@@ -15,3 +17,12 @@ class ActionError(Exception):
         self.message = message
         self.code = code
         self.status = status
+
+
+class FieldErrors(Exception):
+    """Input refused field by field, with messages already translated: every API answers it
+    as 422 `{"detail": [{"field", "message", "type"}], "code": "invalid"}`."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__("; ".join(f"{error.get('field')}: {error.get('message')}" for error in errors))
+        self.errors = errors

@@ -5,8 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.auditchain import ChainFields
 from core.i18n import MultilingualName
+from lib.auditchain import ChainFields
 
 _code = RegexValidator(r"^[a-z][a-z0-9_-]{1,39}$", _("Use lower-case letters, digits, - and _."))
 

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django_tasks.base import Task
 
 from core.models import ScheduledRun
-from core.schedule import slot_for
+from lib.schedule import slot_for
 
 logger = logging.getLogger(__name__)
 

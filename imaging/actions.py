@@ -18,14 +18,15 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from consultations.access import referring_team_institutions
+from consultations.actions import refuse_identifiers as refuse_identifiers_in_case_text
 from consultations.models import Case, Status
 from core.errors import ActionError
 from imaging import audit_actions as acts
 from imaging.access import ImagingAccess
-from imaging.burned_in import Suspicion
-from imaging.deid import Action, Reason
 from imaging.models import Annotation, Instance, Series, Study, UploadBatch
 from imaging.tasks import restamp_study
+from lib.deid.burned_in import Suspicion
+from lib.deid.dicom import Action, Reason
 
 SUSPICION_LABELS = {
     Suspicion.BURNED_IN_ANNOTATION: gettext_lazy("the scanner says text is burned into the pixels"),
@@ -304,9 +305,7 @@ def annotate(
 
 def _refuse_identifiers(access: ImagingAccess, text: str) -> None:
     # The same check as every text written on a case (names, numbers, phones, calendar dates).
-    from consultations.actions import _refuse_identifiers as refuse_in_case_text
-
-    refuse_in_case_text(access.case_access.case, {"text": text}, author_in_team=access.manages)
+    refuse_identifiers_in_case_text(access.case_access.case, {"text": text}, author_in_team=access.manages)
 
 
 def remove_annotation(access: ImagingAccess, annotation_id: int) -> None:

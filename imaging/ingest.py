@@ -7,7 +7,7 @@ in memory at once. The steps:
    transfer syntax be decoded;
 2. note what must stay on the Tanzanian side (original UIDs, a keyed fingerprint of the patient
    so that two patients in one upload are caught);
-3. de-identify (`imaging.deid`), list pixel suspicions (`imaging.burned_in`);
+3. de-identify (`lib.deid.dicom`), list pixel suspicions (`lib.deid.burned_in`);
 4. compress losslessly (`imaging.compression`) and hash the bytes that will be stored.
 """
 
@@ -27,8 +27,8 @@ from pydicom.errors import InvalidDicomError
 from pydicom.uid import UID
 
 from imaging import compression
-from imaging.burned_in import Suspicion, suspicions
-from imaging.deid import Entry, Options, deidentify
+from lib.deid.burned_in import Suspicion, suspicions
+from lib.deid.dicom import Entry, Options, deidentify
 
 # A CT slice is 512 x 512; a large multi-frame object a few hundred frames of it. Anything that
 # declares more pixels than this is refused before any pixel is decoded (a memory bomb).

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from consultations import files
 from consultations.actions import ATTACHMENT_PROBLEMS
 from imaging.ingest import IngestError, Refusal
 from imaging.unpack import Problem
+from lib import files
 
 
 def explain(error: IngestError) -> str:

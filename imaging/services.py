@@ -23,12 +23,12 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from accounts.models import Institution, User
-from consultations.identifiers import Identity
 from consultations.models import Case, PatientIdentity
-from imaging.deid import Options
 from imaging.ingest import IngestError, Prepared, Refusal, prepare
 from imaging.models import DateShift, Instance, Series, Study
-from imaging.uids import keyed_uid_mapper
+from lib.deid.dicom import Options
+from lib.deid.uids import keyed_uid_mapper
+from lib.identifiers import Identity
 
 # Offsets of one to ten years into the past: far enough that no date can be guessed back,
 # and dates stay plausible for viewers.

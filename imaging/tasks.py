@@ -11,7 +11,6 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks.exceptions import InvalidTaskError
 
-from consultations.files import Kind, sniff
 from core.scheduler import every
 from imaging.audit_actions import IMAGING_ATTACHED, record_on_case, record_received
 from imaging.ingest import MAX_PIXELS, IngestError, Refusal
@@ -20,6 +19,7 @@ from imaging.renderings import prepare_series
 from imaging.services import Batch, CommitGroups, receive, restamp
 from imaging.tus import incoming_path
 from imaging.unpack import is_zip, members
+from lib.files import Kind, sniff
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +186,7 @@ def _take_photo(batch: Batch, data: bytes, name: str, skipped: list[dict]) -> No
     """Photos are not taken with the imaging. A photo of a film often shows the name label, and
     a CD's folder holds JPEG previews with the patient's details: photos go under "Documents
     and photos", where the referrer confirms each shows no identifier before consultants see
-    it (consultations.files strips their EXIF and GPS data there)."""
+    it (lib.files strips their EXIF and GPS data there)."""
     skipped.append({"name": name, "photo": "not_with_imaging"})
 
 

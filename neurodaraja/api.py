@@ -15,9 +15,8 @@ from accounts.api import router as accounts_router
 from accounts.api_auth import ApiTokenAuth
 from consultations.api import router as consultations_router
 from core.api_errors import describe_validation_errors
-from core.errors import ActionError
+from core.errors import ActionError, FieldErrors
 from imaging.api import router as imaging_router
-from scores.api import ScoreInputError, score_input_error
 from scores.api import router as scores_router
 
 api = NinjaAPI(
@@ -32,7 +31,6 @@ api.add_router("/", accounts_router)
 api.add_router("/", consultations_router)
 api.add_router("/", scores_router)
 api.add_router("/", imaging_router)
-api.add_exception_handler(ScoreInputError, score_input_error)
 
 
 def _answer(request: HttpRequest, status: int, detail: Any, code: str) -> HttpResponse:
@@ -42,6 +40,11 @@ def _answer(request: HttpRequest, status: int, detail: Any, code: str) -> HttpRe
 @api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return _answer(request, 422, describe_validation_errors(exc.errors), "invalid")
+
+
+@api.exception_handler(FieldErrors)
+def invalid_fields(request: HttpRequest, exc: FieldErrors) -> HttpResponse:
+    return _answer(request, 422, exc.errors, "invalid")
 
 
 @api.exception_handler(DjangoValidationError)

@@ -11,7 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from neurodaraja.env import Env
+from lib.env import Env
 
 env = Env()
 BASE_DIR = Path(__file__).resolve().parent.parent

@@ -5,7 +5,7 @@ scores and findings of a consultation."""
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Router, Schema
 from pydantic import Field as PydanticField
@@ -13,6 +13,7 @@ from pydantic import create_model
 
 from accounts.api_auth import api_user
 from consultations.access import get_case_for_user
+from core.errors import FieldErrors
 from scores.case_scores import FINDINGS_FIELDS, record_findings
 from scores.forms import _choice_label
 from scores.library import CALCULATORS, InputError
@@ -192,7 +193,15 @@ def _add_compute_endpoint(code: str) -> None:
         try:
             result = CALCULATORS[code](inputs.dict())  # type: ignore[attr-defined]
         except InputError as error:
-            raise ScoreInputError(code, error) from None
+            raise FieldErrors(
+                [
+                    {
+                        "field": error.field,
+                        "message": explain(error, code, _language()),
+                        "type": error.problem.value,
+                    }
+                ]
+            ) from None
         return _score_out(code, result)
 
     def describe(request: HttpRequest) -> CalculatorOut:
@@ -206,20 +215,6 @@ def _add_compute_endpoint(code: str) -> None:
 
 for _code in CALCULATORS:
     _add_compute_endpoint(_code)
-
-
-class ScoreInputError(Exception):
-    def __init__(self, code: str, error: InputError) -> None:
-        self.code = code
-        self.error = error
-
-
-def score_input_error(request: HttpRequest, exc: Any) -> HttpResponse:
-    from neurodaraja.api import api
-
-    message = explain(exc.error, exc.code, _language())
-    detail = [{"field": exc.error.field, "message": message, "type": exc.error.problem.value}]
-    return api.create_response(request, {"detail": detail, "code": "invalid"}, status=422)
 
 
 @router.get("/cases/{code}/scores", response=list[StoredScoreOut], tags=["consultations"])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from consultations.identifiers import Identity, Kind, scan, unconfirmed
+from lib.identifiers import Identity, Kind, scan, unconfirmed
 
 AMINA = Identity(full_name="Amina Juma Mollel", hospital_number="SRRH/2025/00123", phone="+255754123456")
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
-from consultations import actions, exports, files
+from consultations import actions, exports
 from consultations import audit_actions as acts
 from consultations.access import CaseAccess, get_case_for_user
 from consultations.forms import (
@@ -30,11 +30,12 @@ from consultations.forms import (
     OutcomeForm,
     SendForm,
 )
-from consultations.identifiers import unconfirmed
 from consultations.models import Case, Consent, Outcome, Status
 from consultations.triage import RedFlag, Urgency, suggested_urgency
 from core.audit import record
 from core.errors import ActionError
+from lib import files
+from lib.identifiers import unconfirmed
 
 RED_FLAG_LABELS = {
     RedFlag.LOW_GCS: gettext_lazy("GCS 8 or less"),

@@ -8,9 +8,9 @@ from django.test import RequestFactory, override_settings
 
 from accounts import audit_actions as acts
 from core.audit import record, verify_chain
-from core.auditchain import GENESIS_HASH, InvalidDetail
 from core.http import client_ip
 from core.models import AuditEntry
+from lib.auditchain import GENESIS_HASH, InvalidDetail
 
 
 @pytest.fixture

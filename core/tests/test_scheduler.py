@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from core import scheduler
 from core.models import ScheduledRun
-from core.schedule import slot_for
+from lib.schedule import slot_for
 
 
 def test_slots_count_whole_periods_since_the_epoch():

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from core.translation_check import check_catalogue
+from lib.translation_check import check_catalogue
 
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
 

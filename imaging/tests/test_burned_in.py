@@ -5,8 +5,8 @@ from __future__ import annotations
 import pydicom
 import pytest
 
-from imaging.burned_in import Suspicion, suspicions
 from imaging.tests.data import GE_HEAD_CT, PHILIPS_HEAD, needs_data
+from lib.deid.burned_in import Suspicion, suspicions
 
 pytestmark = needs_data()
 

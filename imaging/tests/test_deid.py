@@ -13,10 +13,10 @@ from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
 from pydicom.uid import UID
 
-from consultations.identifiers import Identity
-from imaging.deid import Action, Options, Reason, deidentify
 from imaging.tests.data import GE_HEAD_CT, PHILIPS_HEAD, needs_data
-from imaging.uids import keyed_uid_mapper
+from lib.deid.dicom import Action, Options, Reason, deidentify
+from lib.deid.uids import keyed_uid_mapper
+from lib.identifiers import Identity
 
 pytestmark = needs_data()
 

@@ -12,10 +12,10 @@ import pydicom
 import pytest
 from pydicom.uid import JPEGLSLossless
 
-from imaging.deid import Options
 from imaging.ingest import IngestError, Refusal, patient_fingerprint, prepare
 from imaging.tests.data import GE_HEAD_CT, PHILIPS_HEAD, needs_data
-from imaging.uids import keyed_uid_mapper
+from lib.deid.dicom import Options
+from lib.deid.uids import keyed_uid_mapper
 
 pytestmark = needs_data()
 

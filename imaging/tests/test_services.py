@@ -9,12 +9,12 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from imaging.deid import Action
 from imaging.ingest import IngestError, Refusal
 from imaging.messages import explain
 from imaging.models import DateShift, Instance, Series, Study
 from imaging.services import Batch, receive
 from imaging.tests.data import GE_HEAD_CT, PHILIPS_HEAD, needs_data
+from lib.deid.dicom import Action
 
 pytestmark = needs_data()
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core.translation_check import check_catalogue
+from lib.translation_check import check_catalogue
 
 CHECKED_LANGUAGES = ("sw", "zh_Hans")
 

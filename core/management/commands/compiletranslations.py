@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from core.translation_check import compile_catalogue
+from lib.translation_check import compile_catalogue
 
 
 class Command(BaseCommand):

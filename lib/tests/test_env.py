@@ -1,6 +1,6 @@
 import pytest
 
-from neurodaraja.env import ConfigurationError, Env
+from lib.env import ConfigurationError, Env
 
 
 def test_booleans_accept_only_true_or_false():

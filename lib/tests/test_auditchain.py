@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.auditchain import GENESIS_HASH, ChainFields, InvalidDetail, check_detail, find_first_break
+from lib.auditchain import GENESIS_HASH, ChainFields, InvalidDetail, check_detail, find_first_break
 
 
 def chain(length: int) -> list[tuple[int, ChainFields, str]]:

@@ -39,7 +39,7 @@ from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
 from pydicom.tag import BaseTag, Tag
 
-from consultations.identifiers import Identity, scan
+from lib.identifiers import Identity, scan
 
 PROFILE_EDITION = "DICOM PS3.15 2026c Table E.1-1"
 
@@ -570,7 +570,7 @@ def deidentify(ds: Dataset, options: Options, new_uid: Callable[[str], str]) -> 
     """De-identify `ds` in place and say what was done to each attribute.
 
     `new_uid` maps an original UID to its replacement and must always give the same answer for
-    the same UID (see `imaging.uids`), so that series, studies and references stay linked.
+    the same UID (see `lib.deid.uids`), so that series, studies and references stay linked.
     """
     known = _identifiers(ds, options.identity)
     walker = _Walker(options, new_uid, known)
