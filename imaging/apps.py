@@ -7,4 +7,4 @@ class ImagingConfig(AppConfig):
     verbose_name = _("Imaging")
 
     def ready(self) -> None:
-        from imaging import audit_actions, node_tasks, tasks  # noqa: F401  (registers them)
+        from imaging import audit_actions, node_tasks, plugins, tasks  # noqa: F401  (registers them)

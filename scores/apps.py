@@ -8,7 +8,7 @@ class ScoresConfig(AppConfig):
 
     def ready(self) -> None:
         from consultations.signals import clinical_record_changed
-        from scores import audit_actions  # noqa: F401  (registers them)
+        from scores import audit_actions, plugins  # noqa: F401  (registers them)
         from scores.case_scores import refresh_on_change
 
         clinical_record_changed.connect(refresh_on_change, dispatch_uid="scores.refresh")

@@ -181,8 +181,6 @@ def _render_case(
         "outcome": Outcome.objects.filter(case=case).first(),
         "red_flags": [RED_FLAG_LABELS[RedFlag(flag)] for flag in flags],
         "message_form": message_form or MessageForm(),
-        "can_enter_findings": (access.in_referring_team or access.is_answering_consultant)
-        and case.status != Status.CLOSED,
         "attachments": case.attachments.all(),
         "attachment_form": AttachmentForm()
         if access.in_referring_team and case.status != Status.CLOSED
