@@ -25,11 +25,11 @@ from accounts.access import (
 from accounts.api_auth import api_user
 from accounts.models import Institution, Invitation, Membership, Role, User
 from accounts.validators import normalise_phone, validate_time_zone
+from core.api_types import LanguageCode
 from core.models import Subspecialty
 
 router = Router()
 
-LanguageCode = Literal["en", "sw", "zh-hans"]
 RoleCode = Literal[
     "referrer", "consultant", "trainee", "supervisor", "coordinator", "researcher", "administrator"
 ]

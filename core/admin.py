@@ -5,13 +5,14 @@ from django.http import HttpRequest
 
 from core.admin_audit import AuditedModelAdmin, audit_registered_admins
 from core.models import AuditEntry, Country, DiagnosisCategory, Specialty, Subspecialty
+from lib.languages import LANGUAGES
 
-NAMES = ("name_en", "name_sw", "name_zh_hans")
+NAMES = tuple(f"name_{language.column_suffix}" for language in LANGUAGES)
 
 
 @admin.register(Country)
 class CountryAdmin(AuditedModelAdmin):
-    list_display = ("code", "name_en", "name_sw", "name_zh_hans", "holds_identifiable_data")
+    list_display = ("code", *NAMES, "holds_identifiable_data")
 
 
 class SubspecialtyInline(admin.TabularInline):
@@ -29,7 +30,7 @@ class DiagnosisCategoryInline(admin.StackedInline):
 
 @admin.register(Specialty)
 class SpecialtyAdmin(AuditedModelAdmin):
-    list_display = ("code", "name_en", "name_sw", "name_zh_hans", "is_active")
+    list_display = ("code", *NAMES, "is_active")
     inlines = [SubspecialtyInline, DiagnosisCategoryInline]
 
 

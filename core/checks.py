@@ -9,7 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 
-REQUIRED_LANGUAGES = ("en", "sw", "zh-hans")
+from lib.languages import CODES as REQUIRED_LANGUAGES
+from lib.languages import language
+
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", ".localhost", "testserver"}
 
 
@@ -71,10 +73,8 @@ def check_languages(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
                 id="neurodaraja.E005",
             )
         )
-    for code in REQUIRED_LANGUAGES:
-        if code == "en":
-            continue
-        folder = "zh_Hans" if code == "zh-hans" else code
+    for code in REQUIRED_LANGUAGES[1:]:  # the source language needs no catalogue
+        folder = language(code).locale_folder
         catalogs = [Path(path) / folder / "LC_MESSAGES" / "django.mo" for path in settings.LOCALE_PATHS]
         if not any(catalog.exists() for catalog in catalogs):
             errors.append(

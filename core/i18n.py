@@ -6,11 +6,11 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-CONTENT_LANGUAGES = ("en", "sw", "zh-hans")
+from lib.languages import CODES, language
 
 
-def column_suffix(language: str) -> str:
-    return language.replace("-", "_")
+def column_suffix(code: str) -> str:
+    return language(code).column_suffix if code in CODES else code.replace("-", "_")
 
 
 class MultilingualName(models.Model):
@@ -28,6 +28,5 @@ class MultilingualName(models.Model):
 
     @property
     def name(self) -> str:
-        language = get_language() or "en"
-        translated = getattr(self, f"name_{column_suffix(language)}", "")
+        translated = getattr(self, f"name_{column_suffix(get_language() or 'en')}", "")
         return translated or self.name_en

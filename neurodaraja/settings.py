@@ -12,6 +12,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from lib.env import Env
+from lib.languages import LANGUAGES as SHIPPED_LANGUAGES
 
 env = Env()
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -198,11 +199,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Languages and time -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("en", "English"),
-    ("sw", "Kiswahili"),
-    ("zh-hans", "简体中文"),
-]
+LANGUAGES = [(language.code, language.name) for language in SHIPPED_LANGUAGES]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 FORMAT_MODULE_PATH = ["neurodaraja.formats"]

@@ -6,9 +6,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from lib.languages import TRANSLATED
 from lib.translation_check import check_catalogue
 
-CHECKED_LANGUAGES = ("sw", "zh_Hans")
+CHECKED_LANGUAGES = tuple(language.locale_folder for language in TRANSLATED)
 
 
 class Command(BaseCommand):
@@ -27,4 +28,4 @@ class Command(BaseCommand):
             self.stderr.write(str(problem))
         if problems:
             raise CommandError(f"{len(problems)} translation problem(s).")
-        self.stdout.write("Translations complete: sw, zh_Hans.")
+        self.stdout.write(f"Translations complete: {', '.join(CHECKED_LANGUAGES)}.")
