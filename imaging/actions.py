@@ -1,6 +1,6 @@
 """What people do with imaging on a case: attach a waiting study, review series whose pixels may
-show identifiers, exclude, share, and leave annotations. Each refusal says why, in the user's
-language; each change is audited."""
+show identifiers, exclude, share, download the originals, and leave annotations. Each refusal says
+why, in the user's language; each change is audited, as is each study received by STOW-RS."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from core.errors import ActionError
 from imaging import audit_actions as acts
 from imaging.access import ImagingAccess
 from imaging.models import Annotation, Instance, Series, Study, UploadBatch
+from imaging.services import Batch
 from imaging.tasks import restamp_study
 from lib.deid.burned_in import Suspicion
 from lib.deid.dicom import Action, Reason
@@ -178,6 +179,32 @@ def share_study(access: ImagingAccess, study_id: int, request: HttpRequest | Non
             acts.IMAGING_SHARED, access.case_access.case, access.user, request, study=study.pk, series=shared
         )
     return study
+
+
+def record_originals_downloaded(
+    access: ImagingAccess, series: Series, request: HttpRequest | None = None
+) -> None:
+    """The identifiable originals of a series leave the platform: who, which series, from where.
+    The caller has checked `access.may_download_originals`."""
+    acts.record_on_case(
+        acts.ORIGINAL_DOWNLOADED,
+        access.case_access.case,
+        access.user,
+        request,
+        series=series.pk,
+        abroad=access.abroad,
+    )
+
+
+def record_stow_received(batch: Batch, request: HttpRequest | None = None) -> None:
+    """The studies a STOW-RS request brought, one entry each (as for uploads and the node)."""
+    acts.record_received(
+        batch.stored,
+        source=Study.Source.STOW.value,
+        institution=batch.institution,
+        actor=batch.user,
+        request=request,
+    )
 
 
 @dataclass(frozen=True)

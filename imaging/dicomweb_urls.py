@@ -5,7 +5,7 @@ The paths are the standard's (PS3.18), without a trailing slash, as DICOMweb cli
 
 from django.urls import URLPattern, path
 
-from imaging import dicomweb as views
+from imaging.dicomweb import qido, wado
 
 app_name = "dicomweb"
 
@@ -18,17 +18,17 @@ INSTANCE_LEVEL = {"level": "instances"}
 METADATA = {"metadata": True}
 
 urlpatterns: list[URLPattern] = [
-    path("studies", views.studies, name="studies"),
-    path("series", views.search, SERIES_LEVEL, name="series-search"),
-    path("instances", views.search, INSTANCE_LEVEL, name="instances-search"),
-    path(STUDY, views.retrieve, name="study"),
-    path(f"{STUDY}/metadata", views.retrieve, METADATA, name="study-metadata"),
-    path(f"{STUDY}/series", views.search, SERIES_LEVEL, name="study-series"),
-    path(f"{STUDY}/instances", views.search, INSTANCE_LEVEL, name="study-instances"),
-    path(SERIES, views.retrieve, name="series"),
-    path(f"{SERIES}/metadata", views.retrieve, METADATA, name="series-metadata"),
-    path(f"{SERIES}/instances", views.search, INSTANCE_LEVEL, name="series-instances"),
-    path(INSTANCE, views.retrieve, name="instance"),
-    path(f"{INSTANCE}/metadata", views.retrieve, METADATA, name="instance-metadata"),
-    path(f"{INSTANCE}/frames/<str:frame_list>", views.frames, name="frames"),
+    path("studies", qido.studies, name="studies"),
+    path("series", qido.search, SERIES_LEVEL, name="series-search"),
+    path("instances", qido.search, INSTANCE_LEVEL, name="instances-search"),
+    path(STUDY, wado.retrieve, name="study"),
+    path(f"{STUDY}/metadata", wado.retrieve, METADATA, name="study-metadata"),
+    path(f"{STUDY}/series", qido.search, SERIES_LEVEL, name="study-series"),
+    path(f"{STUDY}/instances", qido.search, INSTANCE_LEVEL, name="study-instances"),
+    path(SERIES, wado.retrieve, name="series"),
+    path(f"{SERIES}/metadata", wado.retrieve, METADATA, name="series-metadata"),
+    path(f"{SERIES}/instances", qido.search, INSTANCE_LEVEL, name="series-instances"),
+    path(INSTANCE, wado.retrieve, name="instance"),
+    path(f"{INSTANCE}/metadata", wado.retrieve, METADATA, name="instance-metadata"),
+    path(f"{INSTANCE}/frames/<str:frame_list>", wado.frames, name="frames"),
 ]

@@ -31,7 +31,6 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from core.errors import ActionError
 from imaging import actions, renderings
-from imaging import audit_actions as acts
 from imaging.access import ImagingAccess, imaging_access, instance_for, series_for
 from imaging.api import upload_out
 from imaging.models import Annotation, Instance, Series, UploadBatch
@@ -417,9 +416,7 @@ def originals(request: HttpRequest, code: str, series_id: int) -> HttpResponse |
     if not access.may_download_originals:
         raise Http404
     case = access.case_access.case
-    acts.record_on_case(
-        acts.ORIGINAL_DOWNLOADED, case, access.user, request, series=series.pk, abroad=access.abroad
-    )
+    actions.record_originals_downloaded(access, series, request)
     # Built on disk, not in memory: a series of originals is ~100 MB.
     spooled = tempfile.TemporaryFile()  # noqa: SIM115 (handed to FileResponse, which closes it)
     with zipfile.ZipFile(spooled, "w", compression=zipfile.ZIP_STORED) as archive:

@@ -27,27 +27,16 @@ from accounts.actions import create_api_token
 from conftest import sign_in, verified_device
 from consultations.access import case_access, cases_visible_to
 from core.models import AuditEntry
-from imaging import dicomweb
 from imaging.access import ImagingAccess, imaging_access
 from imaging.actions import attach_study, review_series, share_study
 from imaging.models import Instance, Series, Study
 from imaging.services import Batch, receive
-from imaging.tests.data import GE_HEAD_CT, PHILIPS_HEAD, needs_data
+from imaging.tests.data import IDENTIFYING_BYTES, IDENTITY, PHILIPS_HEAD, encoded, ge_slices, needs_data
 from imaging.visibility import visible_series, visible_studies
+from lib import dicomweb
 
 pytestmark = needs_data()
 BASE = "http://testserver/dicomweb"
-# Planted into copies of the real CT (its publisher already blanked the patient).
-IDENTITY = {
-    "PatientName": "Mollel^Amina Juma",
-    "PatientID": "SRRH-2025-00123",
-    "PatientBirthDate": "19910417",
-    "InstitutionName": "Sekou Toure Regional Referral Hospital",
-    "ReferringPhysicianName": "Mwakalinga^Neema",
-    "AccessionNumber": "ACC778899",
-    "StudyDate": "20250311",
-}
-IDENTIFYING_BYTES = [b"Mollel", b"SRRH-2025-00123", b"19910417", b"Sekou Toure", b"Mwakalinga", b"ACC778899"]
 DICOM_ANY = (("application/dicom", "*"),)
 OUTSIDERS = ("outsider", "outsider_coordinator", "trainee", "researcher")
 
@@ -110,22 +99,6 @@ def web(user=None) -> DICOMwebClient:
 def raw(user=None) -> Client:
     """A plain test client with the person's token, for what a DICOMweb client would not send."""
     return Client(HTTP_AUTHORIZATION=f"Bearer {token(user)}") if user is not None else Client()
-
-
-def ge_slices(count: int | None = None, **changes: str) -> list[pydicom.Dataset]:
-    found: list[pydicom.Dataset] = []
-    for path in sorted(GE_HEAD_CT.glob("*.dcm"))[:count]:
-        ds = pydicom.dcmread(path)
-        for keyword, value in {**IDENTITY, **changes}.items():
-            setattr(ds, keyword, value)
-        found.append(ds)
-    return found
-
-
-def encoded(ds: pydicom.Dataset) -> bytes:
-    buffer = io.BytesIO()
-    ds.save_as(buffer, enforce_file_format=True)
-    return buffer.getvalue()
 
 
 def stow_body(parts: list[tuple[str, bytes]], boundary: str = "nd-test-boundary") -> tuple[bytes, str]:

@@ -26,8 +26,7 @@ from accounts.actions import create_api_token
 from core.models import AuditEntry
 from imaging.models import Instance, Study
 from imaging.tests.bridge import Bridge, django_answer
-from imaging.tests.data import GE_HEAD_CT, needs_data
-from imaging.tests.test_dicomweb import IDENTIFYING_BYTES, encoded, ge_slices
+from imaging.tests.data import GE_HEAD_CT, IDENTIFYING_BYTES, encoded, ge_slices, needs_data
 
 ORTHANC = Path("/usr/sbin/Orthanc")
 DICOMWEB_PLUGIN = Path("/usr/share/orthanc/plugins/libOrthancDicomWeb.so")
