@@ -13,11 +13,11 @@ from django_tasks.exceptions import InvalidTaskError
 
 from core.scheduler import every
 from imaging.audit_actions import IMAGING_ATTACHED, record_on_case, record_received
+from imaging.incoming import incoming_path
 from imaging.ingest import MAX_PIXELS, IngestError, Refusal
 from imaging.models import Series, Study, Upload
 from imaging.renderings import prepare_series
 from imaging.services import Batch, CommitGroups, receive, restamp
-from imaging.tus import incoming_path
 from imaging.unpack import is_zip, members
 from lib.files import Kind, sniff
 

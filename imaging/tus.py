@@ -2,9 +2,9 @@
 checksum), so that standard clients work: tus-js-client in a browser, tuspy on a hospital PC.
 
 Written here because no maintained Django package implements tus for current Django; the core
-protocol is four small handlers. The bytes of each upload collect in IMAGING_INCOMING_ROOT; the
-offset a client resumes from is the size of that file, so a server killed mid-write resumes from
-the last byte it really kept, and nothing is duplicated. A complete upload is handed to the
+protocol is four small handlers. The bytes of each upload collect in IMAGING_INCOMING_ROOT
+(`imaging.incoming`); the offset a client resumes from is the size of that file, so a server
+killed mid-write resumes from the last byte it really kept, and nothing is duplicated. A complete upload is handed to the
 worker (`imaging.tasks.ingest_upload`).
 
 Authentication: a personal API token (Authorization: Bearer) or the signed-in session (then the
@@ -20,7 +20,6 @@ import fcntl
 import hashlib
 import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, cast
 
 from django.conf import settings
@@ -36,16 +35,14 @@ from accounts.api_auth import ApiTokenAuth
 from accounts.models import User
 from consultations.access import get_case_for_user
 from consultations.models import Status
+from imaging.incoming import incoming_path
 from imaging.models import Upload, UploadBatch
+from imaging.tasks import ingest_upload
 
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,checksum"
 CHECKSUMS: dict[str, Callable[[], Any]] = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "md5": hashlib.md5}
 READ_SIZE = 256 * 1024
-
-
-def incoming_path(upload: Upload) -> Path:
-    return Path(settings.IMAGING_INCOMING_ROOT) / f"{upload.pk}.part"
 
 
 def _answer(status: int, message: str = "", **headers: str) -> HttpResponse:
@@ -245,8 +242,6 @@ def _patch(request: HttpRequest, target: Upload) -> HttpResponse:
 
 
 def _complete(target: Upload) -> None:
-    from imaging.tasks import ingest_upload
-
     updated = Upload.objects.filter(pk=target.pk, state=Upload.State.RECEIVING).update(
         state=Upload.State.WAITING
     )
@@ -254,4 +249,4 @@ def _complete(target: Upload) -> None:
         transaction.on_commit(lambda: ingest_upload.enqueue(str(target.pk)))
 
 
-__all__ = ["incoming_path", "upload", "uploads"]
+__all__ = ["upload", "uploads"]

@@ -14,9 +14,9 @@ from django.test import Client, TestCase
 
 from conftest import sign_in
 from core.models import AuditEntry
+from imaging.incoming import incoming_path
 from imaging.models import Instance, Study, Upload, UploadBatch
 from imaging.tests.data import GE_HEAD_CT, PHILIPS_HEAD, needs_data
-from imaging.tus import incoming_path
 
 pytestmark = needs_data()
 TUS: dict[str, Any] = {"HTTP_TUS_RESUMABLE": "1.0.0"}
