@@ -7,10 +7,12 @@ Views and API endpoints call these; none of them loads such an object by id on i
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from accounts.models import ApiToken, Institution, Invitation, Membership, Role, User
+from core.models import AuditEntry
 from lib.tokens import hash_secret
 
 
@@ -109,3 +111,24 @@ def get_own_api_token(user: User, token_id: int) -> ApiToken:
     if token is None:
         raise Http404
     return token
+
+
+def audit_entries_for(user: User) -> QuerySet[AuditEntry]:
+    """Administrators read the whole trail; coordinators read what concerns their institutions
+    and the people who work there. Everyone else is refused."""
+    if user.is_administrator:
+        return AuditEntry.objects.all()
+    if not user.has_role(Role.COORDINATOR):
+        raise PermissionDenied
+    institutions = managed_institutions(user)
+    # Entries tied to one of their institutions, and entries about one of their people that
+    # belong to no institution (sign-ins, profile changes): never what those people did elsewhere.
+    members = (
+        Membership.objects.filter(institution__in=institutions)
+        .annotate(user_key=Cast("user_id", CharField()))
+        .values("user_key")
+    )
+    return AuditEntry.objects.filter(
+        Q(institution__in=institutions)
+        | Q(institution__isnull=True, object_type="accounts.user", object_id__in=members)
+    )

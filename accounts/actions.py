@@ -252,6 +252,19 @@ def reactivate_person(actor: User, person: User, *, request: HttpRequest | None 
     record(acts.REACTIVATED, actor=actor, target=person, institution=institution, request=request)
 
 
+def send_password_reset(
+    user: User, to_email: str, *, uid: str, token: str, request: HttpRequest | None
+) -> None:
+    """The reset link, in the person's own language; the request is in the audit trail."""
+    record(acts.PASSWORD_RESET_REQUESTED, actor=user, target=user, request=request)
+    send_email(
+        "password_reset",
+        to=to_email,
+        language=user.preferred_language,
+        context={"uid": uid, "token": token, "full_name": user.full_name},
+    )
+
+
 def password_changed(user: User, *, via: str, request: HttpRequest | None = None) -> None:
     """Record a password change made through Django's own forms (reset link or security page)."""
     record(acts.PASSWORD_CHANGED, actor=user, target=user, request=request, detail={"via": via})

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and institutions")
 
     def ready(self) -> None:
-        from accounts import audit_actions, signals  # noqa: F401  (registers actions and receivers)
+        from accounts import audit_actions, plugins, signals  # noqa: F401  (registers actions and receivers)

@@ -8,11 +8,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts import audit_actions as acts
+from accounts.actions import send_password_reset
 from accounts.models import Institution, Role, User, normalise_email
 from accounts.validators import normalise_phone
-from core.audit import record
-from core.emails import send_email
 from core.models import Subspecialty
 
 # The partnership's own zones first; anyone elsewhere can still be set up by an administrator.
@@ -245,11 +243,6 @@ class TranslatedPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        user: User = context["user"]
-        record(acts.PASSWORD_RESET_REQUESTED, actor=user, target=user, request=self.request)
-        send_email(
-            "password_reset",
-            to=to_email,
-            language=user.preferred_language,
-            context={"uid": context["uid"], "token": context["token"], "full_name": user.full_name},
+        send_password_reset(
+            context["user"], to_email, uid=context["uid"], token=context["token"], request=self.request
         )

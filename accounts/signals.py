@@ -1,4 +1,5 @@
-"""Sign-ins, sign-outs, failures and lockouts go to the audit trail."""
+"""Sign-ins, sign-outs, failures and lockouts go to the audit trail; a broken trail is told to
+the administrators."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.http import HttpRequest
 from accounts import audit_actions as acts
 from accounts.models import User, normalise_email
 from core.audit import record
+from core.emails import send_email
+from core.signals import audit_chain_broken
 
 
 def _known_user(email: object) -> User | None:
@@ -56,3 +59,14 @@ def audit_lockout(sender: Any, request: HttpRequest, username: str | None = None
         request=request,
         detail={"known_account": user is not None},
     )
+
+
+@receiver(audit_chain_broken)
+def tell_administrators_the_trail_is_broken(sender: Any, entry_id: int, checked: int, **kwargs: Any) -> None:
+    for admin in User.objects.administrators():
+        send_email(
+            "audit_chain_broken",
+            to=admin.email,
+            language=admin.preferred_language,
+            context={"entry_id": entry_id, "checked": checked},
+        )

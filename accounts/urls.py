@@ -1,10 +1,11 @@
 from django.urls import path
 
-from accounts.views import auth, institutions, invitations, people, profile
+from accounts.views import audit, auth, institutions, invitations, people, profile
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("audit/", audit.audit_log, name="audit"),
     path("accounts/login/", auth.sign_in, name="login"),
     path("accounts/login/verify/", auth.verify_second_factor, name="login_verify"),
     path("accounts/logout/", auth.sign_out, name="logout"),

@@ -7,4 +7,4 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Tele-consultation")
 
     def ready(self) -> None:
-        from consultations import audit_actions, notices, tasks  # noqa: F401  (registers them)
+        from consultations import audit_actions, notices, plugins, tasks  # noqa: F401  (registers them)

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.notifications import NotificationKind
+from core.notification_kinds import NotificationKind
 
 NEW_CASE = NotificationKind(
     "consultations.new_case", _("New consultation %(case)s is waiting for your opinion.")

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from core import audit_actions, checks, tasks  # noqa: F401  (registers them)
+        from core import audit_actions, checks, notifications, tasks  # noqa: F401  (registers them)

@@ -16,7 +16,7 @@ from core.models import AuditEntry
 from lib.auditchain import GENESIS_HASH, BrokenLink, ChainFields, check_detail, find_first_break
 
 if TYPE_CHECKING:
-    from accounts.models import Institution, User
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 _ACTIONS: dict[str, AuditAction] = {}
 
@@ -53,9 +53,9 @@ def action_label(code: str) -> str:
 def record(
     action: AuditAction,
     *,
-    actor: User | None = None,
+    actor: AbstractBaseUser | None = None,
     target: models.Model | None = None,
-    institution: Institution | None = None,
+    institution: models.Model | None = None,  # an accounts.Institution (the one FK core keeps)
     request: HttpRequest | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
@@ -75,12 +75,12 @@ def record(
         previous = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
         entry = AuditEntry(
             created_at=timezone.now(),
-            actor=actor,
-            actor_label=actor.email if actor is not None else "",
+            actor_id=actor.pk if actor is not None else None,
+            actor_label=actor.get_username() if actor is not None else "",  # the e-mail address
             action=action.code,
             object_type=target._meta.label_lower if target is not None else "",
             object_id=str(target.pk) if target is not None else "",
-            institution=institution,
+            institution_id=institution.pk if institution is not None else None,
             ip_address=client_ip(request) if request is not None else None,
             detail=clean_detail,
             previous_hash=previous or GENESIS_HASH,

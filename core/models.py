@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import MultilingualName
+from core.notification_kinds import kind
 from lib.auditchain import ChainFields
 
 _code = RegexValidator(r"^[a-z][a-z0-9_-]{1,39}$", _("Use lower-case letters, digits, - and _."))
@@ -187,6 +188,4 @@ class Notification(models.Model):
 
     @property
     def text(self) -> str:
-        from core.notifications import kind
-
         return kind(self.kind).render(self.params)

@@ -7,48 +7,49 @@ rendered when it is read or sent, in the reader's own language.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import translation
-from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from core import notification_kinds
 from core.emails import send_email
 from core.models import Notification
+from core.notification_kinds import NotificationKind
+from core.plugins import nav_entry
 from core.sms import send_sms
 
-if TYPE_CHECKING:
-    from accounts.models import User
 
-_KINDS: dict[str, NotificationKind] = {}
+class Recipient(Protocol):
+    """Who can be notified (accounts.User): core needs only how to reach them."""
 
-
-@dataclass(frozen=True)
-class NotificationKind:
-    code: str
-    sentence: str | Promise  # with named placeholders filled from the notification's params
-
-    def __post_init__(self) -> None:
-        _KINDS[self.code] = self
-
-    def render(self, params: dict[str, Any]) -> str:
-        return str(self.sentence) % params
+    pk: Any
+    is_active: bool
+    email: str
+    phone: str
+    preferred_language: str
+    notify_by_email: bool
+    notify_by_sms: bool
 
 
-def kind(code: str) -> NotificationKind:
-    return _KINDS[code]
+def unread_count(request: HttpRequest) -> int:
+    return Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).count()
+
+
+nav_entry("core:notifications", _("Notifications"), order=50, badge=unread_count)
 
 
 def notify(
-    recipients: Iterable[User],
+    recipients: Iterable[Recipient],
     notification: NotificationKind,
     *,
     params: dict[str, Any],
     url: str,
     urgent: bool = False,
-    exclude: User | None = None,
+    exclude: Recipient | None = None,
 ) -> list[Notification]:
     """Notify each recipient once, through the channels they chose; urgent ones always by SMS.
 
@@ -61,7 +62,7 @@ def notify(
             continue
         seen.add(user.pk)
         sent.append(
-            Notification.objects.create(recipient=user, kind=notification.code, params=params, url=url)
+            Notification.objects.create(recipient_id=user.pk, kind=notification.code, params=params, url=url)
         )
         if user.notify_by_email:
             send_email(
@@ -80,5 +81,5 @@ def notify(
 @task()
 def send_sms_task(to: str, language: str, kind: str, params: dict[str, Any]) -> None:
     with translation.override(language):
-        text = f"NeuroDaraja: {_KINDS[kind].render(params)}"
+        text = f"NeuroDaraja: {notification_kinds.kind(kind).render(params)}"
     send_sms(to, text)

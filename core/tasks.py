@@ -12,9 +12,9 @@ from django_tasks import task, task_backends
 from django_tasks_db import DatabaseBackend
 
 from core.audit import verify_chain
-from core.emails import send_email
 from core.models import AuditEntry
 from core.scheduler import every
+from core.signals import audit_chain_broken
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +23,6 @@ logger = logging.getLogger(__name__)
 @task()
 def verify_audit_chain_nightly() -> bool:
     """Verify the audit trail and tell the administrators at once if a link is broken."""
-    from accounts.models import User
-
     checked, broken = verify_chain()
     if broken is None:
         # The newest hash goes to the log (kept off the database server): removing entries from
@@ -35,13 +33,7 @@ def verify_audit_chain_nightly() -> bool:
         )
         return True
     logger.error("Audit chain broken at entry %s: %s", broken.entry_id, broken.reason)
-    for admin in User.objects.administrators():
-        send_email(
-            "audit_chain_broken",
-            to=admin.email,
-            language=admin.preferred_language,
-            context={"entry_id": broken.entry_id, "checked": checked},
-        )
+    audit_chain_broken.send(sender=verify_audit_chain_nightly, entry_id=broken.entry_id, checked=checked)
     return False
 
 

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from core.views import set_language
+from accounts.views.profile import set_language
 from neurodaraja.api import api
+from neurodaraja.views import home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("core.urls")),
     path("", include("accounts.urls")),
     path("", include("consultations.urls")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scores.content import first, text
+from scores.content import CONTENT, first, text
 from scores.forms import result_rows
 from scores.library.base import Calculator, Result
 
@@ -40,8 +40,6 @@ def band_label(calculator: Calculator, band: str | None, language: str) -> str:
 
 
 def _keys() -> set[str]:
-    from scores.content import CONTENT
-
     return set(CONTENT["en"])
 
 

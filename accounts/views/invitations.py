@@ -82,7 +82,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             )
             if person.requires_two_factor and not actions.has_second_factor(person):
                 return HttpResponseRedirect(reverse("accounts:two_factor_setup"))
-            return HttpResponseRedirect(reverse("core:home"))
+            return HttpResponseRedirect(reverse("home"))
     context["form"] = form
     return render(
         request,

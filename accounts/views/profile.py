@@ -12,7 +12,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from accounts import actions
@@ -173,3 +175,14 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     actions.revoke_api_token(user, token, request=request)
     messages.success(request, _("The token has been revoked; programs using it can no longer connect."))
     return HttpResponseRedirect(reverse("accounts:api_tokens"))
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, also remembered on the signed-in person's profile."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if user.is_authenticated and check_for_language(language) and language != user.preferred_language:
+        actions.update_profile(user, {"preferred_language": language}, request=request)
+    return response

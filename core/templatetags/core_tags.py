@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-from core.notifications import kind
+from core.notification_kinds import kind
 from core.plugins import case_sections as declared_case_sections
 
 register = template.Library()

@@ -11,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from accounts.demo import DEMO_PASSWORD, PEOPLE
+
 
 class Command(BaseCommand):
     help = "Start the web server, the background worker and the scheduler together; stop all on Ctrl-C."
@@ -82,8 +84,6 @@ class Command(BaseCommand):
             "Web server, background worker and scheduler started.",
         ]
         if settings.DEMO_MODE:
-            from accounts.demo import DEMO_PASSWORD, PEOPLE
-
             lines += ["", f"Demo accounts (fictional people), password for all: {DEMO_PASSWORD}"]
             for person in PEOPLE:
                 roles = ", ".join(f"{role} @ {code}" for code, role in person.roles)
