@@ -8,19 +8,8 @@ from django.test import Client
 
 from accounts import actions
 from accounts.models import Role
-from conftest import sign_in
+from neurodaraja.testing.personas import EVERYONE, sign_in
 
-EVERYONE = [
-    "admin",
-    "coordinator",
-    "referrer",
-    "neurosurgeon",
-    "consultant_china",
-    "trainee",
-    "outsider",
-    "outsider_coordinator",
-    "researcher",
-]
 MANAGERS = {"admin", "coordinator", "outsider_coordinator"}
 
 

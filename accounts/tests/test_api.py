@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import actions
 from accounts.models import ApiToken, Invitation, Membership
-from conftest import verified_device
+from neurodaraja.testing.personas import verified_device
 
 BASE = "/api/v1"
 

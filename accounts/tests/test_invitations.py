@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from accounts import actions
 from accounts.models import Invitation, Membership, Role, User
-from conftest import PASSWORD
 from core.errors import ActionError
 from core.models import AuditEntry
+from neurodaraja.testing.personas import PASSWORD
 
 NEW_PASSWORD = "Mwanza-neuro-2026"
 

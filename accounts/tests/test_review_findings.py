@@ -8,10 +8,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import actions
 from accounts.models import Invitation, Membership, Role
-from accounts.tests.test_sign_in import code_for, post_password
-from conftest import verified_device
 from core.errors import ActionError
 from core.models import AuditEntry
+from neurodaraja.testing.personas import verified_device
+from neurodaraja.testing.sign_in import code_for, post_password
 
 
 def test_a_session_that_never_proved_the_authenticator_cannot_replace_it(cast):

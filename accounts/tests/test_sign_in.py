@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client, override_settings
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import actions
-from conftest import PASSWORD, verified_device
 from core.models import AuditEntry
-
-
-def post_password(client: Client, email: str, password: str = PASSWORD, **extra):
-    return client.post("/accounts/login/", {"username": email, "password": password, **extra})
-
-
-def code_for(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+from neurodaraja.testing.personas import verified_device
+from neurodaraja.testing.sign_in import code_for, post_password
 
 
 def test_a_referrer_signs_in_with_a_password_and_it_is_audited(cast, client):

@@ -6,8 +6,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import actions
-from accounts.tests.test_sign_in import code_for, post_password
 from core.models import AuditEntry
+from neurodaraja.testing.sign_in import code_for, post_password
 
 
 def test_setup_page_works_on_a_phone_without_a_camera(cast, client):

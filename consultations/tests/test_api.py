@@ -6,26 +6,13 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from accounts import actions as account_actions
-from conftest import verified_device
 from consultations.models import Case, OnCallShift, Status
-from consultations.tests.fixtures import IDENTITY, TRAUMA
+from neurodaraja.testing.cases import IDENTITY, TRAUMA
+from neurodaraja.testing.pdf import minimal_pdf, pdf_text
 
 BASE = "/api/v1"
-
-
-@pytest.fixture
-def api(consultants):
-    def client_for(user) -> Client:
-        if user.requires_two_factor:
-            verified_device(user)
-        _token, raw = account_actions.create_api_token(user, name="tests", valid_days=30)
-        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-
-    return client_for
 
 
 def call(client, method, path, body=None, raw=None):
@@ -210,8 +197,6 @@ def test_shifts_through_the_api(cast, api):
 
 def test_attachments_exports_and_retries_through_the_api(cast, api):
     from fhir.resources.R4B.bundle import Bundle
-
-    from consultations.tests.test_files_and_exports import minimal_pdf, pdf_text
 
     code = sent_case(cast, api)
     referrer = api(cast.referrer)

@@ -9,12 +9,11 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
-from conftest import sign_in
 from consultations import conferences
 from consultations.models import Conference, ConferenceParticipant
-from consultations.tests.test_api import api  # noqa: F401  (fixture)
 from core.errors import ActionError
 from core.models import Notification
+from neurodaraja.testing.personas import sign_in
 
 
 @pytest.fixture

@@ -11,13 +11,14 @@ from fhir.resources.R4B.bundle import Bundle
 from PIL import Image
 from pypdf import PdfReader
 
-from conftest import sign_in
 from consultations import actions
 from consultations.access import case_access
 from consultations.models import Attachment, Case, Message
-from consultations.tests.test_pages import assigned_to_china, english
 from core.errors import ActionError
 from core.models import AuditEntry
+from neurodaraja.testing.cases import answered, assigned_to_china, english
+from neurodaraja.testing.pdf import minimal_pdf, pdf_text
+from neurodaraja.testing.personas import sign_in
 
 
 def photo_with_gps() -> bytes:
@@ -30,18 +31,6 @@ def photo_with_gps() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", exif=exif)
     return buffer.getvalue()
-
-
-def minimal_pdf(author: str = "Dr Neema", text: str = "Lab results") -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_author(author)
-    pdf.set_title("Report for Amina Juma Mollel")
-    pdf.add_page()
-    pdf.set_font("helvetica", size=12)
-    pdf.cell(text=text)
-    return bytes(pdf.output())
 
 
 def attach(cast, case, name, content, description="CT report"):
@@ -185,28 +174,6 @@ def test_a_double_tapped_message_is_kept_once(cast, make_case):
     for _ in range(2):
         client.post(f"/consultations/{case.code}/messages/", {"body": "GCS 12 now", "client_token": "b" * 32})
     assert Message.objects.filter(case=case).count() == 1
-
-
-def pdf_text(content: bytes) -> str:
-    # pypdf reads this embedded CID font's text as UTF-16 code units; drop the padding bytes.
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).replace("\x00", "")
-
-
-def answered(cast, make_case) -> Case:
-    case = assigned_to_china(cast, make_case)
-    actions.give_opinion(
-        case_access(cast.consultant_china, case),
-        cast.consultant_china,
-        {
-            "impression": "硬膜外血肿",
-            "recommendation": "transfer",
-            "transfer_to": "Bugando Medical Centre",
-            "timing": "within_24h",
-            "advice": "Hourly neuro observations.",
-            "confidence": "high",
-        },
-    )
-    return case
 
 
 @pytest.mark.parametrize(

@@ -8,33 +8,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from conftest import sign_in
 from consultations import actions
 from consultations.access import case_access
 from consultations.models import Case, OnCallShift, Status
 from core.models import AuditEntry, Country, DiagnosisCategory
-
-EVERYONE = [
-    "admin",
-    "coordinator",
-    "referrer",
-    "neurosurgeon",
-    "consultant_china",
-    "trainee",
-    "outsider",
-    "outsider_coordinator",
-    "researcher",
-]
-
-
-def assigned_to_china(cast, make_case) -> Case:
-    now = timezone.now()
-    OnCallShift.objects.create(
-        consultant=cast.consultant_china, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=9)
-    )
-    case = make_case(send=True)
-    assert case.assignments.get().consultant == cast.consultant_china
-    return case
+from neurodaraja.testing.cases import assigned_to_china, english
+from neurodaraja.testing.pages import PAGE_BUDGET, compressed, static_size
+from neurodaraja.testing.personas import EVERYONE, sign_in
 
 
 def test_a_case_page_opens_for_its_team_and_its_consultant_only(cast, make_case):
@@ -82,12 +62,6 @@ def test_strangers_are_sent_to_sign_in(cast, make_case, client):
         "/consultations/board/",
     ]:
         assert client.get(url)["Location"].startswith("/accounts/login/"), url
-
-
-def english(user) -> None:
-    from accounts.actions import update_profile
-
-    update_profile(user, {"preferred_language": "en"})  # assertions below read English text
 
 
 def test_the_consultant_abroad_never_sees_the_patients_identity(cast, make_case):
@@ -275,7 +249,7 @@ def test_inbox_filters_and_code_search(cast, make_case):
 
 def test_board_and_api_list_use_a_fixed_number_of_queries(cast, make_case, django_assert_max_num_queries):
     from accounts import actions as account_actions
-    from conftest import verified_device
+    from neurodaraja.testing.personas import verified_device
 
     make_case(send=True)
     board = sign_in(Client(), cast.coordinator)
@@ -345,8 +319,6 @@ def test_forged_case_codes_are_not_found(cast, consultants):
 
 
 def test_case_pages_stay_under_50_kb_compressed(cast, make_case):
-    from core.tests.test_pages import PAGE_BUDGET, compressed, static_size
-
     case = assigned_to_china(cast, make_case)
     for persona, url in [
         ("referrer", "/consultations/new/"),

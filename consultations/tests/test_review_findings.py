@@ -10,14 +10,14 @@ from django.test import Client
 
 from accounts import actions as account_actions
 from accounts.models import Role
-from conftest import sign_in
 from consultations import actions, conferences
 from consultations.access import CaseAccess, case_access
 from consultations.models import Status
-from consultations.tests.test_api import api  # noqa: F401  (fixture)
-from consultations.tests.test_pages import assigned_to_china
 from core.errors import ActionError
 from core.models import Country, Notification
+from neurodaraja.testing.cases import answered, assigned_to_china
+from neurodaraja.testing.pdf import pdf_text
+from neurodaraja.testing.personas import sign_in
 
 
 def test_messages_are_checked_for_identifiers_and_can_be_confirmed(cast, make_case):
@@ -221,8 +221,6 @@ def test_api_fixes(cast, make_case, api):  # noqa: F811
 
 
 def test_the_letter_defaults_to_the_referrers_language(cast, make_case):
-    from consultations.tests.test_files_and_exports import answered, pdf_text
-
     account_actions.update_profile(cast.referrer, {"preferred_language": "sw"})
     case = answered(cast, make_case)
     text = pdf_text(

@@ -11,6 +11,7 @@ from core.audit import record, verify_chain
 from core.http import client_ip
 from core.models import AuditEntry
 from lib.auditchain import GENESIS_HASH, InvalidDetail
+from neurodaraja.testing.audit import tamper
 
 
 @pytest.fixture
@@ -19,22 +20,6 @@ def entries(cast):
     for _ in range(3):
         record(acts.SIGNED_IN, actor=cast.referrer, target=cast.referrer)
     return AuditEntry.objects.order_by("id")
-
-
-def tamper(sql: str, params: list) -> None:
-    """Change a row behind the application's back, with the guard switched off for a moment
-    (inside the test's transaction, so the guard is back afterwards)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Django's foreign keys are deferred; settle them so the table may be altered.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER USER")
-        else:
-            cursor.execute("DROP TRIGGER core_auditentry_no_update")
-            cursor.execute("DROP TRIGGER core_auditentry_no_delete")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER USER")
 
 
 def test_entries_are_chained_from_the_genesis(entries):

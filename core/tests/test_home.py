@@ -5,7 +5,7 @@ from accounts.models import Role
 
 def test_a_person_without_a_role_is_told_to_ask_for_an_invitation(db, client):
     from accounts import actions
-    from conftest import sign_in
+    from neurodaraja.testing.personas import sign_in
 
     loner = actions.create_person(email="loner@example.test", full_name="Loner", password=None)
     page = sign_in(client, loner).get("/").content.decode()

@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-import gzip
-
 import pytest
-from django.contrib.staticfiles import finders
 from django.test import Client, override_settings
 
-PAGE_BUDGET = 50 * 1024  # compressed, before images
-
-
-def compressed(content: bytes) -> int:
-    return len(gzip.compress(content, compresslevel=6))
-
-
-def static_size() -> int:
-    total = 0
-    for path in ["css/site.css", "js/site.js"]:
-        with open(finders.find(path), "rb") as handle:  # type: ignore[arg-type]
-            total += compressed(handle.read())
-    return total
+from neurodaraja.testing.pages import PAGE_BUDGET, compressed, static_size
 
 
 @pytest.mark.parametrize(
@@ -37,7 +22,7 @@ def static_size() -> int:
     ],
 )
 def test_every_page_with_its_styles_and_script_is_under_50_kb_compressed(cast, persona, url):
-    from conftest import sign_in
+    from neurodaraja.testing.personas import sign_in
 
     client = sign_in(Client(), getattr(cast, persona)) if persona else Client()
     response = client.get(url)

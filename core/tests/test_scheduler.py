@@ -9,6 +9,7 @@ from django.core.management import call_command
 from core import scheduler
 from core.models import ScheduledRun
 from lib.schedule import slot_for
+from neurodaraja.testing.audit import tamper
 
 
 def test_slots_count_whole_periods_since_the_epoch():
@@ -44,7 +45,6 @@ def test_scheduler_command_runs_one_tick(db, capsys):
 
 def test_a_broken_audit_chain_alerts_the_administrators(cast):
     from core.tasks import verify_audit_chain_nightly
-    from core.tests.test_audit_trail import tamper
 
     mail.outbox.clear()
     assert verify_audit_chain_nightly.call() is True

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from neurodaraja.testing.scores import inputs_for
 from scores.content import CONTENT
 from scores.library import CALCULATORS, InputError
 from scores.present import present
-from scores.tests.test_properties import inputs_for
 
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 

@@ -8,26 +8,13 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from conftest import sign_in
 from consultations.access import case_access
-from consultations.tests.fixtures import TRAUMA  # noqa: F401  (cases come from the consultations fixtures)
-from consultations.tests.test_api import api  # noqa: F401  (fixture)
-from consultations.tests.test_pages import assigned_to_china
+from neurodaraja.testing.cases import assigned_to_china
+from neurodaraja.testing.pages import PAGE_BUDGET, compressed, static_size
+from neurodaraja.testing.personas import EVERYONE, sign_in
 from scores.case_scores import record_findings
 from scores.library import CALCULATORS
 from scores.models import CaseScore
-
-EVERYONE = [
-    "admin",
-    "coordinator",
-    "referrer",
-    "neurosurgeon",
-    "consultant_china",
-    "trainee",
-    "outsider",
-    "outsider_coordinator",
-    "researcher",
-]
 
 
 def test_anyone_signed_in_opens_every_calculator_and_strangers_sign_in(cast, client):
@@ -342,8 +329,6 @@ def test_case_scores_and_findings_through_the_api(cast, make_case, api):  # noqa
 
 
 def test_every_calculator_page_is_light_enough_for_a_phone(cast):
-    from core.tests.test_pages import PAGE_BUDGET, compressed, static_size
-
     client = sign_in(Client(), cast.trainee)
     for code in CALCULATORS:
         size = compressed(client.get(f"/scores/{code}/").content) + static_size()
