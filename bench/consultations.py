@@ -131,130 +131,137 @@ def _people() -> dict:
 
 def _grow_to(target: int, world: dict) -> None:
     """Add cases until there are `target`, with their identity, assignment, opinion, messages, outcome."""
-    from django.db import transaction
+    from django.db import connection
     from django.utils import timezone
 
-    from consultations.models import (
-        Assignment,
-        Case,
-        Message,
-        Opinion,
-        Outcome,
-        PatientIdentity,
-        new_case_code,
-    )
     from core.models import DiagnosisCategory
 
     categories = list(DiagnosisCategory.objects.filter(specialty__code="neurosurgery"))
-    used = world.setdefault("codes", set())
-
-    def fresh_code() -> str:
-        code = new_case_code()
-        while code in used:
-            code = new_case_code()
-        used.add(code)
-        return code
-
     rng = random.Random(target)
     now = timezone.now()
     batch = 2_000
     while world["built"] < target:
         count = min(batch, target - world["built"])
-        with transaction.atomic():
-            cases = []
-            for _ in range(count):
-                n = rng.randrange(40)
-                submitted = now - timedelta(minutes=rng.randrange(60 * 24 * 365 * 2))
-                status = rng.choices(
-                    ["open", "acknowledged", "answered", "closed", "draft"], [4, 3, 10, 80, 3]
-                )[0]
-                cases.append(
-                    Case(
-                        code=fresh_code(),
-                        referring_institution=world["hospitals"][n],
-                        created_by=world["referrers"][n],
-                        specialty_id=categories[0].specialty_id,
-                        category=rng.choice(categories),
-                        status=status,
-                        urgency=rng.choice(["emergency", "urgent", "routine"]),
-                        age_value=rng.randrange(1, 90),
-                        sex=rng.choice(["female", "male"]),
-                        presenting_complaint="Head injury after a road traffic accident",
-                        history="Rider, no helmet, brief loss of consciousness, vomited twice. " * 3,
-                        mechanism="motorcycle",
-                        gcs_eye=str(rng.randrange(1, 5)),
-                        gcs_verbal=str(rng.randrange(1, 6)),
-                        gcs_motor=str(rng.randrange(1, 7)),
-                        question="Observe here or transfer for evacuation?",
-                        submitted_at=None if status == "draft" else submitted,
-                        deadline=None if status == "draft" else submitted + timedelta(hours=12),
-                        first_answered_at=submitted + timedelta(hours=3)
-                        if status in ("answered", "closed")
-                        else None,
-                    )
-                )
-            Case.objects.bulk_create(cases, batch_size=500)
-            cases = list(Case.objects.filter(code__in=[c.code for c in cases]))
-            PatientIdentity.objects.bulk_create(
-                [
-                    PatientIdentity(case=c, full_name=f"Synthetic Patient {c.pk}", hospital_number=f"B{c.pk}")
-                    for c in cases
-                ],
-                batch_size=500,
-            )
-            sent = [c for c in cases if c.status != "draft"]
-            assignments, opinions, messages, outcomes = [], [], [], []
-            for case in sent:
-                consultant = rng.choice(world["consultants"])
-                assignments.append(
-                    Assignment(
-                        case=case,
-                        consultant=consultant,
-                        via="routing",
-                        deadline=case.deadline,
-                        acknowledged_at=case.submitted_at if case.status != "open" else None,
-                    )
-                )
-                if case.status in ("answered", "closed"):
-                    opinions.append(
-                        Opinion(
-                            case=case,
-                            consultant=consultant,
-                            impression="Small extradural haematoma.",
-                            recommendation="transfer",
-                            transfer_to="Bugando",
-                            confidence="high",
-                            advice="Hourly neurological observations; repeat CT if GCS falls.",
-                        )
-                    )
-                for k in range(rng.randrange(0, 4)):
-                    messages.append(
-                        Message(
-                            case=case,
-                            author=case.created_by if k % 2 == 0 else consultant,
-                            body="GCS now 13, pupils equal and reactive." * 2,
-                        )
-                    )
-                if case.status == "closed":
-                    outcomes.append(
-                        Outcome(
-                            case=case,
-                            management="transferred",
-                            discharge_status="home",
-                            gose_discharge=rng.randrange(3, 9),
-                            recorded_by=case.created_by,
-                        )
-                    )
-            Assignment.objects.bulk_create(assignments, batch_size=500)
-            Opinion.objects.bulk_create(opinions, batch_size=500)
-            Message.objects.bulk_create(messages, batch_size=500)
-            Outcome.objects.bulk_create(outcomes, batch_size=500)
+        _add_batch(count, world, rng, categories, now)
         world["built"] += count
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def _fresh_code(world: dict) -> str:
+    from consultations.models import new_case_code
+
+    used = world.setdefault("codes", set())
+    code = new_case_code()
+    while code in used:
+        code = new_case_code()
+    used.add(code)
+    return code
+
+
+def _random_case(world: dict, rng: random.Random, categories: list, now: Any) -> Any:
+    """A case in a status drawn with the proportions of a busy year (most closed)."""
+    from consultations.models import Case
+
+    n = rng.randrange(40)
+    submitted = now - timedelta(minutes=rng.randrange(60 * 24 * 365 * 2))
+    status = rng.choices(["open", "acknowledged", "answered", "closed", "draft"], [4, 3, 10, 80, 3])[0]
+    return Case(
+        code=_fresh_code(world),
+        referring_institution=world["hospitals"][n],
+        created_by=world["referrers"][n],
+        specialty_id=categories[0].specialty_id,
+        category=rng.choice(categories),
+        status=status,
+        urgency=rng.choice(["emergency", "urgent", "routine"]),
+        age_value=rng.randrange(1, 90),
+        sex=rng.choice(["female", "male"]),
+        presenting_complaint="Head injury after a road traffic accident",
+        history="Rider, no helmet, brief loss of consciousness, vomited twice. " * 3,
+        mechanism="motorcycle",
+        gcs_eye=str(rng.randrange(1, 5)),
+        gcs_verbal=str(rng.randrange(1, 6)),
+        gcs_motor=str(rng.randrange(1, 7)),
+        question="Observe here or transfer for evacuation?",
+        submitted_at=None if status == "draft" else submitted,
+        deadline=None if status == "draft" else submitted + timedelta(hours=12),
+        first_answered_at=submitted + timedelta(hours=3) if status in ("answered", "closed") else None,
+    )
+
+
+def _add_batch(count: int, world: dict, rng: random.Random, categories: list, now: Any) -> None:
+    from django.db import transaction
+
+    from consultations.models import Assignment, Case, Message, Opinion, Outcome, PatientIdentity
+
+    with transaction.atomic():
+        cases = [_random_case(world, rng, categories, now) for _ in range(count)]
+        Case.objects.bulk_create(cases, batch_size=500)
+        cases = list(Case.objects.filter(code__in=[c.code for c in cases]))
+        PatientIdentity.objects.bulk_create(
+            [
+                PatientIdentity(case=c, full_name=f"Synthetic Patient {c.pk}", hospital_number=f"B{c.pk}")
+                for c in cases
+            ],
+            batch_size=500,
+        )
+        assignments, opinions, messages, outcomes = _what_follows_sending(
+            world, rng, [c for c in cases if c.status != "draft"]
+        )
+        Assignment.objects.bulk_create(assignments, batch_size=500)
+        Opinion.objects.bulk_create(opinions, batch_size=500)
+        Message.objects.bulk_create(messages, batch_size=500)
+        Outcome.objects.bulk_create(outcomes, batch_size=500)
+
+
+def _what_follows_sending(world: dict, rng: random.Random, sent: list) -> tuple[list, list, list, list]:
+    """Each sent case's assignment, and by its status an opinion, a few messages and an outcome."""
+    from consultations.models import Assignment, Message, Opinion, Outcome
+
+    assignments, opinions, messages, outcomes = [], [], [], []
+    for case in sent:
+        consultant = rng.choice(world["consultants"])
+        assignments.append(
+            Assignment(
+                case=case,
+                consultant=consultant,
+                via="routing",
+                deadline=case.deadline,
+                acknowledged_at=case.submitted_at if case.status != "open" else None,
+            )
+        )
+        if case.status in ("answered", "closed"):
+            opinions.append(
+                Opinion(
+                    case=case,
+                    consultant=consultant,
+                    impression="Small extradural haematoma.",
+                    recommendation="transfer",
+                    transfer_to="Bugando",
+                    confidence="high",
+                    advice="Hourly neurological observations; repeat CT if GCS falls.",
+                )
+            )
+        for k in range(rng.randrange(0, 4)):
+            messages.append(
+                Message(
+                    case=case,
+                    author=case.created_by if k % 2 == 0 else consultant,
+                    body="GCS now 13, pupils equal and reactive." * 2,
+                )
+            )
+        if case.status == "closed":
+            outcomes.append(
+                Outcome(
+                    case=case,
+                    management="transferred",
+                    discharge_status="home",
+                    gose_discharge=rng.randrange(3, 9),
+                    recorded_by=case.created_by,
+                )
+            )
+    return assignments, opinions, messages, outcomes
 
 
 def _measure_pages(world: dict) -> list[dict]:

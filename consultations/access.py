@@ -8,6 +8,9 @@
 - The identity is shown only where the referring institution's country keeps identifiable data
   (Tanzania), so a referral from elsewhere never exposes it.
 - Anyone else gets 404: they may not learn that the case exists.
+
+Conferences are seen by the coordinators of the organising institution and by those invited;
+on-call shifts by the consultant who keeps them.
 """
 
 from __future__ import annotations
@@ -15,11 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Membership, Role, User
-from consultations.models import Assignment, Case, Opinion, Status
+from consultations.models import Assignment, Case, Conference, OnCallShift, Opinion, Status
 
 REFERRING_TEAM_ROLES = (Role.REFERRER, Role.CONSULTANT, Role.SUPERVISOR, Role.COORDINATOR)
 
@@ -69,6 +72,11 @@ class CaseAccess:
     coordinates_referrer: bool  # coordinator of the referring institution: may assign and close
 
     @property
+    def may_discuss(self) -> bool:
+        """Writes in the case's thread: the referring team and its consultants, until it closes."""
+        return (self.in_referring_team or self.is_answering_consultant) and not self.case.is_closed
+
+    @property
     def sees_identity(self) -> bool:
         return self.in_referring_team and self.case.referring_institution.country.holds_identifiable_data
 
@@ -98,3 +106,26 @@ def get_case_for_user(user: User, code: str) -> CaseAccess:
     if case is None:
         raise Http404
     return case_access(user, case)
+
+
+def conferences_for(user: User) -> QuerySet[Conference]:
+    organised = Q(institution__in=[i.pk for i in user.institutions_with_role(Role.COORDINATOR)])
+    return Conference.objects.filter(organised | Q(participants__person=user)).distinct()
+
+
+def get_conference(user: User, conference_id: int) -> tuple[Conference, bool]:
+    """The conference and whether the user organises it (404 if they may not see it)."""
+    conference = (
+        conferences_for(user).select_related("institution", "organiser").filter(pk=conference_id).first()
+    )
+    if conference is None:
+        raise Http404
+    organises = any(i.pk == conference.institution_id for i in user.institutions_with_role(Role.COORDINATOR))
+    return conference, organises
+
+
+def get_own_shift(user: User, shift_id: int) -> OnCallShift:
+    shift = OnCallShift.objects.filter(pk=shift_id, consultant=user).first()
+    if shift is None:
+        raise Http404
+    return shift

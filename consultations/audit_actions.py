@@ -30,3 +30,5 @@ CONFERENCE_ATTENDANCE = AuditAction(
 )
 CONFERENCE_VIEWED = AuditAction("consultations.conference_viewed", _("Case conference viewed"))
 CONFERENCE_SUMMARY = AuditAction("consultations.conference_summary", _("Conference summary written"))
+SHIFT_ADDED = AuditAction("consultations.shift_added", _("On-call shift added"))
+SHIFT_REMOVED = AuditAction("consultations.shift_removed", _("On-call shift removed"))

@@ -1,11 +1,12 @@
-"""The advice letter and the FHIR export of a case, built from the database in a language."""
+"""What leaves the platform: the advice letter and the FHIR export of a case, built from the
+database in a language, and an attachment's file as it is served."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -13,8 +14,8 @@ from accounts.models import Role, User
 from consultations import audit_actions as acts
 from consultations import fhir, letter
 from consultations.access import CaseAccess
-from consultations.models import Case, Opinion
-from core.audit import record
+from consultations.actions.common import record_on_case
+from consultations.models import Attachment, Case, Opinion
 from core.errors import ActionError
 
 
@@ -94,11 +95,10 @@ def export_letter(
     if not case.opinions.exists():
         raise ActionError(_("There is no opinion to print yet."), code="no_opinion", status=409)
     with_identity = with_identity and access.sees_identity
-    record(
+    record_on_case(
         acts.LETTER_EXPORTED,
+        case,
         actor=user,
-        target=case,
-        institution=case.referring_institution,
         request=request,
         detail={"identity": with_identity, "language": language},
     )
@@ -108,9 +108,7 @@ def export_letter(
 @transaction.atomic
 def export_fhir(access: CaseAccess, user: User, *, request: HttpRequest | None = None) -> dict[str, Any]:
     case = access.case
-    record(
-        acts.FHIR_EXPORTED, actor=user, target=case, institution=case.referring_institution, request=request
-    )
+    record_on_case(acts.FHIR_EXPORTED, case, actor=user, request=request)
     with translation.override("en"):
         data = fhir.CaseData(
             code=case.code,
@@ -136,3 +134,11 @@ def export_fhir(access: CaseAccess, user: User, *, request: HttpRequest | None =
             ],
         )
     return fhir.bundle(data)
+
+
+def attachment_response(case: Case, item: Attachment) -> FileResponse:
+    """The file shown in the browser, never cached, named by the case code (not the upload's name)."""
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Content-Disposition"] = f'inline; filename="{case.code}-{item.pk}{item.extension}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -4,9 +4,18 @@ import uuid
 from typing import Any, cast
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, Role, User
+from consultations.case_fields import (
+    CLINICAL_FIELDS,
+    FORM_FIELDS,
+    IDENTITY_FIELDS,
+    SECTIONS,
+    is_number,
+    model_field,
+)
 from consultations.models import Case, Consent, Opinion, Outcome, PatientIdentity, Status, Urgency
 from core.models import Country, DiagnosisCategory
 
@@ -56,42 +65,7 @@ class CaseForm(ClientTokenMixin, forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = [
-            "category",
-            "urgency",
-            "age_value",
-            "age_unit",
-            "sex",
-            "presenting_complaint",
-            "history",
-            "mechanism",
-            "injury_at",
-            "gcs_eye",
-            "gcs_verbal",
-            "gcs_motor",
-            "gcs_falling",
-            "pupil_left_mm",
-            "pupil_left_reaction",
-            "pupil_right_mm",
-            "pupil_right_reaction",
-            "systolic_bp",
-            "diastolic_bp",
-            "heart_rate",
-            "respiratory_rate",
-            "oxygen_saturation",
-            "temperature",
-            "focal_deficits",
-            "seizures",
-            "comorbidities",
-            "medication",
-            "anticoagulant",
-            "antiplatelet",
-            "ct_findings",
-            "intracranial_bleed",
-            "shunt_history",
-            "shunt_details",
-            "question",
-        ]
+        fields = list(FORM_FIELDS)
         widgets = {
             "injury_at": DateTimeInput(),
             "history": forms.Textarea(attrs={"rows": 4}),
@@ -103,66 +77,29 @@ class CaseForm(ClientTokenMixin, forms.ModelForm):
             "question": forms.Textarea(attrs={"rows": 3}),
         }
 
-    SECTIONS = [
-        (
-            _("The patient"),
-            ["category", "urgency", "age_value", "age_unit", "sex", "presenting_complaint", "history"],
-            "",
-        ),
-        (_("The injury"), ["mechanism", "injury_at"], "injury"),
-        (
-            _("Examination"),
-            [
-                "gcs_eye",
-                "gcs_verbal",
-                "gcs_motor",
-                "gcs_falling",
-                "pupil_left_mm",
-                "pupil_left_reaction",
-                "pupil_right_mm",
-                "pupil_right_reaction",
-                "systolic_bp",
-                "diastolic_bp",
-                "heart_rate",
-                "respiratory_rate",
-                "oxygen_saturation",
-                "temperature",
-                "focal_deficits",
-                "seizures",
-            ],
-            "",
-        ),
-        (_("Background"), ["comorbidities", "medication", "anticoagulant", "antiplatelet"], ""),
-        (_("Imaging"), ["ct_findings", "intracranial_bleed"], ""),
-        (_("Shunt"), ["shunt_history", "shunt_details"], "shunt"),
-        (_("Your question"), ["question"], ""),
-    ]
+    SECTIONS = SECTIONS  # consultations.case_fields: the one declaration of the clinical record
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             self.add_client_token()
-        for name in (
-            "age_value",
-            "pupil_left_mm",
-            "pupil_right_mm",
-            "systolic_bp",
-            "diastolic_bp",
-            "heart_rate",
-            "respiratory_rate",
-            "oxygen_saturation",
-            "temperature",
-        ):
-            self.fields[name].widget.attrs["inputmode"] = "decimal" if name == "temperature" else "numeric"
+        for name in CLINICAL_FIELDS:
+            field = model_field(name)
+            if is_number(field):  # a phone's number pad
+                decimal = isinstance(field, models.DecimalField)
+                self.fields[name].widget.attrs["inputmode"] = "decimal" if decimal else "numeric"
 
     def sections(self) -> list[tuple[Any, list[forms.BoundField], str]]:
-        return [(title, [self[name] for name in names], marker) for title, names, marker in self.SECTIONS]
+        return [
+            (section.title, [self[name] for name in section.fields], section.asked_for)
+            for section in self.SECTIONS
+        ]
 
 
 class IdentityForm(forms.ModelForm):
     class Meta:
         model = PatientIdentity
-        fields = ["full_name", "hospital_number", "phone", "date_of_birth", "admitted_on"]
+        fields = list(IDENTITY_FIELDS)
         widgets = {
             "date_of_birth": DateInput(),
             "admitted_on": DateInput(),

@@ -278,8 +278,26 @@ class Case(models.Model):
         return None
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
     def is_open(self) -> bool:
+        """Sent and not closed: consultants may still answer and the thread is open."""
         return self.status not in (Status.DRAFT, Status.CLOSED)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
+
+    @property
+    def is_waiting(self) -> bool:
+        """Sent, and no consultant has acknowledged it yet: its deadline is running."""
+        return self.status == Status.OPEN
+
+    @property
+    def is_answered(self) -> bool:
+        return self.status == Status.ANSWERED
 
     def hours_from_injury_to_referral(self) -> int | None:
         """Whole hours: precise enough for the clinical decision, coarse enough that the exact

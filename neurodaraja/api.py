@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from accounts.api import router as accounts_router
 from accounts.api_auth import ApiTokenAuth
 from consultations.api import router as consultations_router
+from core.api import router as core_router
 from core.api_errors import describe_validation_errors
 from core.errors import ActionError, FieldErrors
 from imaging.api import router as imaging_router
@@ -29,6 +30,7 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", consultations_router)
+api.add_router("/", core_router)
 api.add_router("/", scores_router)
 api.add_router("/", imaging_router)
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
-from consultations import conferences
+from consultations.actions import conferences
 from consultations.models import Conference, ConferenceParticipant
 from core.errors import ActionError
 from core.models import Notification

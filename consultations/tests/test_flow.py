@@ -270,8 +270,8 @@ def test_a_future_injury_time_is_refused(cast, make_case):
 
 
 def test_a_taken_case_code_is_replaced_not_refused(cast, make_case, monkeypatch):
-    from consultations import actions as case_actions
     from consultations import models as case_models
+    from consultations.actions import drafting as case_actions
 
     monkeypatch.setattr(case_models.secrets, "choice", lambda alphabet: "2")  # every new code is ND-2222222
     first = make_case()

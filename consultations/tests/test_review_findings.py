@@ -10,8 +10,9 @@ from django.test import Client
 
 from accounts import actions as account_actions
 from accounts.models import Role
-from consultations import actions, conferences
+from consultations import actions
 from consultations.access import CaseAccess, case_access
+from consultations.actions import conferences
 from consultations.models import Status
 from core.errors import ActionError
 from core.models import Country, Notification

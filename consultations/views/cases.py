@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
 from consultations import actions, exports
-from consultations import audit_actions as acts
 from consultations.access import CaseAccess, get_case_for_user
+from consultations.case_fields import FREE_TEXT_FIELDS
 from consultations.forms import (
     AssignForm,
     AttachmentForm,
@@ -30,11 +30,9 @@ from consultations.forms import (
     OutcomeForm,
     SendForm,
 )
-from consultations.models import Case, Consent, Outcome, Status
+from consultations.models import Case, Consent, Outcome
 from consultations.triage import RedFlag, Urgency, suggested_urgency
-from core.audit import record
 from core.errors import ActionError
-from lib import files
 from lib.identifiers import unconfirmed
 
 RED_FLAG_LABELS = {
@@ -108,7 +106,7 @@ def edit_case(request: HttpRequest, code: str) -> HttpResponse:
     if not access.in_referring_team:
         raise PermissionDenied
     case = access.case
-    if case.status != Status.DRAFT:
+    if not case.is_draft:
         messages.info(request, _("This consultation has been sent; add what changed as a message instead."))
         return _to_case(case)
     case_form = CaseForm(request.POST or None, instance=Case.objects.get(pk=case.pk))
@@ -161,14 +159,7 @@ def _render_case(
     status: int = 200,
 ) -> HttpResponse:
     case = access.case
-    # Every view of a case is recorded; the action says whether the identity was shown.
-    record(
-        acts.IDENTITY_VIEWED if access.sees_identity else acts.CASE_VIEWED,
-        actor=user,
-        target=case,
-        institution=case.referring_institution,
-        request=request,
-    )
+    actions.record_case_view(access, user, request=request)
     flags = actions.triage(case)
     context: dict[str, Any] = {
         "access": access,
@@ -182,11 +173,9 @@ def _render_case(
         "red_flags": [RED_FLAG_LABELS[RedFlag(flag)] for flag in flags],
         "message_form": message_form or MessageForm(),
         "attachments": case.attachments.all(),
-        "attachment_form": AttachmentForm()
-        if access.in_referring_team and case.status != Status.CLOSED
-        else None,
+        "attachment_form": AttachmentForm() if access.in_referring_team and not case.is_closed else None,
     }
-    if case.status == Status.DRAFT and access.in_referring_team:
+    if case.is_draft and access.in_referring_team:
         context["missing"] = actions.missing_for_submission(case)
     if access.coordinates_referrer and case.is_open:
         context["assign_form"] = AssignForm(consultants=actions.assignable_consultants(case))
@@ -231,11 +220,11 @@ def send(request: HttpRequest, code: str) -> HttpResponse:
     if not access.in_referring_team:
         raise PermissionDenied
     case = access.case
-    if case.status != Status.DRAFT:
+    if not case.is_draft:
         return _to_case(case)
     findings = unconfirmed(actions.identifier_findings(case), case.confirmed_identifier_keys)
     field_labels = {
-        name: getattr(Case._meta.get_field(name), "verbose_name", name) for name in actions.FREE_TEXT_FIELDS
+        name: getattr(Case._meta.get_field(name), "verbose_name", name) for name in FREE_TEXT_FIELDS
     }
     keys = [(f.key, f.text) for f in findings]
     form = SendForm(request.POST or None, keys=keys)
@@ -260,6 +249,7 @@ def send(request: HttpRequest, code: str) -> HttpResponse:
         case.refresh_from_db()
         findings = unconfirmed(actions.identifier_findings(case), case.confirmed_identifier_keys)
         form = SendForm(keys=[(f.key, f.text) for f in findings])
+    missing = actions.missing_for_submission(case)
     return render(
         request,
         "consultations/send.html",
@@ -267,7 +257,8 @@ def send(request: HttpRequest, code: str) -> HttpResponse:
             "case": case,
             "form": form,
             "findings": [(f, field_labels[f.field]) for f in findings],
-            "missing": actions.missing_for_submission(case),
+            "missing": missing,
+            "consent_first": bool(missing) and missing[0][0] == "consent",  # "complete it" opens the consent
             "red_flags": [RED_FLAG_LABELS[RedFlag(flag)] for flag in flags],
             "suggest_emergency": suggestion == Urgency.EMERGENCY,
             "problem": problem,
@@ -417,13 +408,8 @@ def attach(request: HttpRequest, code: str) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        limit = settings.ATTACHMENT_MAX_MB * 1024 * 1024
         try:
-            if upload.size > limit:  # refuse before reading it all into memory
-                raise ActionError(
-                    actions.ATTACHMENT_PROBLEMS[files.Problem.TOO_LARGE] % {"mb": settings.ATTACHMENT_MAX_MB},
-                    code="too_large",
-                )
+            actions.refuse_if_too_large(upload.size)  # before reading it all into memory
             actions.add_attachment(
                 access,
                 user,
@@ -449,21 +435,8 @@ def attach(request: HttpRequest, code: str) -> HttpResponse:
 def attachment(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
     user = _user(request)
     access = get_case_for_user(user, code)
-    item = access.case.attachments.filter(pk=attachment_id).first()
-    if item is None:
-        raise Http404
-    record(
-        acts.ATTACHMENT_VIEWED,
-        actor=user,
-        target=access.case,
-        institution=access.case.referring_institution,
-        request=request,
-        detail={"attachment": item.pk},
-    )
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    response["Content-Disposition"] = f'inline; filename="{access.case.code}-{item.pk}{item.extension}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    item = actions.open_attachment(access, user, attachment_id, request=request)
+    return exports.attachment_response(access.case, item)
 
 
 @login_required

@@ -17,8 +17,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Institution, Role, User
-from consultations import conferences
+from consultations.access import cases_visible_to, conferences_for, get_conference
+from consultations.actions import conferences
 from consultations.forms import ConferenceCaseForm, ConferenceForm, InviteForm, SummaryForm
+from consultations.queries import eligible_cases
 from core.errors import ActionError
 from core.models import Country
 
@@ -53,7 +55,7 @@ def _invitable() -> Any:
 @login_required
 def conference_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    items = conferences.conferences_for(user).select_related("institution").order_by("-starts_at")[:100]
+    items = conferences_for(user).select_related("institution").order_by("-starts_at")[:100]
     return render(
         request,
         "consultations/conference_list.html",
@@ -85,13 +87,11 @@ def conference_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def conference_detail(request: HttpRequest, conference_id: int) -> HttpResponse:
     user = _user(request)
-    conference, organises = conferences.get_conference(user, conference_id)
+    conference, organises = get_conference(user, conference_id)
     conferences.record_view(user, conference, request=request)
     items = list(conference.items.select_related("case__category"))
     visible = set(
-        conferences.cases_visible_to(user)
-        .filter(pk__in=[i.case_id for i in items])
-        .values_list("pk", flat=True)
+        cases_visible_to(user).filter(pk__in=[i.case_id for i in items]).values_list("pk", flat=True)
     )
     context: dict[str, Any] = {
         "conference": conference,
@@ -103,16 +103,14 @@ def conference_detail(request: HttpRequest, conference_id: int) -> HttpResponse:
         "participants": conference.participants.select_related("person"),
     }
     if organises:
-        context["case_form"] = ConferenceCaseForm(
-            cases=conferences.eligible_cases(user).select_related("category")
-        )
+        context["case_form"] = ConferenceCaseForm(cases=eligible_cases(user).select_related("category"))
         context["invite_form"] = InviteForm(people=_invitable())
     return render(request, "consultations/conference_detail.html", context)
 
 
 def _organised(request: HttpRequest, conference_id: int) -> tuple[User, Any]:
     user = _user(request)
-    conference, organises = conferences.get_conference(user, conference_id)
+    conference, organises = get_conference(user, conference_id)
     if not organises:
         raise PermissionDenied
     return user, conference
@@ -126,7 +124,7 @@ def _back(conference: Any) -> HttpResponse:
 @require_POST
 def conference_add_case(request: HttpRequest, conference_id: int) -> HttpResponse:
     user, conference = _organised(request, conference_id)
-    form = ConferenceCaseForm(request.POST, cases=conferences.eligible_cases(user))
+    form = ConferenceCaseForm(request.POST, cases=eligible_cases(user))
     if not form.is_valid():
         messages.error(request, _("Choose an open case from the list."))
         return _back(conference)

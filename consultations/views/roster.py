@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Role, User
-from consultations import roster
+from consultations import actions, queries
+from consultations.access import get_own_shift
 from consultations.forms import ShiftForm
 
 
@@ -30,7 +31,7 @@ def on_call(request: HttpRequest) -> HttpResponse:
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            roster.add_shift(
+            actions.rosters.add_shift(
                 user, form.cleaned_data["starts_at"], form.cleaned_data["ends_at"], request=request
             )
             messages.success(request, _("Shift added."))
@@ -41,7 +42,7 @@ def on_call(request: HttpRequest) -> HttpResponse:
         memberships = Membership.objects.filter(role=Role.CONSULTANT).select_related(
             "institution__country", "user"
         )
-        on_now = set(roster.consultants_on_call(now))
+        on_now = set(queries.consultants_on_call(now))
         on_call_now = sorted(
             {(m.user, m.institution) for m in memberships if m.user_id in on_now and m.user.is_active},
             key=lambda pair: (pair[1].country.code, pair[0].full_name),
@@ -51,7 +52,7 @@ def on_call(request: HttpRequest) -> HttpResponse:
         "consultations/on_call.html",
         {
             "form": form,
-            "shifts": roster.upcoming_shifts(user, now) if is_consultant else [],
+            "shifts": queries.upcoming_shifts(user, now) if is_consultant else [],
             "on_call_now": on_call_now,
             "is_coordinator": is_coordinator,
         },
@@ -63,6 +64,6 @@ def on_call(request: HttpRequest) -> HttpResponse:
 @require_POST
 def remove_shift(request: HttpRequest, shift_id: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    roster.remove_shift(user, roster.get_own_shift(user, shift_id), request=request)
+    actions.rosters.remove_shift(user, get_own_shift(user, shift_id), request=request)
     messages.success(request, _("Shift removed."))
     return HttpResponseRedirect(reverse("consultations:on_call"))

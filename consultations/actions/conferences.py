@@ -1,5 +1,5 @@
-"""Case conferences: the access helper and the actions (schedule, list cases, invite, attend,
-summarise). Coordinators organise; those invited see the conference."""
+"""Case conferences: schedule, list cases, invite, mark attendance, summarise. Coordinators of
+the organising institution organise; reading a conference is recorded like reading a case."""
 
 from __future__ import annotations
 
@@ -8,35 +8,18 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, Role, User
 from consultations import audit_actions as acts
 from consultations import notices
-from consultations.access import cases_visible_to  # noqa: F401  (used by views)
-from consultations.models import Case, Conference, ConferenceCase, ConferenceParticipant, Status
+from consultations.models import Case, Conference, ConferenceCase, ConferenceParticipant
+from consultations.queries import eligible_cases
 from core.audit import record
 from core.errors import ActionError
 from core.notifications import notify
 from lib.identifiers import Identity, scan
-
-
-def conferences_for(user: User) -> QuerySet[Conference]:
-    organised = Q(institution__in=[i.pk for i in user.institutions_with_role(Role.COORDINATOR)])
-    return Conference.objects.filter(organised | Q(participants__person=user)).distinct()
-
-
-def get_conference(user: User, conference_id: int) -> tuple[Conference, bool]:
-    """The conference and whether the user organises it (404 if they may not see it)."""
-    conference = (
-        conferences_for(user).select_related("institution", "organiser").filter(pk=conference_id).first()
-    )
-    if conference is None:
-        raise Http404
-    organises = any(i.pk == conference.institution_id for i in user.institutions_with_role(Role.COORDINATOR))
-    return conference, organises
 
 
 def _require_organiser(user: User, conference: Conference) -> None:
@@ -87,13 +70,6 @@ def schedule(
         request=request,
     )
     return conference
-
-
-def eligible_cases(coordinator: User) -> QuerySet[Case]:
-    """Open cases the coordinator can see: the case list of a conference is drawn from these."""
-    return cases_visible_to(coordinator).filter(
-        status__in=[Status.OPEN, Status.ACKNOWLEDGED, Status.ANSWERED]
-    )
 
 
 @transaction.atomic
