@@ -168,30 +168,42 @@ def receive(batch: Batch, data: bytes, name: str = "") -> Instance | None:
 
 @transaction.atomic
 def _store(batch: Batch, prepared: Prepared, original: bytes) -> Instance | None:
+    _require_the_cases_patient(batch, prepared)
+    held = Instance.objects.select_related("series__study").filter(sop_uid=prepared.sop_uid).first()
+    if held is not None:
+        _keep_the_first_copy(batch, held)
+        return None
+    study = _study_of(batch, prepared)
+    series = _series_of(study, prepared)
+    _add_to_review_and_report(series, prepared)
+    return _save_both_copies(series, prepared, original)
+
+
+def _require_the_cases_patient(batch: Batch, prepared: Prepared) -> None:
     if batch.case is not None and (
         Study.objects.filter(case=batch.case)
         .exclude(patient_fingerprint=prepared.patient_fingerprint)
         .exists()
     ):
         raise IngestError(Refusal.NOT_THIS_PATIENT)
-    held = Instance.objects.select_related("series__study").filter(sop_uid=prepared.sop_uid).first()
-    if held is not None:
-        # The same image sent again: keep the first, lose nothing. Sent to a case while it
-        # waits unattached at the same hospital (from the scanner), it joins that case.
-        waiting = held.series.study
-        if waiting.institution_id != batch.institution.pk:
-            raise IngestError(Refusal.ANOTHER_INSTITUTION)
-        if batch.case is not None and waiting.case_id not in (None, batch.case.pk):
-            raise IngestError(Refusal.ON_ANOTHER_CASE)
-        if (
-            batch.case is not None
-            and waiting.case_id is None
-            and waiting.institution_id == batch.institution.pk
-        ):
-            waiting.case = batch.case
-            waiting.save(update_fields=["case"])
-            batch.attached.add(waiting.pk)
-        return None
+
+
+def _keep_the_first_copy(batch: Batch, held: Instance) -> None:
+    """The same image sent again: keep the first, lose nothing. Sent to a case while it waits
+    unattached at the same hospital (from the scanner), it joins that case."""
+    waiting = held.series.study
+    if waiting.institution_id != batch.institution.pk:
+        raise IngestError(Refusal.ANOTHER_INSTITUTION)
+    if batch.case is not None and waiting.case_id not in (None, batch.case.pk):
+        raise IngestError(Refusal.ON_ANOTHER_CASE)
+    if batch.case is not None and waiting.case_id is None and waiting.institution_id == batch.institution.pk:
+        waiting.case = batch.case
+        waiting.save(update_fields=["case"])
+        batch.attached.add(waiting.pk)
+
+
+def _study_of(batch: Batch, prepared: Prepared) -> Study:
+    """The study the image belongs to, created at the batch's hospital and case if new."""
     study, _created = Study.objects.select_for_update().get_or_create(
         study_uid=prepared.study_uid,
         defaults={
@@ -212,7 +224,11 @@ def _store(batch: Batch, prepared: Prepared, original: bytes) -> Instance | None
             study.save(update_fields=["case"])
         elif study.case_id != batch.case.pk:
             raise IngestError(Refusal.ON_ANOTHER_CASE)
-    series, created = Series.objects.get_or_create(
+    return study
+
+
+def _series_of(study: Study, prepared: Prepared) -> Series:
+    series, _created = Series.objects.get_or_create(
         series_uid=prepared.series_uid,
         defaults={
             "study": study,
@@ -227,6 +243,12 @@ def _store(batch: Batch, prepared: Prepared, original: bytes) -> Instance | None
             "slice_thickness": prepared.slice_thickness,
         },
     )
+    return series
+
+
+def _add_to_review_and_report(series: Series, prepared: Prepared) -> None:
+    """The series keeps every reason to look at its pixels and every de-identification decision
+    of its images."""
     changed = []
     new_suspicions = sorted(set(series.suspicions) | {s.value for s in prepared.suspicions})
     # Any new image that needs a look undoes the review: the earlier one did not see it.
@@ -243,6 +265,11 @@ def _store(batch: Batch, prepared: Prepared, original: bytes) -> Instance | None
         changed.append("report")
     if changed:
         series.save(update_fields=changed)
+
+
+def _save_both_copies(series: Series, prepared: Prepared, original: bytes) -> Instance:
+    """The de-identified copy and the original, each read back against its hash before the index
+    says they exist."""
     instance = Instance(
         series=series,
         sop_uid=prepared.sop_uid,

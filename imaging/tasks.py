@@ -5,6 +5,7 @@ import logging
 import traceback
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 
 from django.db import OperationalError, transaction
 from django.utils import timezone
@@ -29,6 +30,48 @@ RETRY_SECONDS = 15
 MAX_SINGLE_FILE = MAX_PIXELS * 2 + 16 * 1024 * 1024
 
 
+def _take_upload(upload: Upload, batch: Batch, path: Path, skipped: list[dict]) -> None:
+    """Every file of the upload (one file, or the members of a zip) into the batch."""
+    with path.open("rb") as source, CommitGroups() as group:
+        batch.group = group
+        if is_zip(source.read(4)):
+            source.seek(0)
+            for member in members(source):
+                if member.problem is not None:
+                    skipped.append({"name": member.name, "problem": member.problem.value})
+                    continue
+                # Another patient's file is refused and said; the rest of the batch's
+                # patient is still taken, so nothing of theirs is lost.
+                _take(batch, member.data or b"", member.name, skipped)
+        else:
+            source.seek(0)
+            if upload.length > MAX_SINGLE_FILE:
+                skipped.append({"name": upload.name, "problem": "too_large_file"})
+            else:
+                _take(batch, source.read(), upload.name, skipped)
+
+
+def _after_failure(upload: Upload, upload_id: str, error: Exception) -> dict:
+    # The bytes stay, so nothing received is lost. The log gets where it failed, never the
+    # exception's message (it could quote a value from the file).
+    logger.error(
+        "ingest of upload %s failed: %s\n%s",
+        upload_id,
+        type(error).__name__,
+        "".join(traceback.format_tb(error.__traceback__)),
+    )
+    retries = int(upload.outcome.get("retries", 0))
+    if isinstance(error, OperationalError) and retries < MAX_RETRIES:
+        # The database was busy or away for a moment: try again shortly.
+        Upload.objects.filter(pk=upload_id).update(
+            state=Upload.State.WAITING, outcome={"retries": retries + 1}
+        )
+        retry_later(upload_id, retries + 1)
+        return {"retry": retries + 1}
+    Upload.objects.filter(pk=upload_id).update(state=Upload.State.FAILED, outcome={"error": "internal"})
+    return {"error": "internal"}
+
+
 @task()
 def ingest_upload(upload_id: str) -> dict:
     """De-identify and store a complete upload (one file or a zip), then drop its incoming bytes."""
@@ -51,42 +94,9 @@ def ingest_upload(upload_id: str) -> dict:
     skipped: list[dict] = []
     path = incoming_path(upload)
     try:
-        with path.open("rb") as source, CommitGroups() as group:
-            batch.group = group
-            if is_zip(source.read(4)):
-                source.seek(0)
-                for member in members(source):
-                    if member.problem is not None:
-                        skipped.append({"name": member.name, "problem": member.problem.value})
-                        continue
-                    # Another patient's file is refused and said; the rest of the batch's
-                    # patient is still taken, so nothing of theirs is lost.
-                    _take(batch, member.data or b"", member.name, skipped)
-            else:
-                source.seek(0)
-                if upload.length > MAX_SINGLE_FILE:
-                    skipped.append({"name": upload.name, "problem": "too_large_file"})
-                else:
-                    _take(batch, source.read(), upload.name, skipped)
+        _take_upload(upload, batch, path, skipped)
     except Exception as error:
-        # The bytes stay, so nothing received is lost. The log gets where it failed, never the
-        # exception's message (it could quote a value from the file).
-        logger.error(
-            "ingest of upload %s failed: %s\n%s",
-            upload_id,
-            type(error).__name__,
-            "".join(traceback.format_tb(error.__traceback__)),
-        )
-        retries = int(upload.outcome.get("retries", 0))
-        if isinstance(error, OperationalError) and retries < MAX_RETRIES:
-            # The database was busy or away for a moment: try again shortly.
-            Upload.objects.filter(pk=upload_id).update(
-                state=Upload.State.WAITING, outcome={"retries": retries + 1}
-            )
-            retry_later(upload_id, retries + 1)
-            return {"retry": retries + 1}
-        Upload.objects.filter(pk=upload_id).update(state=Upload.State.FAILED, outcome={"error": "internal"})
-        return {"error": "internal"}
+        return _after_failure(upload, upload_id, error)
     if batch.fingerprint and batch.fingerprint != upload.batch.patient_fingerprint:
         type(upload.batch).objects.filter(pk=upload.batch.pk, patient_fingerprint="").update(
             patient_fingerprint=batch.fingerprint

@@ -4,8 +4,8 @@ checksum), so that standard clients work: tus-js-client in a browser, tuspy on a
 Written here because no maintained Django package implements tus for current Django; the core
 protocol is four small handlers. The bytes of each upload collect in IMAGING_INCOMING_ROOT
 (`imaging.incoming`); the offset a client resumes from is the size of that file, so a server
-killed mid-write resumes from the last byte it really kept, and nothing is duplicated. A complete upload is handed to the
-worker (`imaging.tasks.ingest_upload`).
+killed mid-write resumes from the last byte it really kept, and nothing is duplicated. A complete
+upload is handed to the worker (`imaging.tasks.ingest_upload`).
 
 Authentication: a personal API token (Authorization: Bearer) or the signed-in session (then the
 CSRF token is required, as for any form). Only the case's referring team may upload.
