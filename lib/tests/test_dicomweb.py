@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from functools import partial
 
 import pydicom
 import pytest
@@ -171,14 +172,14 @@ def test_a_multipart_body_reads_back_part_by_part_however_it_arrives(step):
     assert all(p.complete and not p.too_large for p in parts)
 
 
-def test_the_part_content_is_produced_only_when_its_turn_comes():
+def test_the_part_content_is_produced_only_when_its_turn_comes() -> None:
     produced: list[int] = []
 
     def content(n: int) -> list[bytes]:
         produced.append(n)
         return [b"x" * n]
 
-    body = multipart("b", [(OCTETS, lambda n=n: content(n)) for n in (1, 2)])
+    body = multipart("b", [(OCTETS, partial(content, n)) for n in (1, 2)])
     assert next(body) == b"--b\r\nContent-Type: application/octet-stream\r\n\r\n" and produced == []
     assert next(body) == b"x" and produced == [1]
     assert b"".join(body).endswith(b"\r\n--b--\r\n") and produced == [1, 2]
