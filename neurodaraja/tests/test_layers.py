@@ -189,7 +189,7 @@ def test_models_relate_only_to_their_layer_or_below():
         for field in model._meta.get_fields():
             if not field.is_relation or field.auto_created or field.related_model is None:
                 continue
-            related = field.related_model._meta  # type: ignore[union-attr]
+            related = field.related_model._meta
             if related.label_lower == user_model or related.app_label not in LAYER_OF:
                 continue
             key = (model._meta.label_lower, field.name)
