@@ -15,7 +15,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # Test modules that still import another test module, each being removed by its owner (issue 9).
 # Nothing may be added here; an entry whose import is gone fails below, so remove it then.
 KNOWN: dict[str, str] = {
-    "imaging/tests/test_orthanc.py -> imaging.tests.test_dicomweb": "the imaging split moves these helpers",
     "lib/tests/test_pure.py -> neurodaraja.tests.test_layers": "the import reader belongs in a shared module",
 }
 

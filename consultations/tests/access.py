@@ -1,0 +1,160 @@
+"""Consultations' pages, state changes and API in the project's access matrix
+(neurodaraja/tests/test_access_matrix.py). A case is seen by its referring team (the referrer and
+SRRH's coordinator) and its assigned consultant; to anyone else it does not exist (404). Those
+who see it but whose role may not do something get 403."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+
+from django.utils import timezone
+
+from consultations import actions
+from consultations.access import case_access
+from consultations.models import Case
+from neurodaraja.testing.access import Change, Endpoint, Ids, Page, everyone, expect
+from neurodaraja.testing.api_clients import bearer_client
+from neurodaraja.testing.cases import answered, assigned_to_china, case_for
+from neurodaraja.testing.pdf import minimal_pdf
+from neurodaraja.testing.personas import Personas
+
+TEAM = {"referrer", "coordinator"}  # the referring team at SRRH
+ON_THE_CASE = TEAM | {"consultant_china"}  # the assigned consultant too
+REFERRERS = {"referrer", "outsider"}
+COORDINATORS = {"coordinator", "outsider_coordinator"}
+# The on-call roster: consultants keep their shifts, coordinators and the administrator read it.
+ROSTER = {"admin", "neurosurgeon", "consultant_china"} | COORDINATORS
+
+
+def on_the_case(*allowed: str, ok: int = 200) -> dict[str, int]:
+    """`ok` for `allowed`; 403 for the others on the case; 404 for everyone else."""
+    return expect(allowed, refused=404, ok=ok) | dict.fromkeys(ON_THE_CASE - set(allowed), 403)
+
+
+def objects(cast: Personas) -> Ids:
+    case = assigned_to_china(cast, partial(case_for, cast))
+    attachment = actions.add_attachment(
+        case_access(cast.referrer, case),
+        cast.referrer,
+        name="report.pdf",
+        content=minimal_pdf(),
+        description="CT report",
+    )
+    advised = answered(cast, partial(case_for, cast))
+    starts = (timezone.now() + timedelta(days=30)).replace(microsecond=0)
+    coordinator = bearer_client(cast.coordinator)
+    conference = coordinator.post(
+        "/api/v1/conferences",
+        {"title": "Monthly neurotrauma meeting", "institution": "SRRH", "starts_at": starts.isoformat()},
+        content_type="application/json",
+    ).json()
+    shift = (
+        bearer_client(cast.consultant_china)
+        .post(
+            "/api/v1/on-call/shifts",
+            {"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=8)).isoformat()},
+            content_type="application/json",
+        )
+        .json()
+    )
+    return {
+        "case": case.code,
+        "advised": advised.code,
+        "attachment": attachment.pk,
+        "conference": conference["id"],
+        "shift": shift["id"],
+    }
+
+
+def case_unchanged(cast: Personas, ids: Ids) -> tuple[object, ...]:
+    case = Case.objects.get(code=ids["case"])
+    return (
+        case.status,
+        case.messages.count(),
+        case.attachments.count(),
+        list(case.assignments.values_list("consultant_id", "ended_at")),
+        case.opinions.count(),
+    )
+
+
+PAGES = [
+    Page("/consultations/", everyone()),
+    Page("/consultations/new/", expect(REFERRERS)),
+    Page("/consultations/board/", expect(COORDINATORS)),
+    Page("/consultations/on-call/", expect(ROSTER)),
+    Page("/conferences/", everyone()),
+    Page("/conferences/new/", expect(COORDINATORS)),
+    Page("/consultations/{case}/", on_the_case(*ON_THE_CASE)),
+    Page("/consultations/{case}/edit/", on_the_case(*TEAM, ok=302)),
+    Page("/consultations/{case}/consent/", on_the_case(*TEAM)),
+    Page("/consultations/{case}/opinion/", on_the_case("consultant_china")),
+    Page("/consultations/{case}/outcome/", on_the_case(*TEAM)),
+    Page("/consultations/{case}/files/{attachment}/", on_the_case(*ON_THE_CASE)),
+    Page("/consultations/{advised}/letter.pdf", on_the_case(*ON_THE_CASE)),
+    Page("/consultations/{case}/fhir.json", on_the_case(*ON_THE_CASE)),
+    # SRRH's conference, nobody invited yet: its organiser alone knows of it.
+    Page("/conferences/{conference}/", expect({"coordinator"}, refused=404)),
+]
+
+CHANGES = [
+    Change("/consultations/{case}/acknowledge/", on_the_case("consultant_china"), case_unchanged),
+    Change("/consultations/{case}/assign/", on_the_case("coordinator"), case_unchanged),
+    Change("/consultations/{case}/close/", on_the_case("coordinator"), case_unchanged, {"reason": "x"}),
+    Change("/consultations/{case}/messages/", on_the_case(*ON_THE_CASE), case_unchanged, {"body": "x"}),
+    Change("/consultations/{case}/send/", on_the_case(*TEAM), case_unchanged),
+    Change("/consultations/{case}/attach/", on_the_case(*TEAM), case_unchanged),
+    Change("/consultations/{case}/edit/", on_the_case(*TEAM), case_unchanged),
+    Change(
+        "/consultations/on-call/{shift}/remove/", expect({"consultant_china"}, refused=404), case_unchanged
+    ),
+]
+
+ENDPOINTS = [
+    Endpoint("get", "/cases", everyone()),
+    Endpoint("get", "/cases/{case}", on_the_case(*ON_THE_CASE)),
+    Endpoint("get", "/cases/{case}/messages", on_the_case(*ON_THE_CASE)),
+    Endpoint("get", "/cases/{case}/attachments", on_the_case(*ON_THE_CASE)),
+    Endpoint("get", "/cases/{case}/attachments/{attachment}", on_the_case(*ON_THE_CASE)),
+    Endpoint("get", "/cases/{case}/fhir", on_the_case(*ON_THE_CASE)),
+    Endpoint("get", "/cases/{advised}/letter", on_the_case(*ON_THE_CASE)),
+    Endpoint("get", "/cases/{case}/identifiers", on_the_case(*TEAM)),
+    Endpoint("post", "/cases/{case}/acknowledge", on_the_case("consultant_china"), case_unchanged),
+    Endpoint(
+        "post", "/cases/{case}/assign", on_the_case("coordinator"), case_unchanged, {"consultant_id": 1}
+    ),
+    Endpoint("post", "/cases/{case}/close", on_the_case("coordinator"), case_unchanged, {"reason": "x"}),
+    Endpoint(
+        "post", "/cases/{case}/messages", on_the_case(*ON_THE_CASE, ok=201), case_unchanged, {"body": "x"}
+    ),
+    Endpoint("post", "/cases/{case}/submit", on_the_case(*TEAM), case_unchanged),
+    Endpoint(
+        "post",
+        "/cases/{case}/opinions",
+        on_the_case("consultant_china", ok=201),
+        case_unchanged,
+        {"impression": "EDH", "recommendation": "transfer", "confidence": "high"},
+    ),
+    Endpoint("patch", "/cases/{case}", on_the_case(*TEAM), case_unchanged, {"clinical": {"history": "x"}}),
+    Endpoint(
+        "put",
+        "/cases/{case}/consent",
+        on_the_case(*TEAM),
+        case_unchanged,
+        {"given_by": "patient", "method": "verbal", "countries": ["TZ"]},
+    ),
+    Endpoint(
+        "put",
+        "/cases/{case}/outcome",
+        on_the_case(*TEAM),
+        case_unchanged,
+        {"management": "conservative", "discharge_status": "home"},
+    ),
+    Endpoint("get", "/conferences", everyone()),
+    Endpoint("get", "/conferences/{conference}", expect({"coordinator"}, refused=404)),
+    Endpoint("get", "/on-call/shifts", everyone()),
+    Endpoint(
+        "delete", "/on-call/shifts/{shift}", expect({"consultant_china"}, refused=404, ok=204), case_unchanged
+    ),
+    Endpoint("get", "/notifications", everyone()),
+]

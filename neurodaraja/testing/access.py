@@ -1,0 +1,68 @@
+"""What an app declares in its `tests/access.py` for the project's access matrix
+(neurodaraja/tests/test_access_matrix.py): the objects its URLs need, and for each page, state
+change and API endpoint the status every persona gets.
+
+    def objects(cast: Personas) -> dict[str, object]   # ids for the URLs, made by real actions
+    PAGES: list[Page]            # GET; signed out: sent to sign-in
+    CHANGES: list[Change]        # POST; refused ones change nothing; signed out: sent to sign-in
+    ENDPOINTS: list[Endpoint]    # the API with a real bearer token; without one: 401
+
+A status below 400 means "allowed". Pages and API reads are tried by everyone; a state change is
+tried only by those it must refuse (the app's own tests prove what it does when allowed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from neurodaraja.testing.personas import EVERYONE, Personas
+
+Expected = dict[str, int]
+Ids = dict[str, Any]
+State = Callable[[Personas, Ids], object]
+
+
+def expect(allowed: Iterable[str], refused: int = 403, ok: int = 200, **exceptions: int) -> Expected:
+    """`ok` for the allowed personas, `refused` for the others, then any named exceptions."""
+    allowed = set(allowed)
+    unknown = (allowed | set(exceptions)) - set(EVERYONE)
+    assert not unknown, f"not personas: {unknown}"  # noqa: S101
+    return {persona: ok if persona in allowed else refused for persona in EVERYONE} | exceptions
+
+
+def everyone(status: int = 200) -> Expected:
+    return dict.fromkeys(EVERYONE, status)
+
+
+def nothing(cast: Personas, ids: Ids) -> None:
+    """For a change whose refusal the status alone proves (the app's tests check the rest)."""
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str  # with {placeholders} from objects()
+    expected: Expected
+
+
+@dataclass(frozen=True)
+class Change:
+    url: str
+    expected: Expected
+    state: State  # what a refused request must leave as it was
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str  # get, post, put, patch, delete
+    path: str  # under /api/v1, with {placeholders}
+    expected: Expected
+    state: State = nothing  # for writes: what a refused request must leave as it was
+    body: dict[str, Any] | None = None
+    safe: bool = False  # a POST that only computes (a score): tried by everyone, like a read
+
+    @property
+    def writes(self) -> bool:
+        return self.method != "get" and not self.safe

@@ -1,0 +1,258 @@
+"""Every page, state change and API endpoint of every app, tried by every persona: the right role
+gets in; the wrong role is refused (403 for a known page it may not use, 404 for what it may not
+know exists) and changes nothing; strangers are sent to sign in, or get 401 from the API.
+
+Each app declares its part in its own `tests/access.py` (see neurodaraja/testing/access.py), so a
+new app joins the matrix by adding that one file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+from types import ModuleType
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from neurodaraja.api import api as ninja_api
+from neurodaraja.testing.access import Change, Endpoint, Ids, Page
+from neurodaraja.testing.api_clients import bearer_client
+from neurodaraja.testing.cases import with_profiles
+from neurodaraja.testing.personas import EVERYONE, Personas, sign_in
+
+API = "/api/v1"
+
+
+def declarations() -> dict[str, ModuleType]:
+    """Each installed app's `tests/access.py`, by app label."""
+    found = {}
+    for config in apps.get_app_configs():
+        try:
+            found[config.label] = importlib.import_module(f"{config.name}.tests.access")
+        except ModuleNotFoundError as missing:
+            if missing.name not in {f"{config.name}.tests", f"{config.name}.tests.access"}:
+                raise
+    return found
+
+
+DECLARED = declarations()
+
+
+def cases(kind: str) -> list[Any]:
+    return [
+        pytest.param(
+            label,
+            entry,
+            id=f"{label}: {getattr(entry, 'method', '')} {entry_path(entry)}".replace(" : ", ": "),
+        )
+        for label, module in DECLARED.items()
+        for entry in getattr(module, kind, [])
+    ]
+
+
+def entry_path(entry: Page | Change | Endpoint) -> str:
+    return entry.path if isinstance(entry, Endpoint) else entry.url
+
+
+def fill(value: Any, ids: Ids) -> Any:
+    """Placeholders in a URL or a request body, from the app's objects()."""
+    if isinstance(value, dict):
+        return {key: fill(item, ids) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fill(item, ids) for item in value]
+    if isinstance(value, str):
+        exact = re.fullmatch(r"\{(\w+)\}", value)
+        return ids[exact.group(1)] if exact else value.format(**ids)
+    return value
+
+
+@pytest.fixture
+def world(cast: Personas) -> Personas:
+    return with_profiles(cast)
+
+
+def built(world: Personas, label: str) -> Ids:
+    return DECLARED[label].objects(world)
+
+
+def signed_in(world: Personas) -> dict[str, Client]:
+    return {persona: sign_in(Client(), getattr(world, persona)) for persona in EVERYONE}
+
+
+def mismatches(got: dict[str, int], expected: dict[str, int]) -> list[str]:
+    return [
+        f"{persona}: {got[persona]}, expected {expected[persona]}"
+        for persona in got
+        if got[persona] != expected[persona]
+    ]
+
+
+def allowed(status: int) -> bool:
+    return status < 400
+
+
+@pytest.mark.parametrize(("label", "page"), cases("PAGES"))
+def test_each_page_admits_only_the_right_people(world, client, label, page: Page):
+    ids = built(world, label)
+    url = fill(page.url, ids)
+    got = {persona: c.get(url).status_code for persona, c in signed_in(world).items()}
+    assert mismatches(got, page.expected) == [], url
+    stranger = client.get(url)
+    assert stranger.status_code == 302 and stranger["Location"].startswith("/accounts/login/"), url
+
+
+@pytest.mark.parametrize(("label", "change"), cases("CHANGES"))
+def test_each_change_is_refused_to_the_wrong_people_and_changes_nothing(world, client, label, change: Change):
+    ids = built(world, label)
+    url, data = fill(change.url, ids), fill(change.data, ids)
+    before = change.state(world, ids)
+    refused = {persona: status for persona, status in change.expected.items() if not allowed(status)}
+    clients = signed_in(world)
+    got = {persona: clients[persona].post(url, data).status_code for persona in refused}
+    assert mismatches(got, refused) == [], url
+    stranger = client.post(url, data)
+    assert stranger.status_code == 302 and stranger["Location"].startswith("/accounts/login/"), url
+    assert change.state(world, ids) == before, f"a refused {url} changed something"
+
+
+@pytest.mark.parametrize(("label", "endpoint"), cases("ENDPOINTS"))
+def test_each_endpoint_answers_only_the_right_people(world, client, label, endpoint: Endpoint):
+    ids = built(world, label)
+    path = API + fill(endpoint.path, ids)
+    body = json.dumps(fill(endpoint.body, ids), default=str) if endpoint.body is not None else None
+    before = endpoint.state(world, ids)
+    tried = {
+        persona: status
+        for persona, status in endpoint.expected.items()
+        if not (endpoint.writes and allowed(status))
+    }
+
+    def call(c: Client) -> int:
+        return getattr(c, endpoint.method)(path, data=body, content_type="application/json").status_code
+
+    got = {persona: call(bearer_client(getattr(world, persona))) for persona in tried}
+    assert mismatches(got, tried) == [], f"{endpoint.method.upper()} {path}"
+    assert call(client) == 401, f"{endpoint.method.upper()} {path} without a token"
+    assert call(Client(HTTP_AUTHORIZATION="Bearer nd_forged")) == 401
+    assert endpoint.state(world, ids) == before, (
+        f"a refused {endpoint.method.upper()} {path} changed something"
+    )
+
+
+# ---- Every route is declared somewhere, or exempt for a stated reason ------------------------
+
+# Routes no persona matrix applies to, by URL name.
+EXEMPT: dict[str, str] = {
+    "core:healthz": "the load balancer's health check: open to all, says only 'ok'",
+    "accounts:login": "the sign-in page itself, for strangers (accounts/tests/test_sign_in.py)",
+    "accounts:login_verify": "the sign-in's second step, for strangers half-way in (test_sign_in.py)",
+    "accounts:logout": "signing out, for anyone (test_sign_in.py)",
+    "accounts:password_reset": "password reset, for strangers (accounts/tests/test_password_reset.py)",
+    "accounts:password_reset_done": "password reset, for strangers (test_password_reset.py)",
+    "accounts:password_reset_confirm": "a link with a one-time token, for strangers (test_password_reset.py)",
+    "accounts:password_reset_complete": "password reset, for strangers (test_password_reset.py)",
+    "accounts:accept_invitation": "a link with a one-time token, for strangers (accounts/tests/test_invitations.py)",
+    "set_language": "the language switch, for anyone, signed in or not (core/tests/test_pages.py)",
+    "imaging:uploader": "the command-line uploader script, a public download",
+}
+
+
+def routes() -> dict[str, str]:
+    """URL name -> route, for every Django route but the admin, static files and the ninja API."""
+    found: dict[str, str] = {}
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                if pattern.namespace in {"admin", "api"}:
+                    continue
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                found[f"{namespace}{pattern.name}"] = prefix + str(pattern.pattern)
+            elif isinstance(pattern, URLPattern):
+                found[prefix + str(pattern.pattern)] = prefix + str(pattern.pattern)
+
+    walk(get_resolver().url_patterns, "/", "")
+    return {name: route for name, route in found.items() if not route.startswith(("/static/", "/media/"))}
+
+
+def operations() -> set[str]:
+    """'METHOD /path' for every operation in the API's OpenAPI description."""
+    schema = ninja_api.get_openapi_schema()
+    return {f"{method.upper()} {path}" for path, item in schema["paths"].items() for method in item}
+
+
+# Declared nowhere yet, being written (issue 9). Nothing may be added; an entry that becomes
+# declared fails below, so remove it then.
+IMAGING = "imaging's access is tested per view in imaging/tests/test_views.py, test_api.py, test_dicomweb.py and test_uploads.py; its imaging/tests/access.py is still to write"
+CONFERENCES = "conference changes need an invited consultant and a case on the agenda; tested in consultations/tests/test_conferences.py"
+NOT_YET_DECLARED: dict[str, str] = {
+    **dict.fromkeys(
+        [name for name in routes() if name.startswith("imaging:") and name not in EXEMPT]
+        + ["POST /api/v1/cases/{code}/upload-batches", "GET /api/v1/upload-batches/{batch_id}"],
+        IMAGING,
+    ),
+    **dict.fromkeys(
+        [
+            "consultations:conference_add_case",
+            "consultations:conference_attendance",
+            "consultations:conference_invite",
+            "consultations:conference_summary",
+            "POST /api/v1/conferences",
+            "POST /api/v1/conferences/{conference_id}/cases",
+            "POST /api/v1/conferences/{conference_id}/participants",
+            "PUT /api/v1/conferences/{conference_id}/attendance",
+            "PUT /api/v1/conferences/{conference_id}/cases/{item_id}/summary",
+        ],
+        CONFERENCES,
+    ),
+    "core:notifications": "tested in consultations/tests/test_pages.py (the notifications inbox)",
+    "core:notifications_read": "tested in consultations/tests/test_pages.py (the notifications inbox)",
+    "POST /api/v1/notifications/read": "one's own notifications only; tested through the API tests",
+    "POST /api/v1/cases": "drafting makes a case; consultations/tests/test_api.py tries each role",
+    "POST /api/v1/on-call/shifts": "adds a shift; consultations/tests/test_api.py::test_shifts_through_the_api",
+    "POST /api/v1/cases/{code}/attachments": "a multipart upload; consultations/tests/test_api.py",
+    "POST /api/v1/cases/{code}/identifiers/confirm": "consultations/tests/test_api.py and test_review_findings.py",
+    "PATCH /api/v1/me": "one's own profile only; accounts/tests/test_api.py",
+}
+
+
+def operation_of(method: str, path: str) -> str | None:
+    for operation in operations():
+        op_method, template = operation.split(" ", 1)
+        if op_method == method.upper() and re.fullmatch(re.sub(r"\{\w+\}", "[^/]+", template), path):
+            return operation
+    return None
+
+
+def test_every_route_and_api_operation_is_in_some_apps_access_declaration(world):
+    declared_routes, declared_operations = set(), set()
+    for label, module in DECLARED.items():
+        ids = module.objects(world)
+        for entry in [*getattr(module, "PAGES", []), *getattr(module, "CHANGES", [])]:
+            match = resolve(fill(entry.url, ids).split("?")[0])
+            declared_routes.add(f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name)
+        for endpoint in getattr(module, "ENDPOINTS", []):
+            operation = operation_of(endpoint.method, API + fill(endpoint.path, ids))
+            assert operation, f"{label}: {endpoint.method.upper()} {endpoint.path} is no API operation"
+            declared_operations.add(operation)
+    everything = set(routes()) | operations()
+    missing = everything - declared_routes - declared_operations - set(EXEMPT) - set(NOT_YET_DECLARED)
+    assert sorted(missing) == [], (
+        "Declare these in the app's tests/access.py (or exempt them, with the reason)"
+    )
+    stale = (set(EXEMPT) | set(NOT_YET_DECLARED)) & (declared_routes | declared_operations)
+    assert sorted(stale) == [], "Declared now, so remove from the exemptions"
+    gone = (set(EXEMPT) | set(NOT_YET_DECLARED)) - everything
+    assert sorted(gone) == [], "No such route or operation any more"
+
+
+def test_the_matrix_reads_every_apps_declaration():
+    assert {"accounts", "consultations", "scores"} <= set(DECLARED)
+    assert all(hasattr(module, "objects") for module in DECLARED.values())
