@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from neurodaraja.tests.test_layers import ROOT, all_imports, imports_of
+from neurodaraja.testing.layers import ROOT, all_imports, imports_of
 
 LIB = ROOT / "lib"
 

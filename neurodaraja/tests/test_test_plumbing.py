@@ -14,9 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Test modules that still import another test module, each being removed by its owner (issue 9).
 # Nothing may be added here; an entry whose import is gone fails below, so remove it then.
-KNOWN: dict[str, str] = {
-    "lib/tests/test_pure.py -> neurodaraja.tests.test_layers": "the import reader belongs in a shared module",
-}
+KNOWN: dict[str, str] = {}
 
 
 def files_of_tests(root: Path) -> Iterator[Path]:
