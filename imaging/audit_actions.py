@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, User
+from consultations.actions import record_on_case as record_on_consultation
 from consultations.models import Case
 from core.audit import AuditAction, record
 from imaging.models import Instance, Study
@@ -30,14 +31,7 @@ def record_on_case(
     **detail: object,
 ) -> None:
     """An imaging event on a case, recorded where the case's other events are."""
-    record(
-        action,
-        actor=actor,
-        target=case,
-        institution=case.referring_institution,
-        request=request,
-        detail=detail,
-    )
+    record_on_consultation(action, case, actor=actor, request=request, detail=detail)
 
 
 def record_received(
