@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from accounts import actions
-from accounts.models import Invitation, Role
+from accounts.models import Invitation, Role, User
 from neurodaraja.testing.access import Change, Endpoint, Ids, Page, everyone, expect
 from neurodaraja.testing.personas import Personas
 
@@ -31,6 +31,12 @@ def objects(cast: Personas) -> Ids:
         "invitation": invitation.pk,
         "token": token.pk,
     }
+
+
+def profiles_unchanged(cast: Personas, ids: Ids) -> list[tuple[object, ...]]:
+    return list(
+        User.objects.order_by("pk").values_list("pk", "full_name", "preferred_language", "time_zone", "phone")
+    )
 
 
 def referrer_unchanged(cast: Personas, ids: Ids) -> tuple[object, ...]:
@@ -74,6 +80,14 @@ CHANGES = [
 
 ENDPOINTS = [
     Endpoint("get", "/me", everyone()),
+    # One's own profile, for everyone: only a missing or forged token is refused (401).
+    Endpoint(
+        "patch",
+        "/me",
+        everyone(),
+        profiles_unchanged,
+        {"full_name": "Somebody Else", "phone": "+255700000000"},
+    ),
     Endpoint("get", "/institutions", everyone()),
     Endpoint("get", "/institutions/MOI", everyone()),
     Endpoint("get", "/memberships", expect(MANAGERS)),

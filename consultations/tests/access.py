@@ -1,7 +1,8 @@
 """Consultations' pages, state changes and API in the project's access matrix
 (neurodaraja/tests/test_access_matrix.py). A case is seen by its referring team (the referrer and
 SRRH's coordinator) and its assigned consultant; to anyone else it does not exist (404). Those
-who see it but whose role may not do something get 403."""
+who see it but whose role may not do something get 403. A conference is seen by the coordinators
+of the institution that organises it and by those invited; only the former change it."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from django.utils import timezone
 
 from consultations import actions
 from consultations.access import case_access
-from consultations.models import Case
+from consultations.actions import conferences
+from consultations.actions.drafting import identifier_findings
+from consultations.models import Case, Conference, OnCallShift
 from neurodaraja.testing.access import Change, Endpoint, Ids, Page, everyone, expect
 from neurodaraja.testing.api_clients import bearer_client
-from neurodaraja.testing.cases import answered, assigned_to_china, case_for
+from neurodaraja.testing.cases import IDENTITY, TRAUMA, answered, assigned_to_china, case_for
 from neurodaraja.testing.pdf import minimal_pdf
 from neurodaraja.testing.personas import Personas
 
@@ -27,9 +30,19 @@ COORDINATORS = {"coordinator", "outsider_coordinator"}
 ROSTER = {"admin", "neurosurgeon", "consultant_china"} | COORDINATORS
 
 
+# SRRH's meeting with a case on its agenda: SRRH's coordinator organises it, the consultant in
+# China and the trainee at MOI are invited.
+INVITED = {"consultant_china", "trainee"}
+
+
 def on_the_case(*allowed: str, ok: int = 200) -> dict[str, int]:
     """`ok` for `allowed`; 403 for the others on the case; 404 for everyone else."""
     return expect(allowed, refused=404, ok=ok) | dict.fromkeys(ON_THE_CASE - set(allowed), 403)
+
+
+def organises(ok: int = 200) -> dict[str, int]:
+    """`ok` for the meeting's organiser; 403 for those invited; 404 for everyone else."""
+    return expect({"coordinator"}, refused=404, ok=ok) | dict.fromkeys(INVITED, 403)
 
 
 def objects(cast: Personas) -> Ids:
@@ -58,12 +71,31 @@ def objects(cast: Personas) -> Ids:
         )
         .json()
     )
+    meeting = conferences.schedule(
+        cast.coordinator,
+        institution=cast.institutions["SRRH"],
+        title="Neurotrauma case review",
+        starts_at=starts,
+        duration_minutes=60,
+        video_link="",
+    )
+    conferences.invite(cast.coordinator, meeting, [cast.consultant_china, cast.trainee])
+    item = conferences.add_case(cast.coordinator, meeting, case)
+    # A draft whose history names the patient: the referring team may confirm the finding.
+    named = case_for(cast, clinical={"history": "Amina fell from a motorcycle."})
     return {
         "case": case.code,
         "advised": advised.code,
         "attachment": attachment.pk,
         "conference": conference["id"],
         "shift": shift["id"],
+        "meeting": meeting.pk,
+        "item": item.pk,
+        "named": named.code,
+        "finding": identifier_findings(named)[0].key,
+        "trainee": cast.trainee.pk,
+        "outsider": cast.outsider.pk,
+        "srrh": cast.institutions["SRRH"].pk,
     }
 
 
@@ -75,7 +107,25 @@ def case_unchanged(cast: Personas, ids: Ids) -> tuple[object, ...]:
         case.attachments.count(),
         list(case.assignments.values_list("consultant_id", "ended_at")),
         case.opinions.count(),
+        case.confirmed_identifier_keys,
     )
+
+
+def named_unchanged(cast: Personas, ids: Ids) -> list[str]:
+    return Case.objects.get(code=ids["named"]).confirmed_identifier_keys
+
+
+def meeting_unchanged(cast: Personas, ids: Ids) -> tuple[object, ...]:
+    meeting = Conference.objects.get(pk=ids["meeting"])
+    return (
+        Conference.objects.count(),
+        list(meeting.items.order_by("pk").values_list("case_id", "summary")),
+        list(meeting.participants.order_by("pk").values_list("person_id", "attended")),
+    )
+
+
+def nothing_new(cast: Personas, ids: Ids) -> tuple[int, int]:
+    return Case.objects.count(), OnCallShift.objects.count()
 
 
 PAGES = [
@@ -95,9 +145,30 @@ PAGES = [
     Page("/consultations/{case}/fhir.json", on_the_case(*ON_THE_CASE)),
     # SRRH's conference, nobody invited yet: its organiser alone knows of it.
     Page("/conferences/{conference}/", expect({"coordinator"}, refused=404)),
+    Page("/conferences/{meeting}/", expect({"coordinator", *INVITED}, refused=404)),
 ]
 
 CHANGES = [
+    # The pages that make something: drafting, a shift, a conference.
+    Change("/consultations/new/", expect(REFERRERS, ok=302), nothing_new, {"category": "trauma"}),
+    Change(
+        "/consultations/on-call/",
+        expect({"neurosurgeon", "consultant_china"}, ok=302),
+        nothing_new,
+        {"starts_at": "2030-01-07 09:00", "ends_at": "2030-01-07 17:00"},
+    ),
+    # KCMC's coordinator may schedule, but only for KCMC: SRRH is no choice of theirs (400).
+    Change(
+        "/conferences/new/",
+        expect({"coordinator"}, ok=302, outsider_coordinator=400),
+        meeting_unchanged,
+        {
+            "title": "Another meeting",
+            "institution": "{srrh}",
+            "starts_at": "2030-01-07 09:00",
+            "duration_minutes": 60,
+        },
+    ),
     Change("/consultations/{case}/acknowledge/", on_the_case("consultant_china"), case_unchanged),
     Change("/consultations/{case}/assign/", on_the_case("coordinator"), case_unchanged),
     Change("/consultations/{case}/close/", on_the_case("coordinator"), case_unchanged, {"reason": "x"}),
@@ -108,10 +179,31 @@ CHANGES = [
     Change(
         "/consultations/on-call/{shift}/remove/", expect({"consultant_china"}, refused=404), case_unchanged
     ),
+    Change("/conferences/{meeting}/cases/", organises(ok=302), meeting_unchanged, {"case": "{advised}"}),
+    Change(
+        "/conferences/{meeting}/invite/", organises(ok=302), meeting_unchanged, {"people": ["{outsider}"]}
+    ),
+    Change(
+        "/conferences/{meeting}/attendance/", organises(ok=302), meeting_unchanged, {"present": ["{trainee}"]}
+    ),
+    Change(
+        "/conferences/{meeting}/cases/{item}/summary/",
+        organises(ok=302),
+        meeting_unchanged,
+        {"summary": "Transfer for evacuation"},
+    ),
 ]
 
 ENDPOINTS = [
     Endpoint("get", "/cases", everyone()),
+    # Drafting needs a referrer's role; nothing is made for anyone else.
+    Endpoint(
+        "post",
+        "/cases",
+        expect(REFERRERS, ok=201),
+        nothing_new,
+        {"category": "trauma", "clinical": TRAUMA, "identity": IDENTITY},
+    ),
     Endpoint("get", "/cases/{case}", on_the_case(*ON_THE_CASE)),
     Endpoint("get", "/cases/{case}/messages", on_the_case(*ON_THE_CASE)),
     Endpoint("get", "/cases/{case}/attachments", on_the_case(*ON_THE_CASE)),
@@ -119,6 +211,15 @@ ENDPOINTS = [
     Endpoint("get", "/cases/{case}/fhir", on_the_case(*ON_THE_CASE)),
     Endpoint("get", "/cases/{advised}/letter", on_the_case(*ON_THE_CASE)),
     Endpoint("get", "/cases/{case}/identifiers", on_the_case(*TEAM)),
+    Endpoint("post", "/cases/{case}/identifiers/confirm", on_the_case(*TEAM), case_unchanged, {"keys": []}),
+    # A draft is its referring team's alone: the consultant does not see it yet.
+    Endpoint(
+        "post",
+        "/cases/{named}/identifiers/confirm",
+        expect(TEAM, refused=404),
+        named_unchanged,
+        {"keys": ["{finding}"]},
+    ),
     Endpoint("post", "/cases/{case}/acknowledge", on_the_case("consultant_china"), case_unchanged),
     Endpoint(
         "post", "/cases/{case}/assign", on_the_case("coordinator"), case_unchanged, {"consultant_id": 1}
@@ -152,9 +253,43 @@ ENDPOINTS = [
     ),
     Endpoint("get", "/conferences", everyone()),
     Endpoint("get", "/conferences/{conference}", expect({"coordinator"}, refused=404)),
+    Endpoint("get", "/conferences/{meeting}", expect({"coordinator", *INVITED}, refused=404)),
+    # Only a coordinator of SRRH schedules SRRH's conferences; KCMC's knows SRRH but not as its own.
+    Endpoint(
+        "post",
+        "/conferences",
+        expect({"coordinator"}, ok=201),
+        meeting_unchanged,
+        {"title": "Another meeting", "institution": "SRRH", "starts_at": "2030-01-07T09:00:00Z"},
+    ),
+    Endpoint("post", "/conferences/{meeting}/cases", organises(), meeting_unchanged, {"case": "{advised}"}),
+    Endpoint(
+        "post",
+        "/conferences/{meeting}/participants",
+        organises(),
+        meeting_unchanged,
+        {"people": ["{outsider}"]},
+    ),
+    Endpoint(
+        "put", "/conferences/{meeting}/attendance", organises(), meeting_unchanged, {"people": ["{trainee}"]}
+    ),
+    Endpoint(
+        "put",
+        "/conferences/{meeting}/cases/{item}/summary",
+        organises(),
+        meeting_unchanged,
+        {"summary": "Transfer for evacuation"},
+    ),
     Endpoint("get", "/on-call/shifts", everyone()),
+    # Only consultants keep a roster.
+    Endpoint(
+        "post",
+        "/on-call/shifts",
+        expect({"neurosurgeon", "consultant_china"}, ok=201),
+        nothing_new,
+        {"starts_at": "2030-01-07T09:00:00Z", "ends_at": "2030-01-07T17:00:00Z"},
+    ),
     Endpoint(
         "delete", "/on-call/shifts/{shift}", expect({"consultant_china"}, refused=404, ok=204), case_unchanged
     ),
-    Endpoint("get", "/notifications", everyone()),
 ]
