@@ -335,9 +335,11 @@ def _refuse_identifiers(access: ImagingAccess, text: str) -> None:
     refuse_identifiers_in_case_text(access.case_access.case, {"text": text}, author_in_team=access.manages)
 
 
-def remove_annotation(access: ImagingAccess, annotation_id: int) -> None:
+def remove_annotation(access: ImagingAccess, instance: Instance, annotation_id: int) -> None:
+    # The annotation must be on the image the address names: an id guessed under another image
+    # is refused like any other.
     annotation = Annotation.objects.filter(
-        pk=annotation_id, author=access.user, instance__in=access.instances()
+        pk=annotation_id, author=access.user, instance=instance, instance__in=access.instances()
     ).first()
     if annotation is None:
         raise ActionError(_("Only its author can remove an annotation."), code="forbidden", status=404)

@@ -390,9 +390,9 @@ def add_annotation(request: HttpRequest, code: str, instance_id: int) -> JsonRes
 @require_POST
 def annotation_delete(request: HttpRequest, code: str, instance_id: int, annotation_id: int) -> HttpResponse:
     access = imaging_access(_user(request), code)
-    instance_for(access, instance_id)
+    instance = instance_for(access, instance_id)
     try:
-        actions.remove_annotation(access, annotation_id)
+        actions.remove_annotation(access, instance, annotation_id)
     except ActionError as error:
         return JsonResponse({"error": str(error.message)}, status=error.status)
     return HttpResponse(status=204)

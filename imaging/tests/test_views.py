@@ -241,6 +241,10 @@ def test_bad_annotations_are_refused_with_a_reason_and_only_the_author_removes_o
     assert dated.status_code == 400  # a calendar date could identify the patient
     mine = post_json(consultant, url, {"kind": "arrow", "points": [[1, 1], [5, 5]]}).json()
     assert referrer.post(mine["delete_url"]).status_code == 404
+    other = Series.objects.get(study__case=case).instances.exclude(pk=instance.pk).first()
+    under_another_image = mine["delete_url"].replace(f"/instances/{instance.pk}/", f"/instances/{other.pk}/")
+    assert consultant.post(under_another_image).status_code == 404  # the id must be on the image named
+    assert Annotation.objects.count() == 1
     assert consultant.post(mine["delete_url"]).status_code == 204
     assert not Annotation.objects.exists()
     outsider = sign_in(Client(), cast.outsider)
