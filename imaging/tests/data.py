@@ -51,3 +51,36 @@ def encoded(ds: pydicom.Dataset) -> bytes:
     buffer = io.BytesIO()
     ds.save_as(buffer, enforce_file_format=True)
     return buffer.getvalue()
+
+
+def small_ct(study: int, series: int, number: int = 1, size: int = 32, **changes: str) -> pydicom.Dataset:
+    """A small axial CT slice made in memory (no shared data needed), of the planted patient: the
+    same `study` and `series` numbers give the same UIDs, so slices join one series."""
+    ds = pydicom.Dataset()
+    ds.file_meta = pydicom.dataset.FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = pydicom.uid.ExplicitVRLittleEndian
+    ds.SOPClassUID = pydicom.uid.CTImageStorage
+    ds.StudyInstanceUID = pydicom.uid.generate_uid(entropy_srcs=["small-ct", str(study)])
+    ds.SeriesInstanceUID = pydicom.uid.generate_uid(entropy_srcs=["small-ct", str(study), str(series)])
+    ds.SOPInstanceUID = pydicom.uid.generate_uid(
+        entropy_srcs=["small-ct", str(study), str(series), str(number)]
+    )
+    ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
+    ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+    ds.Modality = "CT"
+    ds.ImageType = ["ORIGINAL", "PRIMARY", "AXIAL"]
+    ds.SeriesNumber, ds.InstanceNumber = series, number
+    ds.SeriesDescription = "Head without contrast"
+    ds.Rows = ds.Columns = size
+    ds.PixelSpacing, ds.SliceThickness = [0.5, 0.5], 5.0
+    ds.ImagePositionPatient = [0.0, 0.0, 5.0 * number]
+    ds.ImageOrientationPatient = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0]
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 1
+    ds.RescaleIntercept, ds.RescaleSlope = -1024, 1
+    ds.WindowCenter, ds.WindowWidth = 40, 80
+    pixels = [(1024 + 40 + (row * column) % 80) for row in range(size) for column in range(size)]
+    ds.PixelData = b"".join(value.to_bytes(2, "little", signed=True) for value in pixels)
+    for keyword, value in {**IDENTITY, **changes}.items():
+        setattr(ds, keyword, value)
+    return ds
