@@ -111,6 +111,10 @@ def case_unchanged(cast: Personas, ids: Ids) -> tuple[object, ...]:
     )
 
 
+def attachments_unchanged(cast: Personas, ids: Ids) -> list[int]:
+    return list(Case.objects.get(code=ids["case"]).attachments.order_by("pk").values_list("pk", flat=True))
+
+
 def named_unchanged(cast: Personas, ids: Ids) -> list[str]:
     return Case.objects.get(code=ids["named"]).confirmed_identifier_keys
 
@@ -208,6 +212,16 @@ ENDPOINTS = [
     Endpoint("get", "/cases/{case}/messages", on_the_case(*ON_THE_CASE)),
     Endpoint("get", "/cases/{case}/attachments", on_the_case(*ON_THE_CASE)),
     Endpoint("get", "/cases/{case}/attachments/{attachment}", on_the_case(*ON_THE_CASE)),
+    # A multipart upload: the referring team attaches (a file not yet on the case: the report
+    # already attached would be a 409 duplicate); the consultant may not (403).
+    Endpoint(
+        "post",
+        "/cases/{case}/attachments",
+        on_the_case(*TEAM, ok=201),
+        attachments_unchanged,
+        {"description": "Discharge summary", "checked": "true"},
+        files={"file": ("discharge.pdf", minimal_pdf(text="Discharge summary"), "application/pdf")},
+    ),
     Endpoint("get", "/cases/{case}/fhir", on_the_case(*ON_THE_CASE)),
     Endpoint("get", "/cases/{advised}/letter", on_the_case(*ON_THE_CASE)),
     Endpoint("get", "/cases/{case}/identifiers", on_the_case(*TEAM)),

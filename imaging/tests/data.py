@@ -84,3 +84,14 @@ def small_ct(study: int, series: int, number: int = 1, size: int = 32, **changes
     for keyword, value in {**IDENTITY, **changes}.items():
         setattr(ds, keyword, value)
     return ds
+
+
+def stow_body(parts: list[bytes], boundary: str = "nd-test-boundary") -> tuple[bytes, str]:
+    """A STOW-RS request body of these DICOM files, and its Content-Type."""
+    body = b"".join(
+        f"--{boundary}\r\nContent-Type: application/dicom\r\n\r\n".encode() + data + b"\r\n" for data in parts
+    )
+    return (
+        body + f"--{boundary}--\r\n".encode(),
+        f'multipart/related; type="application/dicom"; boundary={boundary}',
+    )

@@ -6,6 +6,8 @@ change and API endpoint the status every persona gets.
     PAGES: list[Page]            # GET; signed out: sent to sign-in
     CHANGES: list[Change]        # POST; refused ones change nothing; signed out: sent to sign-in
     ENDPOINTS: list[Endpoint]    # the API with a real bearer token; without one: 401
+    TOKEN_ROUTES: list[TokenRoute]  # routes outside the ninja API that take a bearer token
+                                    # (DICOMweb, tus): without one, or with a forged one, 401
 
 A status below 400 means "allowed". Pages and API reads are tried by everyone; a state change is
 tried only by those it must refuse (the app's own tests prove what it does when allowed).
@@ -16,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+import pytest
 
 from neurodaraja.testing.personas import EVERYONE, Personas
 
@@ -62,7 +66,34 @@ class Endpoint:
     state: State = nothing  # for writes: what a refused request must leave as it was
     body: dict[str, Any] | None = None
     safe: bool = False  # a POST that only computes (a score): tried by everyone, like a read
+    # A multipart upload: field -> (file name, content, content type), sent with `body` as the
+    # form's other fields (then `body` is not JSON).
+    files: dict[str, tuple[str, bytes, str]] | None = None
+    marks: tuple[pytest.MarkDecorator, ...] = ()  # e.g. xfail(strict=True) for a known bug
 
     @property
     def writes(self) -> bool:
         return self.method != "get" and not self.safe
+
+
+READS = ("GET", "HEAD", "OPTIONS")
+
+
+@dataclass(frozen=True)
+class TokenRoute:
+    """A Django route (not a ninja operation) that takes a personal API token, or the session:
+    tried with each persona's real bearer token; without one, or with a forged one, `stranger`."""
+
+    method: str  # GET, HEAD, OPTIONS, POST, PATCH, DELETE
+    url: str  # with {placeholders} from objects()
+    expected: Expected
+    state: State = nothing  # for writes: what a refused request must leave as it was
+    headers: dict[str, str] = field(default_factory=dict)  # values may be "{placeholders}"
+    body: bytes = b""
+    content_type: str = "application/octet-stream"
+    stranger: int = 401  # what someone without a valid token gets (OPTIONS: tus discovery, 204)
+    marks: tuple[pytest.MarkDecorator, ...] = ()
+
+    @property
+    def writes(self) -> bool:
+        return self.method.upper() not in READS

@@ -1,6 +1,7 @@
 """Every page, state change and API endpoint of every app, tried by every persona: the right role
 gets in; the wrong role is refused (403 for a known page it may not use, 404 for what it may not
-know exists) and changes nothing; strangers are sent to sign in, or get 401 from the API.
+know exists) and changes nothing; strangers are sent to sign in, or get 401 from the API and
+from the routes outside it that take a token (DICOMweb, tus), as do forged tokens.
 
 Each app declares its part in its own `tests/access.py` (see neurodaraja/testing/access.py), so a
 new app joins the matrix by adding that one file.
@@ -16,11 +17,12 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from neurodaraja.api import api as ninja_api
-from neurodaraja.testing.access import Change, Endpoint, Ids, Page
+from neurodaraja.testing.access import Change, Endpoint, Ids, Page, TokenRoute
 from neurodaraja.testing.api_clients import bearer_client
 from neurodaraja.testing.cases import with_profiles
 from neurodaraja.testing.personas import EVERYONE, Personas, sign_in
@@ -49,13 +51,14 @@ def cases(kind: str) -> list[Any]:
             label,
             entry,
             id=f"{label}: {getattr(entry, 'method', '')} {entry_path(entry)}".replace(" : ", ": "),
+            marks=getattr(entry, "marks", ()),
         )
         for label, module in DECLARED.items()
         for entry in getattr(module, kind, [])
     ]
 
 
-def entry_path(entry: Page | Change | Endpoint) -> str:
+def entry_path(entry: Page | Change | Endpoint | TokenRoute) -> str:
     return entry.path if isinstance(entry, Endpoint) else entry.url
 
 
@@ -125,6 +128,7 @@ def test_each_endpoint_answers_only_the_right_people(world, client, label, endpo
     ids = built(world, label)
     path = API + fill(endpoint.path, ids)
     body = json.dumps(fill(endpoint.body, ids), default=str) if endpoint.body is not None else None
+    form = fill(endpoint.body or {}, ids)
     before = endpoint.state(world, ids)
     tried = {
         persona: status
@@ -133,6 +137,12 @@ def test_each_endpoint_answers_only_the_right_people(world, client, label, endpo
     }
 
     def call(c: Client) -> int:
+        if endpoint.files is not None:  # multipart: new file objects each time, as each is read
+            uploads = {
+                name: SimpleUploadedFile(filename, content, content_type)
+                for name, (filename, content, content_type) in endpoint.files.items()
+            }
+            return getattr(c, endpoint.method)(path, data={**form, **uploads}).status_code
         return getattr(c, endpoint.method)(path, data=body, content_type="application/json").status_code
 
     got = {persona: call(bearer_client(getattr(world, persona))) for persona in tried}
@@ -142,6 +152,30 @@ def test_each_endpoint_answers_only_the_right_people(world, client, label, endpo
     assert endpoint.state(world, ids) == before, (
         f"a refused {endpoint.method.upper()} {path} changed something"
     )
+
+
+@pytest.mark.parametrize(("label", "route"), cases("TOKEN_ROUTES"))
+def test_each_token_route_answers_only_the_right_people(world, label, route: TokenRoute):
+    ids = built(world, label)
+    url = fill(route.url, ids)
+    headers = fill(route.headers, ids)
+    before = route.state(world, ids)
+    tried = {
+        persona: status
+        for persona, status in route.expected.items()
+        if not (route.writes and allowed(status))
+    }
+
+    def call(c: Client) -> int:
+        return c.generic(
+            route.method, url, data=route.body, content_type=route.content_type, headers=headers
+        ).status_code
+
+    got = {persona: call(bearer_client(getattr(world, persona))) for persona in tried}
+    assert mismatches(got, tried) == [], f"{route.method} {url}"
+    assert call(Client()) == route.stranger, f"{route.method} {url} without a token"
+    assert call(Client(HTTP_AUTHORIZATION="Bearer nd_forged")) == route.stranger, f"{route.method} {url}"
+    assert route.state(world, ids) == before, f"a refused {route.method} {url} changed something"
 
 
 # ---- Every route is declared somewhere, or exempt for a stated reason ------------------------
@@ -188,18 +222,6 @@ def operations() -> set[str]:
     return {f"{method.upper()} {path}" for path, item in schema["paths"].items() for method in item}
 
 
-# Declared nowhere yet, being written (issue 9). Nothing may be added; an entry that becomes
-# declared fails below, so remove it then.
-IMAGING = "DICOMweb and the tus upload endpoint answer strangers 401 (they take a token or the session), not a sign-in redirect, and are no ninja operation: neither a Page nor an Endpoint fits them; every persona is tried in imaging/tests/test_dicomweb.py and test_uploads.py"
-NOT_YET_DECLARED: dict[str, str] = {
-    **dict.fromkeys(
-        [name for name in routes() if name.startswith(("imaging:dicomweb:", "imaging:tus-"))],
-        IMAGING,
-    ),
-    "POST /api/v1/cases/{code}/attachments": "a multipart upload, and the matrix sends only JSON (every token holder gets 422 before any access check); consultations/tests/test_api.py",
-}
-
-
 def operation_of(method: str, path: str) -> str | None:
     for operation in operations():
         op_method, template = operation.split(" ", 1)
@@ -212,7 +234,8 @@ def test_every_route_and_api_operation_is_in_some_apps_access_declaration(world)
     declared_routes, declared_operations = set(), set()
     for label, module in DECLARED.items():
         ids = module.objects(world)
-        for entry in [*getattr(module, "PAGES", []), *getattr(module, "CHANGES", [])]:
+        routed = [*getattr(module, "PAGES", []), *getattr(module, "CHANGES", [])]
+        for entry in [*routed, *getattr(module, "TOKEN_ROUTES", [])]:
             match = resolve(fill(entry.url, ids).split("?")[0])
             declared_routes.add(f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name)
         for endpoint in getattr(module, "ENDPOINTS", []):
@@ -220,13 +243,13 @@ def test_every_route_and_api_operation_is_in_some_apps_access_declaration(world)
             assert operation, f"{label}: {endpoint.method.upper()} {endpoint.path} is no API operation"
             declared_operations.add(operation)
     everything = set(routes()) | operations()
-    missing = everything - declared_routes - declared_operations - set(EXEMPT) - set(NOT_YET_DECLARED)
+    missing = everything - declared_routes - declared_operations - set(EXEMPT)
     assert sorted(missing) == [], (
         "Declare these in the app's tests/access.py (or exempt them, with the reason)"
     )
-    stale = (set(EXEMPT) | set(NOT_YET_DECLARED)) & (declared_routes | declared_operations)
+    stale = set(EXEMPT) & (declared_routes | declared_operations)
     assert sorted(stale) == [], "Declared now, so remove from the exemptions"
-    gone = (set(EXEMPT) | set(NOT_YET_DECLARED)) - everything
+    gone = set(EXEMPT) - everything
     assert sorted(gone) == [], "No such route or operation any more"
 
 
