@@ -2,7 +2,6 @@
 # No "from __future__ import annotations": django-ninja reads these annotations at run time.
 
 from datetime import datetime
-from typing import Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
@@ -12,6 +11,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from consultations import actions, exports
 from consultations.api.common import case_for
 from consultations.models import Attachment
+from core.api_types import LanguageCode
 
 router = Router()
 
@@ -85,7 +85,7 @@ def fhir_bundle(request: HttpRequest, code: str) -> HttpResponse:
 def advice_letter(
     request: HttpRequest,
     code: str,
-    lang: Literal["en", "sw", "zh-hans"] | None = None,
+    lang: LanguageCode | None = None,
     identity: bool = False,
 ) -> HttpResponse:
     user, access = case_for(request, code)

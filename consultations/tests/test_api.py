@@ -225,6 +225,10 @@ def test_attachments_exports_and_retries_through_the_api(cast, api):
     letter = consultant.get(f"{BASE}/cases/{code}/letter?lang=en&identity=true")
     assert letter["Content-Type"] == "application/pdf"
     assert "Amina" not in pdf_text(letter.content)  # identity=true is ignored abroad
+    unknown = consultant.get(f"{BASE}/cases/{code}/letter?lang=fr")
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["field"] == "lang"
+    assert "'sw'" in unknown.json()["detail"][0]["message"]  # the shipped languages, from lib.languages
+    assert consultant.get(f"{BASE}/cases/{code}/letter?lang=sw")["Content-Type"] == "application/pdf"
 
 
 def _named(content: bytes, name: str):
