@@ -7,8 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from core.api_types import BoundedPageNumberPagination
 from core.models import Notification
 
 router = Router(tags=["notifications"])
@@ -29,7 +30,7 @@ def _recipient_id(request: HttpRequest) -> int:
 
 
 @router.get("/notifications", response=list[NotificationOut], tags=["notifications"])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_notifications(request: HttpRequest, unread: bool = False) -> Any:
     items = Notification.objects.filter(recipient_id=_recipient_id(request))
     if unread:

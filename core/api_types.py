@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, WithJsonSchema
+from ninja import Schema
+from ninja.pagination import PageNumberPagination
+from pydantic import AfterValidator, Field, WithJsonSchema
 
 from lib.languages import CODES
 
@@ -21,3 +23,12 @@ def _shipped_language(code: str) -> str:
 LanguageCode = Annotated[
     str, AfterValidator(_shipped_language), WithJsonSchema({"type": "string", "enum": list(CODES)})
 ]
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    """Page numbers with an upper bound: a number past any real list is refused with the field
+    named (422), instead of overflowing the database's integer (a 500)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=1_000)

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 
 
 class UserPreferencesMiddleware:
@@ -32,3 +33,20 @@ def activate_user_preferences(request: HttpRequest, language: str, time_zone: st
         timezone.activate(zoneinfo.ZoneInfo(time_zone))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         timezone.deactivate()
+
+
+class PrivateAnswersNotStoredMiddleware:
+    """What a signed-in person or an API token holder is sent is not kept by the browser or a
+    proxy (a ward computer is shared): `Cache-Control: private, no-store`, unless the view chose
+    its own caching (an unchanging rendering of a slice may stay in the person's own browser)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        personal = (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META
+        if personal and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -20,6 +22,8 @@ from core.api_errors import describe_validation_errors
 from core.errors import ActionError, FieldErrors
 from imaging.api import router as imaging_router
 from scores.api import router as scores_router
+
+logger = logging.getLogger(__name__)
 
 
 class Api(NinjaAPI):
@@ -110,3 +114,23 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     }
     message, code = messages.get(exc.status_code, (_("The request could not be handled."), "error"))
     return _answer(request, exc.status_code, message, code)
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A multipart body without its boundary, a cut-off upload, too many fields.
+    return _answer(request, 400, _("The request could not be handled."), "malformed")
+
+
+@api.exception_handler(Exception)
+def failed(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Logged with its traceback for the administrators; the client gets JSON, never a debug page.
+    logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
+    return _answer(request, 500, _("Something went wrong"), "error")
+
+
+def no_such_endpoint(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any path under /api/v1/ that is no endpoint: the API's own JSON 404, in DEBUG too."""
+    return _answer(request, 404, _("Not found, or you do not have access to it."), "not_found")

@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from accounts.views.profile import set_language
-from neurodaraja.api import api
+from neurodaraja.api import api, no_such_endpoint
 from neurodaraja.views import home
 
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", no_such_endpoint, name="api_no_such_endpoint"),
 ]
 
 handler400 = "core.views.bad_request"

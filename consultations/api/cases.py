@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from accounts.api_auth import api_user
@@ -18,6 +18,7 @@ from consultations.access import cases_visible_to, get_case_for_user
 from consultations.api.case_schemas import CaseOut, CaseSummaryOut, ClinicalIn, IdentityIn, case_out
 from consultations.api.common import case_for, idempotency_key
 from consultations.queries import BOXES, cases_in_box, with_list_columns
+from core.api_types import BoundedPageNumberPagination
 from core.errors import ActionError
 from core.models import Country, DiagnosisCategory
 
@@ -75,7 +76,7 @@ def _category(code: str) -> DiagnosisCategory:
 
 
 @router.get("/cases", response=list[CaseSummaryOut], summary="Consultations you can see")
-@paginate(PageNumberPagination, page_size=30)
+@paginate(BoundedPageNumberPagination, page_size=30)
 def list_cases(
     request: HttpRequest,
     box: Literal["ours", "awaiting", "answered", "overdue", "outcome", "all"] = "all",

@@ -193,6 +193,7 @@ EXEMPT: dict[str, str] = {
     "accounts:accept_invitation": "a link with a one-time token, for strangers (accounts/tests/test_invitations.py)",
     "set_language": "the language switch, for anyone, signed in or not (core/tests/test_pages.py)",
     "imaging:uploader": "the command-line uploader script, a public download",
+    "api_no_such_endpoint": "any path under /api/v1/ that is no endpoint: the same JSON 404 for everyone (neurodaraja/tests/test_api_errors.py)",
 }
 
 
