@@ -265,9 +265,22 @@ def send_password_reset(
     )
 
 
+@transaction.atomic
 def password_changed(user: User, *, via: str, request: HttpRequest | None = None) -> None:
-    """Record a password change made through Django's own forms (reset link or security page)."""
+    """A password changed through Django's own forms (reset link or security page): recorded, and
+    the person's API tokens revoked, since whoever knew the old password may have made one. Their
+    other sessions end by themselves (Django checks each session against the password hash)."""
     record(acts.PASSWORD_CHANGED, actor=user, target=user, request=request, detail={"via": via})
+    for token in ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True):
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(
+            acts.API_TOKEN_REVOKED,
+            actor=user,
+            target=token,
+            request=request,
+            detail={"why": "password_changed"},
+        )
 
 
 # --- invitations ----------------------------------------------------------------------------
