@@ -30,5 +30,8 @@ CONFERENCE_ATTENDANCE = AuditAction(
 )
 CONFERENCE_VIEWED = AuditAction("consultations.conference_viewed", _("Case conference viewed"))
 CONFERENCE_SUMMARY = AuditAction("consultations.conference_summary", _("Conference summary written"))
+CONFERENCE_SUMMARY_REFUSED = AuditAction(
+    "consultations.conference_summary_refused", _("Conference summary refused: it may identify the patient")
+)
 SHIFT_ADDED = AuditAction("consultations.shift_added", _("On-call shift added"))
 SHIFT_REMOVED = AuditAction("consultations.shift_removed", _("On-call shift removed"))

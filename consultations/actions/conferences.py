@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Institution, Role, User
 from consultations import audit_actions as acts
 from consultations import notices
+from consultations.access import case_access
 from consultations.models import Case, Conference, ConferenceCase, ConferenceParticipant
 from consultations.queries import eligible_cases
 from core.audit import record
@@ -143,17 +144,29 @@ def record_attendance(
     )
 
 
-@transaction.atomic
 def summarise(
     coordinator: User, item: ConferenceCase, summary: str, *, request: HttpRequest | None = None
 ) -> None:
     _require_organiser(coordinator, item.conference)
-    person = item.case.identity
-    found = scan(
-        {"summary": summary},
-        Identity(full_name=person.full_name, hospital_number=person.hospital_number, phone=person.phone),
-    )
-    if found:
+    case = item.case
+    # Outside the referring team only the patterns are checked (phones, dates, numbers): matching
+    # the text against the patient's identity would confirm, one guess at a time, a guessed name.
+    identity = Identity()
+    if case_access(coordinator, case).in_referring_team:
+        person = case.identity
+        identity = Identity(
+            full_name=person.full_name, hospital_number=person.hospital_number, phone=person.phone
+        )
+    if scan({"summary": summary}, identity):
+        # Recorded outside the refused change, so that repeated guesses show in the trail.
+        record(
+            acts.CONFERENCE_SUMMARY_REFUSED,
+            actor=coordinator,
+            target=item.conference,
+            institution=item.conference.institution,
+            request=request,
+            detail={"case": case.code},
+        )
         raise ActionError(
             _(
                 "The summary contains the patient's name, a number, a phone or a date. Refer to the "
@@ -161,6 +174,13 @@ def summarise(
             ),
             code="identifiers",
         )
+    with transaction.atomic():
+        _save_summary(coordinator, item, summary, request=request)
+
+
+def _save_summary(
+    coordinator: User, item: ConferenceCase, summary: str, *, request: HttpRequest | None
+) -> None:
     item.summary = summary.strip()
     item.full_clean()
     item.save(update_fields=["summary"])

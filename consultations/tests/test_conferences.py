@@ -131,3 +131,46 @@ def test_conferences_through_the_api(cast, make_case, api):  # noqa: F811
         ).status_code
         == 403
     )
+
+
+def test_a_coordinator_outside_the_referring_team_cannot_test_guesses_of_the_patients_name(cast, make_case):
+    # A coordinator in China organises a meeting about a case her consultant answers. Were her
+    # summary checked against the identity, "refused" or "accepted" would confirm each guess.
+    from accounts import actions as account_actions
+    from accounts.models import Role
+    from core.models import AuditEntry
+    from neurodaraja.testing.cases import assigned_to_china
+
+    qilu = account_actions.create_person(email="zhang.min@example.test", full_name="Zhang Min", password=None)
+    account_actions.add_role(cast.admin, qilu, cast.institutions["QILU"], Role.COORDINATOR)
+    qilu.forget_memberships()
+    case = assigned_to_china(cast, make_case)
+    meeting = conferences.schedule(
+        qilu,
+        institution=cast.institutions["QILU"],
+        title="Jinan–Mwanza case review",
+        starts_at=datetime(2026, 12, 3, 11, 0, tzinfo=UTC),
+        duration_minutes=60,
+        video_link="https://meet.example.org/jinan",
+    )
+    item = conferences.add_case(qilu, meeting, case)
+    conferences.summarise(qilu, item, "Amina Mollel: transfer for evacuation")  # a guess, not confirmed
+    assert not AuditEntry.objects.filter(action="consultations.conference_summary_refused").exists()
+    # The patterns are still refused for anyone, and each refusal is in the trail.
+    for attempt in ["Call the family on 0754 123 456", "Seen on 12/03/2026"]:
+        with pytest.raises(ActionError):
+            conferences.summarise(qilu, item, attempt)
+    refused = AuditEntry.objects.filter(action="consultations.conference_summary_refused", actor=qilu)
+    assert refused.count() == 2
+    assert all(entry.detail == {"case": case.code} for entry in refused)
+
+
+def test_a_refused_summary_by_the_referring_team_is_audited_and_changes_nothing(cast, make_case, conference):
+    from core.models import AuditEntry
+
+    item = conferences.add_case(cast.coordinator, conference, make_case(send=True))
+    with pytest.raises(ActionError):
+        conferences.summarise(cast.coordinator, item, "Amina will be transferred")
+    item.refresh_from_db()
+    assert item.summary == ""
+    assert AuditEntry.objects.filter(action="consultations.conference_summary_refused").count() == 1
