@@ -32,6 +32,9 @@ class Finding:
     start: int
     end: int
     text: str
+    # The patient's own name, hospital number or phone, matched against the identity record: it
+    # can never be kept, whatever the referrer ticks. A pattern (another number, a date) can.
+    of_the_patient: bool = False
 
     @property
     def key(self) -> str:
@@ -94,7 +97,7 @@ def _scan_one(field: str, text: str, identity: Identity) -> list[Finding]:
         pattern = re.compile(rf"(?<!\w){re.escape(_fold(part))}(?!\w)")
         for match in pattern.finditer(folded):
             found.append(
-                Finding(field, Kind.NAME, match.start(), match.end(), text[match.start() : match.end()])
+                Finding(field, Kind.NAME, match.start(), match.end(), text[match.start() : match.end()], True)
             )
     number = _digits(identity.hospital_number) if identity.hospital_number else ""
     if identity.hospital_number:
@@ -110,17 +113,21 @@ def _scan_one(field: str, text: str, identity: Identity) -> list[Finding]:
                         match.start(),
                         match.end(),
                         text[match.start() : match.end()],
+                        True,
                     )
                 )
+    phone_tail = _digits(identity.phone)[-9:] if identity.phone else ""
     for match in _PHONE_LIKE.finditer(text):
         if number and _digits(match.group()) == number:
             continue  # already reported as the hospital number
-        found.append(Finding(field, Kind.PHONE, match.start(), match.end(), match.group()))
-    phone_tail = _digits(identity.phone)[-9:] if identity.phone else ""
+        patients = len(phone_tail) == 9 and phone_tail in _digits(match.group())
+        found.append(Finding(field, Kind.PHONE, match.start(), match.end(), match.group(), patients))
     if len(phone_tail) == 9:
         for match in re.finditer(r"[\d\s.-]{9,}", text):
             if phone_tail in _digits(match.group()) and not _covered(found, match.start(), match.end()):
-                found.append(Finding(field, Kind.PHONE, match.start(), match.end(), match.group().strip()))
+                found.append(
+                    Finding(field, Kind.PHONE, match.start(), match.end(), match.group().strip(), True)
+                )
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
             if not _covered(found, match.start(), match.end()):
@@ -142,5 +149,7 @@ def _without_overlaps(found: list[Finding]) -> list[Finding]:
 
 
 def unconfirmed(findings: Iterable[Finding], confirmed_keys: Iterable[str]) -> list[Finding]:
+    """What still stops the text from leaving: every unconfirmed pattern, and the patient's own
+    identifiers always (a confirmation cannot keep them)."""
     confirmed = set(confirmed_keys)
-    return [finding for finding in findings if finding.key not in confirmed]
+    return [finding for finding in findings if finding.of_the_patient or finding.key not in confirmed]

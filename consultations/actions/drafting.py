@@ -171,7 +171,8 @@ def confirm_identifiers(
     if not access.in_referring_team:
         raise PermissionDenied
     case = lock_case(access, must_be_open=False)
-    current = {finding.key for finding in identifier_findings(case)}
+    # Only a pattern may be confirmed as not identifying; the patient's own identifiers must go.
+    current = {finding.key for finding in identifier_findings(case) if not finding.of_the_patient}
     accepted = sorted(set(keys) & current)
     case.confirmed_identifier_keys = sorted(set(case.confirmed_identifier_keys) | set(accepted))
     case.save(update_fields=["confirmed_identifier_keys", "updated_at"])

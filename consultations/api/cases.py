@@ -21,6 +21,7 @@ from consultations.queries import BOXES, cases_in_box, with_list_columns
 from core.api_types import BoundedPageNumberPagination
 from core.errors import ActionError
 from core.models import Country, DiagnosisCategory
+from lib.identifiers import unconfirmed
 
 router = Router()
 
@@ -54,6 +55,9 @@ class FindingOut(Schema):
     field: str
     kind: str
     text: str
+    may_be_kept: bool = Field(
+        description="False for the patient's own name, hospital number or phone: it must be removed from the text"
+    )
 
 
 class KeysIn(Schema):
@@ -170,11 +174,9 @@ def list_identifiers(request: HttpRequest, code: str) -> list[FindingOut]:
     user, access = case_for(request, code)
     if not access.in_referring_team:
         raise PermissionDenied
-    confirmed = set(access.case.confirmed_identifier_keys)
     return [
-        FindingOut(key=f.key, field=f.field, kind=str(f.kind), text=f.text)
-        for f in actions.identifier_findings(access.case)
-        if f.key not in confirmed
+        FindingOut(key=f.key, field=f.field, kind=str(f.kind), text=f.text, may_be_kept=not f.of_the_patient)
+        for f in unconfirmed(actions.identifier_findings(access.case), access.case.confirmed_identifier_keys)
     ]
 
 

@@ -120,7 +120,9 @@ def test_a_future_injury_time_gets_422(cast, api):
 
 def test_sending_without_consent_or_with_identifiers_is_refused(cast, api):
     referrer = api(cast.referrer)
-    code = call(referrer, "post", "/cases", draft_payload(history="Amina fell")).json()["code"]
+    code = call(referrer, "post", "/cases", draft_payload(history="Amina fell; ward 0754 999 888")).json()[
+        "code"
+    ]
     response = call(referrer, "post", f"/cases/{code}/submit")
     assert response.status_code == 400 and response.json()["code"] == "incomplete"
     call(
@@ -132,12 +134,11 @@ def test_sending_without_consent_or_with_identifiers_is_refused(cast, api):
     response = call(referrer, "post", f"/cases/{code}/submit")
     assert response.json()["code"] == "identifiers"
     findings = call(referrer, "get", f"/cases/{code}/identifiers").json()
-    assert [f["text"] for f in findings] == ["Amina"]
-    assert (
-        call(referrer, "post", f"/cases/{code}/identifiers/confirm", {"keys": [findings[0]["key"]]}).json()
-        == []
-    )
-    assert call(referrer, "post", f"/cases/{code}/submit").json()["status"] == "open"
+    assert [(f["text"], f["may_be_kept"]) for f in findings] == [("Amina", False), ("0754 999 888", True)]
+    every_key = {"keys": [f["key"] for f in findings]}
+    remaining = call(referrer, "post", f"/cases/{code}/identifiers/confirm", every_key).json()
+    assert [f["text"] for f in remaining] == ["Amina"]  # the patient's own name cannot be kept
+    assert call(referrer, "post", f"/cases/{code}/submit").json()["code"] == "identifiers"
 
 
 def test_only_the_assigned_consultant_answers_and_only_coordinators_assign(cast, api):

@@ -70,13 +70,15 @@ def test_identifiers_in_free_text_block_sending_until_removed_or_confirmed(cast,
     assert [f.kind for f in findings] == ["name", "phone"]
     with pytest.raises(ActionError, match="identifiers"):
         actions.submit(case_access(cast.referrer, case), cast.referrer)
-    actions.confirm_identifiers(case_access(cast.referrer, case), cast.referrer, [findings[0].key])
+    # Her own name and phone cannot be confirmed away: ticking them keeps nothing.
+    actions.confirm_identifiers(case_access(cast.referrer, case), cast.referrer, [f.key for f in findings])
+    assert Case.objects.get(pk=case.pk).confirmed_identifier_keys == []
     with pytest.raises(ActionError, match="identifiers"):
-        actions.submit(case_access(cast.referrer, case), cast.referrer)
+        actions.submit(case_access(cast.referrer, Case.objects.get(pk=case.pk)), cast.referrer)
     actions.update_draft(
         case_access(cast.referrer, case),
         cast.referrer,
-        clinical={"history": "Amina fell; brother informed"},
+        clinical={"history": "The patient fell; her brother was informed"},
         identity={},
     )
     actions.submit(case_access(cast.referrer, Case.objects.get(pk=case.pk)), cast.referrer)

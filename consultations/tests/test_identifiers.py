@@ -63,11 +63,15 @@ def test_each_field_is_scanned_and_findings_say_where():
     assert found[0].start == 0 and found[0].end == 5
 
 
-def test_confirmed_findings_are_no_longer_reported():
-    found = scan({"history": "Grace drug given to Amina"}, Identity(full_name="Grace Amina"))
-    assert len(found) == 2
-    remaining = unconfirmed(found, {found[0].key})
-    assert remaining == [found[1]]
+def test_a_confirmed_pattern_is_no_longer_reported_but_the_patients_own_name_always_is():
+    found = scan({"history": "Amina seen on 12/03/2026"}, Identity(full_name="Amina"))
+    assert [(f.kind, f.of_the_patient) for f in found] == [("name", True), ("date", False)]
+    assert unconfirmed(found, {f.key for f in found}) == [found[0]]
+
+
+def test_the_patients_own_phone_is_hers_another_number_is_a_pattern():
+    found = scan({"history": "call 0754 123 456 or the ward 0754 999 888"}, Identity(phone="+255754123456"))
+    assert [(f.text, f.of_the_patient) for f in found] == [("0754 123 456", True), ("0754 999 888", False)]
 
 
 def test_an_empty_identity_still_finds_phones_and_dates():

@@ -151,7 +151,7 @@ def test_only_referrers_open_the_referral_form(cast, consultants):
 
 
 def test_the_send_page_lists_identifiers_and_sends_once_they_are_dealt_with(cast, make_case):
-    case = make_case(clinical={"history": "Amina came with her brother"})
+    case = make_case(clinical={"history": "Amina came with her brother; ward phone 0754 999 888"})
     actions.record_consent(
         case_access(cast.referrer, case),
         cast.referrer,
@@ -162,9 +162,19 @@ def test_the_send_page_lists_identifiers_and_sends_once_they_are_dealt_with(cast
     )
     client = sign_in(Client(), cast.referrer)
     page = client.get(f"/consultations/{case.code}/send/").content.decode()
-    assert "<mark>Amina</mark>" in page
-    key = actions.identifier_findings(case)[0].key
-    response = client.post(f"/consultations/{case.code}/send/", {"keep": [key]})
+    assert "<mark>Amina</mark>" in page and "it cannot be sent" in page
+    assert page.count('name="keep"') == 1  # a tick is offered for the ward's number only
+    name, ward = actions.identifier_findings(case)
+    client.post(f"/consultations/{case.code}/send/", {"keep": [name.key, ward.key]})
+    assert Case.objects.get(pk=case.pk).status == Status.DRAFT  # a forged tick for the name keeps nothing
+    actions.update_draft(
+        case_access(cast.referrer, case),
+        cast.referrer,
+        clinical={"history": "Came with her brother; ward phone 0754 999 888"},
+        identity={},
+    )
+    assert Case.objects.get(pk=case.pk).confirmed_identifier_keys == [ward.key]  # the tick that counted
+    response = client.post(f"/consultations/{case.code}/send/", {"raise_to_emergency": ""})
     assert response.status_code == 302
     assert Case.objects.get(pk=case.pk).status == Status.OPEN
 
