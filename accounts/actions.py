@@ -272,15 +272,7 @@ def password_changed(user: User, *, via: str, request: HttpRequest | None = None
     other sessions end by themselves (Django checks each session against the password hash)."""
     record(acts.PASSWORD_CHANGED, actor=user, target=user, request=request, detail={"via": via})
     for token in ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True):
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        record(
-            acts.API_TOKEN_REVOKED,
-            actor=user,
-            target=token,
-            request=request,
-            detail={"why": "password_changed"},
-        )
+        _revoke(token, user, request=request, detail={"why": "password_changed"})
 
 
 # --- invitations ----------------------------------------------------------------------------
@@ -486,9 +478,15 @@ def revoke_api_token(user: User, token: ApiToken, *, request: HttpRequest | None
     if token.user_id != user.pk:
         raise PermissionDenied
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        record(acts.API_TOKEN_REVOKED, actor=user, target=token, request=request)
+        _revoke(token, user, request=request)
+
+
+def _revoke(
+    token: ApiToken, user: User, *, request: HttpRequest | None, detail: dict[str, str] | None = None
+) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record(acts.API_TOKEN_REVOKED, actor=user, target=token, request=request, detail=detail)
 
 
 # --- second factor --------------------------------------------------------------------------

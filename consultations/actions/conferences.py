@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -17,7 +18,7 @@ from consultations import notices
 from consultations.access import case_access
 from consultations.models import Case, Conference, ConferenceCase, ConferenceParticipant
 from consultations.queries import eligible_cases
-from core.audit import record
+from core.audit import AuditAction, record
 from core.errors import ActionError
 from core.notifications import notify
 from lib.identifiers import Identity, scan
@@ -28,15 +29,27 @@ def _require_organiser(user: User, conference: Conference) -> None:
         raise PermissionDenied
 
 
-def record_view(user: User, conference: Conference, *, request: HttpRequest | None = None) -> None:
-    """Conference pages show case codes and summaries: reading them is recorded like a case view."""
+def _record_on_conference(
+    action: AuditAction,
+    conference: Conference,
+    actor: User,
+    request: HttpRequest | None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """A conference's events are filed under the institution that holds it."""
     record(
-        acts.CONFERENCE_VIEWED,
-        actor=user,
+        action,
+        actor=actor,
         target=conference,
         institution=conference.institution,
         request=request,
+        detail=detail,
     )
+
+
+def record_view(user: User, conference: Conference, *, request: HttpRequest | None = None) -> None:
+    """Conference pages show case codes and summaries: reading them is recorded like a case view."""
+    _record_on_conference(acts.CONFERENCE_VIEWED, conference, user, request)
 
 
 @transaction.atomic
@@ -63,13 +76,7 @@ def schedule(
     conference.full_clean()
     conference.save()
     ConferenceParticipant.objects.create(conference=conference, person=coordinator)
-    record(
-        acts.CONFERENCE_SCHEDULED,
-        actor=coordinator,
-        target=conference,
-        institution=institution,
-        request=request,
-    )
+    _record_on_conference(acts.CONFERENCE_SCHEDULED, conference, coordinator, request)
     return conference
 
 
@@ -83,13 +90,8 @@ def add_case(
     item, created = ConferenceCase.objects.get_or_create(conference=conference, case=case)
     if not created:
         raise ActionError(_("This case is already on the list."), code="duplicate", status=409)
-    record(
-        acts.CONFERENCE_CASE_ADDED,
-        actor=coordinator,
-        target=conference,
-        institution=conference.institution,
-        request=request,
-        detail={"case": case.code},
+    _record_on_conference(
+        acts.CONFERENCE_CASE_ADDED, conference, coordinator, request, detail={"case": case.code}
     )
     return item
 
@@ -107,12 +109,11 @@ def invite(
         if created:
             added.append(person)
     if added:
-        record(
+        _record_on_conference(
             acts.CONFERENCE_INVITED,
-            actor=coordinator,
-            target=conference,
-            institution=conference.institution,
-            request=request,
+            conference,
+            coordinator,
+            request,
             detail={"people": [p.pk for p in added]},
         )
         notify(added, notices.CONFERENCE, params={}, url=f"/conferences/{conference.pk}/")
@@ -134,13 +135,8 @@ def record_attendance(
         if participant.attended != should:
             participant.attended = should
             participant.save(update_fields=["attended"])
-    record(
-        acts.CONFERENCE_ATTENDANCE,
-        actor=coordinator,
-        target=conference,
-        institution=conference.institution,
-        request=request,
-        detail={"present": len(present)},
+    _record_on_conference(
+        acts.CONFERENCE_ATTENDANCE, conference, coordinator, request, detail={"present": len(present)}
     )
 
 
@@ -159,13 +155,8 @@ def summarise(
         )
     if scan({"summary": summary}, identity):
         # Recorded outside the refused change, so that repeated guesses show in the trail.
-        record(
-            acts.CONFERENCE_SUMMARY_REFUSED,
-            actor=coordinator,
-            target=item.conference,
-            institution=item.conference.institution,
-            request=request,
-            detail={"case": case.code},
+        _record_on_conference(
+            acts.CONFERENCE_SUMMARY_REFUSED, item.conference, coordinator, request, detail={"case": case.code}
         )
         raise ActionError(
             _(
@@ -184,11 +175,6 @@ def _save_summary(
     item.summary = summary.strip()
     item.full_clean()
     item.save(update_fields=["summary"])
-    record(
-        acts.CONFERENCE_SUMMARY,
-        actor=coordinator,
-        target=item.conference,
-        institution=item.conference.institution,
-        request=request,
-        detail={"case": item.case.code},
+    _record_on_conference(
+        acts.CONFERENCE_SUMMARY, item.conference, coordinator, request, detail={"case": item.case.code}
     )
