@@ -117,8 +117,8 @@ class OutcomeOut(OutcomeIn):
     days_from_referral_to_operation: int | None = None
 
 
-class CaseSummaryOut(Schema):
-    """Filled from each case of the page the paginator slices (never from the whole list)."""
+class CaseHeading(Schema):
+    """What a case list and a case answer both begin with."""
 
     code: str
     status: str
@@ -127,6 +127,11 @@ class CaseSummaryOut(Schema):
     referring_institution: str
     submitted_at: datetime | None
     deadline: datetime | None
+
+
+class CaseSummaryOut(CaseHeading):
+    """Filled from each case of the page the paginator slices (never from the whole list)."""
+
     overdue: bool
     consultants: list[str]
 
@@ -147,14 +152,7 @@ class CaseSummaryOut(Schema):
         return [a.consultant.full_name for a in getattr(case, "active_assignments", [])]
 
 
-class CaseOut(Schema):
-    code: str
-    status: str
-    urgency: str
-    category: str
-    referring_institution: str
-    submitted_at: datetime | None
-    deadline: datetime | None
+class CaseOut(CaseHeading):
     clinical: dict[str, Any]
     hours_from_injury_to_referral: float | None
     gcs_total: int | None
