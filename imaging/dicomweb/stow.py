@@ -6,17 +6,19 @@ with its reason in the sender's language."""
 from __future__ import annotations
 
 import logging
+import struct
 from collections.abc import Callable, Iterable
 from typing import IO, cast
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Institution, User
 from consultations.access import referring_team_institutions
-from imaging.actions import record_stow_received
+from core.audit import record
+from imaging.audit_actions import IMAGING_UPLOADED, record_received
 from imaging.dicomweb.common import Refused, json_answer
 from imaging.ingest import MAX_PIXELS, IngestError, Refusal
 from imaging.messages import explain
@@ -101,41 +103,106 @@ def _refused(sop_class: str, sop_uid: str, error: IngestError) -> PartResult:
     return PartResult(sop_class, sop_uid, reason, explain(error), stored=False)
 
 
+def _sent_uids(data: bytes) -> tuple[str, str]:
+    # Hostile headers can break the reader in ways `sent_uids` does not foresee (a sequence
+    # nested past the recursion limit): the part is then named by nothing, not the request lost.
+    try:
+        return sent_uids(data)
+    except Exception:
+        return "", ""
+
+
+# What pydicom and the ingest raise on a header they cannot make sense of (a sequence nested
+# past the recursion limit, an IS that is no number, a number no column can hold, bytes that end
+# inside an element): the sender's file is at fault, not the platform.
+UNREADABLE = (
+    RecursionError,
+    ValueError,
+    OverflowError,
+    struct.error,
+    TypeError,
+    KeyError,
+    IndexError,
+    EOFError,
+)
+
+
+def _store_part(batch: Batch, part: Part, number: int, instance_url: Callable[[Instance], str]) -> PartResult:
+    if part.too_large:
+        message = _("This file is larger than any image the platform takes: refused.")
+        return PartResult("", "", OUT_OF_RESOURCES, message, stored=False)
+    sop_class, sop_uid = _sent_uids(part.data)
+    if parse_media(part.headers.get("content-type", DICOM)).media != DICOM:
+        return _refused(sop_class, sop_uid, IngestError(Refusal.NOT_DICOM))
+    if not part.complete:
+        return _refused(sop_class, sop_uid, IngestError(Refusal.TRUNCATED))
+    try:
+        # A savepoint per part: whatever a failing part wrote (its study, its series, the
+        # patient's date offset) goes with it, and the parts stored before it stay.
+        with transaction.atomic():
+            instance = receive(batch, part.data, f"part {number}")
+    except IngestError as error:
+        return _refused(sop_class, sop_uid, error)
+    except (StorageMismatch, IntegrityError, OSError) as error:
+        _log_failure(number, error)
+        message = _("This file could not be stored. Send it again.")
+        return PartResult(sop_class, sop_uid, PROCESSING_FAILURE, message, stored=False)
+    except UNREADABLE as error:
+        _log_failure(number, error)
+        message = _("This file could not be read: part of its header is not valid DICOM. It was not stored.")
+        return PartResult(sop_class, sop_uid, CANNOT_UNDERSTAND, message, stored=False)
+    except Exception as error:
+        _log_failure(number, error)
+        message = _(
+            "This file could not be processed. It was not stored; send it again, or tell an administrator."
+        )
+        return PartResult(sop_class, sop_uid, PROCESSING_FAILURE, message, stored=False)
+    if instance is None:
+        message = _("This image was already received: the first copy is kept.")
+        return PartResult(sop_class, sop_uid, DISCARDED, message)
+    return PartResult(instance.sop_class_uid, instance.original_sop_uid, COERCED, "", instance_url(instance))
+
+
+def _log_failure(number: int, error: Exception) -> None:
+    # The kind of failure only, without its traceback: a DICOM library's message and the frames'
+    # local variables may quote the header, and the header may name the patient.
+    logger.error("STOW-RS: part %s was not stored (%s)", number, type(error).__name__)
+
+
 def store_parts(batch: Batch, parts: Iterable[Part], instance_url: Callable[[Instance], str]) -> StowOutcome:
     """Receive each part as one file of the batch; a refused part does not stop the others (a
-    second patient's parts are refused one by one, the first patient's are kept)."""
+    second patient's parts are refused one by one, the first patient's are kept), and whatever
+    a part raises, it is that part's failure, never the request's."""
     outcome = StowOutcome()
     for number, part in enumerate(parts, start=1):
-        if part.too_large:
-            message = _("This file is larger than any image the platform takes: refused.")
-            outcome.results.append(PartResult("", "", OUT_OF_RESOURCES, message, stored=False))
-            continue
-        sop_class, sop_uid = sent_uids(part.data)
-        if parse_media(part.headers.get("content-type", DICOM)).media != DICOM:
-            outcome.results.append(_refused(sop_class, sop_uid, IngestError(Refusal.NOT_DICOM)))
-            continue
-        if not part.complete:
-            outcome.results.append(_refused(sop_class, sop_uid, IngestError(Refusal.TRUNCATED)))
-            continue
-        try:
-            instance = receive(batch, part.data, f"part {number}")
-        except IngestError as error:
-            outcome.results.append(_refused(sop_class, sop_uid, error))
-            continue
-        except (StorageMismatch, IntegrityError, OSError):
-            logger.exception("STOW-RS: part %s could not be stored", number)
-            message = _("This file could not be stored. Send it again.")
-            outcome.results.append(PartResult(sop_class, sop_uid, PROCESSING_FAILURE, message, stored=False))
-            continue
-        if instance is None:
-            message = _("This image was already received: the first copy is kept.")
-            outcome.results.append(PartResult(sop_class, sop_uid, DISCARDED, message))
-        else:
-            url = instance_url(instance)
-            outcome.results.append(
-                PartResult(instance.sop_class_uid, instance.original_sop_uid, COERCED, "", url)
-            )
+        outcome.results.append(_store_part(batch, part, number, instance_url))
     return outcome
+
+
+def _audit(batch: Batch, outcome: StowOutcome, request: HttpRequest) -> None:
+    """One entry per study that received images, with the request's counts; a request of which
+    nothing was stored still leaves one entry, at the sending hospital."""
+    counts = {
+        "parts": len(outcome.results),
+        "refused": sum(1 for r in outcome.results if not r.stored),
+    }
+    if batch.stored:
+        record_received(
+            batch.stored,
+            source=Study.Source.STOW.value,
+            institution=batch.institution,
+            actor=batch.user,
+            request=request,
+            **counts,
+        )
+    else:
+        record(
+            IMAGING_UPLOADED,
+            actor=batch.user,
+            institution=batch.institution,
+            request=request,
+            detail={"source": Study.Source.STOW.value, "instances": 0, **counts},
+        )
 
 
 def store(request: HttpRequest, user: User) -> HttpResponse:
@@ -166,7 +233,7 @@ def store(request: HttpRequest, user: User) -> HttpResponse:
         raise Refused(400, _("The request is not a readable multipart body.")) from error
     if not outcome.results:
         raise Refused(400, _("The request holds no DICOM file."))
-    record_stow_received(batch, request)
+    _audit(batch, outcome, request)
     response = json_answer(outcome.as_json())
     response.status_code = outcome.status
     return response
