@@ -17,6 +17,7 @@ from consultations.case_fields import (
     model_field,
 )
 from consultations.models import Case, Consent, Opinion, Outcome, PatientIdentity, Status, Urgency
+from core.forms import DateField, DateTimeField, KeepsStoredTimes, html_formfield
 from core.models import Country, DiagnosisCategory
 
 
@@ -33,17 +34,6 @@ class ClientTokenMixin:
             form.initial["client_token"] = uuid.uuid4().hex
 
 
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class CategorySelect(forms.Select):
     """Each option says which parts of the form its category asks for (the script shows them)."""
 
@@ -56,7 +46,7 @@ class CategorySelect(forms.Select):
         return option
 
 
-class CaseForm(ClientTokenMixin, forms.ModelForm):
+class CaseForm(ClientTokenMixin, KeepsStoredTimes):
     category = forms.ModelChoiceField(
         label=_("Working diagnosis category"),
         queryset=DiagnosisCategory.objects.filter(specialty__is_active=True).select_related("specialty"),
@@ -66,8 +56,8 @@ class CaseForm(ClientTokenMixin, forms.ModelForm):
     class Meta:
         model = Case
         fields = list(FORM_FIELDS)
+        formfield_callback = html_formfield  # date and time inputs in the browser's format
         widgets = {
-            "injury_at": DateTimeInput(),
             "history": forms.Textarea(attrs={"rows": 4}),
             "focal_deficits": forms.Textarea(attrs={"rows": 2}),
             "comorbidities": forms.Textarea(attrs={"rows": 2}),
@@ -96,13 +86,12 @@ class CaseForm(ClientTokenMixin, forms.ModelForm):
         ]
 
 
-class IdentityForm(forms.ModelForm):
+class IdentityForm(KeepsStoredTimes):
     class Meta:
         model = PatientIdentity
         fields = list(IDENTITY_FIELDS)
+        formfield_callback = html_formfield
         widgets = {
-            "date_of_birth": DateInput(),
-            "admitted_on": DateInput(),
             "phone": forms.TextInput(attrs={"inputmode": "tel"}),
         }
 
@@ -194,7 +183,7 @@ class AttachmentForm(forms.Form):
     )
 
 
-class OutcomeForm(forms.ModelForm):
+class OutcomeForm(KeepsStoredTimes):
     class Meta:
         model = Outcome
         fields = [
@@ -207,7 +196,8 @@ class OutcomeForm(forms.ModelForm):
             "gose_discharge",
             "gose_6_months",
         ]
-        widgets = {"operation_date": DateInput(), "complications": forms.Textarea(attrs={"rows": 2})}
+        formfield_callback = html_formfield
+        widgets = {"complications": forms.Textarea(attrs={"rows": 2})}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -253,8 +243,8 @@ class InboxFilterForm(forms.Form):
     consultant = forms.ModelChoiceField(
         label=_("Consultant"), required=False, queryset=User.objects.none(), empty_label=_("Any consultant")
     )
-    sent_from = forms.DateField(label=_("Sent from"), required=False, widget=DateInput)
-    sent_to = forms.DateField(label=_("Sent until"), required=False, widget=DateInput)
+    sent_from = DateField(label=_("Sent from"), required=False)
+    sent_to = DateField(label=_("Sent until"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -271,8 +261,8 @@ class InboxFilterForm(forms.Form):
 
 
 class ShiftForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("From"), widget=DateTimeInput())
-    ends_at = forms.DateTimeField(label=_("Until"), widget=DateTimeInput())
+    starts_at = DateTimeField(label=_("From"))
+    ends_at = DateTimeField(label=_("Until"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -284,7 +274,7 @@ class ShiftForm(forms.Form):
 class ConferenceForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     institution = forms.ModelChoiceField(label=_("Organised by"), queryset=User.objects.none())
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeInput())
+    starts_at = DateTimeField(label=_("Starts"))
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=15, max_value=480, initial=60
     )
