@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -23,6 +24,7 @@ from accounts.models import User
 from consultations.access import case_access
 from imaging.access import ImagingAccess
 from imaging.dicomweb.common import Refused, endpoint, multipart_answer, pseudonym, require_json
+from imaging.ingest import MAX_PIXELS
 from imaging.models import Instance
 from imaging.visibility import visible_instances
 from lib.dicomweb import (
@@ -141,14 +143,48 @@ def _metadata(request: HttpRequest, user: User, instances: list[Instance], level
 # --- Frames ------------------------------------------------------------------------------------
 
 
+# A frame list names each frame once. The largest object the platform takes holds 256 CT-sized
+# frames (imaging.ingest.MAX_PIXELS = 512 x 512 x 256), so 256 numbers cover every frame of it;
+# a longer list must repeat itself or overreach, and would only build a huge answer on a weak
+# link (a client that wants everything retrieves the instance). No frame number can be past
+# MAX_PIXELS, which also keeps digits short enough to parse cheaply.
+MAX_FRAMES_PER_REQUEST = 256
+MAX_FRAME_NUMBER = MAX_PIXELS
+FRAME_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
 def parse_frames(value: str) -> list[int]:
-    try:
-        numbers = [int(n) for n in value.split(",")]
-    except ValueError as error:
-        raise Refused(400, _("Frames are numbered from 1 and separated by commas: /frames/1,2,3.")) from error
-    if not numbers or min(numbers) < 1:
-        raise Refused(400, _("Frames are numbered from 1 and separated by commas: /frames/1,2,3."))
+    """The frame numbers of a /frames/{list} address, in the order asked, or a 400 saying why."""
+    malformed = Refused(400, _("Frames are numbered from 1 and separated by commas: /frames/1,2,3."))
+    if len(value) > MAX_FRAMES_PER_REQUEST * 10:
+        raise _too_many()
+    items = value.split(",")
+    if len(items) > MAX_FRAMES_PER_REQUEST:
+        raise _too_many()
+    # ASCII digits only: int() would also take " 1", "+1", "1_0" and other scripts' digits.
+    if not all(FRAME_NUMBER.fullmatch(item) for item in items):
+        raise malformed
+    numbers = [int(item) for item in items]
+    if min(numbers) < 1 or max(numbers) > MAX_FRAME_NUMBER:
+        raise malformed
+    seen: set[int] = set()
+    for number in numbers:
+        if number in seen:
+            raise Refused(
+                400,
+                _("Ask for each frame once: frame %(number)s is in the list more than once.")
+                % {"number": number},
+            )
+        seen.add(number)
     return numbers
+
+
+def _too_many() -> Refused:
+    return Refused(
+        400,
+        _("Ask for at most %(count)s frames at a time; to have every frame, retrieve the whole image.")
+        % {"count": MAX_FRAMES_PER_REQUEST},
+    )
 
 
 class FrameSource:

@@ -170,9 +170,9 @@ def test_an_unforeseen_failure_inside_the_ingest_is_one_refused_part(cast, monke
     assert answer.status_code == 202
     [refused] = failed(answer)
     assert reason(refused) == PROCESSING_FAILURE
-    assert refused["00081155"]["Value"][0] == pydicom.dcmread(
-        __import__("io").BytesIO(good(2))
-    ).SOPInstanceUID
+    assert (
+        refused["00081155"]["Value"][0] == pydicom.dcmread(__import__("io").BytesIO(good(2))).SOPInstanceUID
+    )
     assert Instance.objects.count() == 2
 
 
@@ -190,9 +190,7 @@ def test_a_failure_after_the_rows_were_written_leaves_no_row_of_that_part(cast, 
         return instance
 
     monkeypatch.setattr(services, "_save_both_copies", fails_late)
-    answer = post(
-        referrer_client(cast.referrer), [good(1), encoded(small_ct(study=8, series=1, number=1))]
-    )
+    answer = post(referrer_client(cast.referrer), [good(1), encoded(small_ct(study=8, series=1, number=1))])
     assert answer.status_code == 202
     assert Instance.objects.count() == 1
     assert Study.objects.count() == 1 and Series.objects.count() == 1  # no half study of part 2
