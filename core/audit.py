@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
@@ -13,7 +15,17 @@ from django.utils.functional import Promise
 
 from core.http import client_ip
 from core.models import AuditEntry
-from lib.auditchain import GENESIS_HASH, BrokenLink, ChainFields, check_detail, find_first_break
+from lib.auditchain import (
+    GENESIS_HASH,
+    BrokenLink,
+    ChainFields,
+    HeadMismatch,
+    RecordedHead,
+    check_detail,
+    check_heads,
+    find_first_break,
+    head_line,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -102,3 +114,29 @@ def verify_chain(chunk_size: int = 2000) -> tuple[int, BrokenLink | None]:
 
     broken = find_first_break(rows())
     return checked, broken
+
+
+def current_head() -> RecordedHead | None:
+    """The newest entry's id and hash (None while the trail is empty)."""
+    head = AuditEntry.objects.order_by("-id").values_list("id", "entry_hash").first()
+    return RecordedHead(head[0], head[1]) if head else None
+
+
+def check_recorded_heads(heads: Iterable[RecordedHead], chunk_size: int = 500) -> list[HeadMismatch]:
+    """Which heads written down before no longer match the trail (entry gone, or another hash)."""
+    heads = list(heads)
+    ids = sorted({head.entry_id for head in heads})
+    stored: dict[int, str] = {}
+    for start in range(0, len(ids), chunk_size):  # SQLite limits the parameters of one query
+        chunk = ids[start : start + chunk_size]
+        stored.update(AuditEntry.objects.filter(id__in=chunk).values_list("id", "entry_hash"))
+    return check_heads(heads, stored)
+
+
+def append_head(path: Path, head: RecordedHead, now: datetime) -> str:
+    """Add one line to the head file, opened for appending only: earlier lines are never rewritten."""
+    line = head_line(head.entry_id, head.entry_hash, now)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as file:
+        file.write(line)
+    return line

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol, cast
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -35,3 +37,26 @@ def send_email_task(template: str, to: str, language: str, context: dict[str, An
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+class _Addressee(Protocol):
+    email: str
+    preferred_language: str
+
+
+class _People(Protocol):
+    def administrators(self) -> Iterable[_Addressee]: ...
+
+
+def send_email_to_administrators(template: str, context: dict[str, Any]) -> int:
+    """Queue the same e-mail to every active administrator, each in their language; return how many.
+
+    The people are accounts' users, reached the way core's foreign keys reach them
+    (AUTH_USER_MODEL), so core does not import accounts.
+    """
+    people = cast(_People, get_user_model()._default_manager)
+    sent = 0
+    for admin in people.administrators():
+        send_email(template, to=admin.email, language=admin.preferred_language, context=context)
+        sent += 1
+    return sent

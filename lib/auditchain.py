@@ -125,3 +125,96 @@ def find_first_break(entries: Iterable[tuple[int, ChainFields, str]]) -> BrokenL
             return BrokenLink(entry_id, "its content does not match its hash (altered)")
         expected_previous = stored_hash
     return None
+
+
+# --- Heads kept outside the database ----------------------------------------------------------
+# Someone who can rewrite the table can also recompute every hash, so the chain alone then
+# verifies as intact. A head (entry id and its hash) written down elsewhere cannot be recomputed:
+# if entry N no longer has the hash it had when it was written down, history before N changed.
+
+
+class InvalidHead(ValueError):
+    """A recorded head that cannot be read."""
+
+
+@dataclass(frozen=True)
+class RecordedHead:
+    entry_id: int
+    entry_hash: str
+    recorded_at: str = ""  # as written in the file; only shown back to the reader
+    source: str = ""  # where it came from ("line 3", "--head"), for the messages
+
+
+_HASH = re.compile(r"^[0-9a-f]{64}$")
+
+
+def parse_head(text: str, *, recorded_at: str = "", source: str = "") -> RecordedHead:
+    """Read `ID:HASH` (the form the nightly file and e-mail give); raise InvalidHead otherwise."""
+    entry_id, separator, entry_hash = text.strip().partition(":")
+    entry_hash = entry_hash.strip().lower()
+    if not separator or not entry_id.strip().isdigit() or not _HASH.match(entry_hash):
+        raise InvalidHead(
+            f"{source or 'The head'} is not a recorded head: expected ENTRY_ID:HASH "
+            f"(a number, a colon and 64 hexadecimal characters), got {text.strip()[:100]!r}."
+        )
+    return RecordedHead(int(entry_id), entry_hash, recorded_at, source)
+
+
+def head_line(entry_id: int, entry_hash: str, recorded_at: datetime) -> str:
+    """One line of the head file: the time it was written, then `ID:HASH`."""
+    return f"{recorded_at.isoformat(timespec='seconds')} {entry_id}:{entry_hash}\n"
+
+
+def parse_head_file(text: str, *, require_heads: bool = True) -> list[RecordedHead]:
+    """Every head in a head file; blank lines and `#` comments are skipped, anything else refused.
+
+    A file with no head at all is refused unless `require_heads` is off (before the first night).
+    """
+    heads = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        parts = stripped.split()
+        if len(parts) != 2:
+            raise InvalidHead(
+                f"Line {number} is not a recorded head: expected 'TIME ENTRY_ID:HASH', "
+                f"got {stripped[:100]!r}."
+            )
+        recorded_at, head = parts
+        try:
+            datetime.fromisoformat(recorded_at)
+        except ValueError:
+            raise InvalidHead(
+                f"Line {number} does not start with a time: expected 'TIME ENTRY_ID:HASH', "
+                f"got {stripped[:100]!r}."
+            ) from None
+        heads.append(parse_head(head, recorded_at=recorded_at, source=f"Line {number}"))
+    if not heads and require_heads:
+        raise InvalidHead("The head file holds no recorded head.")
+    return heads
+
+
+@dataclass(frozen=True)
+class HeadMismatch:
+    head: RecordedHead
+    reason: str
+
+
+def check_heads(heads: Iterable[RecordedHead], stored: Mapping[int, str]) -> list[HeadMismatch]:
+    """Compare recorded heads with the hashes stored now (entry id -> hash); list each that differs."""
+    mismatches = []
+    for head in heads:
+        when = f" (recorded {head.recorded_at})" if head.recorded_at else ""
+        now = stored.get(head.entry_id)
+        if now is None:
+            reason = f"entry {head.entry_id}{when} is no longer in the trail (removed)"
+        elif now != head.entry_hash:
+            reason = (
+                f"entry {head.entry_id}{when} no longer has the hash recorded then: "
+                "the trail up to it was rewritten"
+            )
+        else:
+            continue
+        mismatches.append(HeadMismatch(head, reason))
+    return mismatches

@@ -147,6 +147,12 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7, minimum=1)
 OTP_TOTP_ISSUER = "NeuroDaraja"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # administrators never see others' authenticator keys or codes
 
+# The nightly audit check appends the trail's newest entry (time, id, hash) here, one line a run,
+# and e-mails it to the administrators: `verify_audit_chain --against` this file (or a copy kept on
+# another machine) catches a history rewritten with recomputed hashes. Put it outside the database
+# server's reach (docs/operations.md).
+AUDIT_HEAD_FILE = env.path("AUDIT_HEAD_FILE", BASE_DIR / "var" / "audit-heads.txt")
+
 # Lockout keys on account and address together: a regional hospital puts every clinician
 # behind one NAT address, and locking the address alone would lock the whole hospital out.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5, minimum=1)
