@@ -199,11 +199,9 @@ class OutcomeForm(KeepsStoredTimes):
         formfield_callback = html_formfield
         widgets = {"complications": forms.Textarea(attrs={"rows": 2})}
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("management") == Outcome.Management.OPERATED_LOCALLY and not data.get("operation"):
-            self.add_error("operation", _("Say which operation was done."))
-        return data
+    # Whether the answers agree with each other and with the record is the outcome action's to
+    # say (lib/outcome_rules.py), for the page and the API alike: the view shows its refusals
+    # on the fields they name.
 
 
 class AssignForm(forms.Form):

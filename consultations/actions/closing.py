@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -25,9 +26,41 @@ from consultations.actions.common import (
     referring_team,
     refuse_identifiers,
 )
-from consultations.models import Assignment, Case, Outcome, Status
-from core.errors import ActionError
+from consultations.models import Assignment, Case, Outcome, PatientIdentity, Status
+from core.errors import ActionError, FieldErrors
 from core.notifications import notify
+from lib import outcome_rules as rules
+
+# What each contradiction found by lib.outcome_rules says, on the page and in the API.
+OUTCOME_MESSAGES = {
+    rules.NOT_OPERATED_DIED_FIRST: _(
+        "The patient died before treatment, so there was no operation: leave this empty or change what was done."
+    ),
+    rules.NOT_OPERATED_CONSERVATIVE: _(
+        "The patient was managed conservatively, so there was no operation: leave this empty or change what was done."
+    ),
+    rules.DIED_FIRST_MEANS_DIED: _("The patient died before treatment: the status at discharge is “Died”."),
+    rules.OPERATION_MISSING: _("Say which operation was done."),
+    rules.OPERATED_HERE_NOT_BY_RECEIVER: _(
+        "Operated here, so not by the receiving hospital: say who operated, or choose “Transferred”."
+    ),
+    rules.OPERATION_IN_FUTURE: _("The date of operation cannot be in the future."),
+    rules.OPERATION_BEFORE_BIRTH: _("The date of operation is before the patient's date of birth."),
+    rules.OPERATION_BEFORE_INJURY: _("The date of operation is before the injury."),
+    rules.OPERATION_BEFORE_ADMISSION: _("The date of operation is before the admission."),
+    rules.OPERATION_BEFORE_REFERRAL: _(
+        "The date of operation is before the case was sent for consultation: record here what was done after it."
+    ),
+    rules.ALIVE_NOT_GOSE_1: _(
+        "GOS-E 1 means dead, but the status at discharge says alive: correct one of them."
+    ),
+    rules.DIED_MEANS_GOSE_1: _("The patient died: the GOS-E at discharge is 1, or leave it empty."),
+    rules.NOT_DISCHARGED_YET: _(
+        "The patient is still admitted: give the GOS-E at discharge when the patient leaves."
+    ),
+    rules.DEAD_EARLIER_MEANS_GOSE_1: _("The patient died before discharge: the GOS-E at 6 months is 1."),
+    rules.SIX_MONTHS_NOT_YET: _("Six months have not passed yet: give the GOS-E at 6 months when they have."),
+}
 
 
 def _end_assignments(case: Case) -> None:
@@ -54,6 +87,7 @@ def record_outcome(
     outcome = Outcome.objects.filter(case=case).first() or Outcome(case=case)
     for field, value in data.items():
         setattr(outcome, field, value)
+    refuse_contradictions(case, outcome)  # before anything is saved, closed or told
     outcome.recorded_by = user
     outcome.full_clean()
     outcome.save()
@@ -72,6 +106,46 @@ def record_outcome(
     )
     notify(consultants, notices.OUTCOME, params=params(case), url=case_url(case))
     return outcome
+
+
+def known_dates(case: Case) -> rules.KnownDates:
+    """The record's dates as calendar days at the referring hospital (where the outcome is written)."""
+    zone = ZoneInfo(case.referring_institution.time_zone)
+
+    def day(moment: datetime | None) -> date | None:
+        return moment.astimezone(zone).date() if moment else None
+
+    person = PatientIdentity.objects.filter(case=case).first()
+    return rules.KnownDates(
+        today=timezone.now().astimezone(zone).date(),
+        born_on=person.date_of_birth if person else None,
+        injured_on=day(case.injury_at),
+        admitted_on=person.admitted_on if person else None,
+        referred_on=day(case.submitted_at),
+    )
+
+
+def refuse_contradictions(case: Case, outcome: Outcome) -> None:
+    """The consistency rules of lib.outcome_rules, each refusal naming its field."""
+    problems = rules.outcome_problems(
+        rules.OutcomeValues(
+            management=outcome.management,
+            discharge_status=outcome.discharge_status,
+            operated_by=outcome.operated_by or "",
+            operation=outcome.operation or "",
+            operation_date=outcome.operation_date,
+            gose_discharge=outcome.gose_discharge,
+            gose_6_months=outcome.gose_6_months,
+        ),
+        known_dates(case),
+    )
+    if problems:
+        raise FieldErrors(
+            [
+                {"field": field, "message": str(OUTCOME_MESSAGES[code]), "type": code}
+                for field, code in problems.items()
+            ]
+        )
 
 
 @transaction.atomic

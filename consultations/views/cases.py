@@ -32,7 +32,7 @@ from consultations.forms import (
 )
 from consultations.models import Case, Consent, Outcome
 from consultations.triage import RedFlag, Urgency, suggested_urgency
-from core.errors import ActionError
+from core.errors import ActionError, FieldErrors
 from lib.identifiers import unconfirmed
 
 RED_FLAG_LABELS = {
@@ -343,6 +343,9 @@ def outcome(request: HttpRequest, code: str) -> HttpResponse:
         data = {name: form.cleaned_data[name] for name in OutcomeForm.Meta.fields}
         try:
             actions.record_outcome(access, user, data, request=request)
+        except FieldErrors as refused:
+            for error in refused.errors:
+                form.add_error(error["field"] if error["field"] in form.fields else None, error["message"])
         except ActionError as error:
             form.add_error(None, str(error.message))
         else:
