@@ -11,7 +11,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
@@ -457,10 +459,31 @@ def accept_invitation(
 
 
 # --- API tokens -----------------------------------------------------------------------------
+def create_own_api_token(
+    user: User,
+    *,
+    name: str,
+    valid_days: int | None,
+    password: str = "",
+    code: str = "",
+    request: HttpRequest | None = None,
+) -> tuple[ApiToken, str]:
+    """A token a signed-in person makes for themselves, once they have proved again who they are.
+
+    A token outlives the session and works from anywhere, so a stolen session cookie (a shared
+    ward computer left signed in) must not be enough to mint one. Asked in the same form, every
+    time: one round trip on a weak link, and no window in which a stolen session could still do it.
+    """
+    reauthenticate(user, password=password, code=code, request=request)
+    return create_api_token(user, name=name, valid_days=valid_days, request=request)
+
+
 @transaction.atomic
 def create_api_token(
     user: User, *, name: str, valid_days: int | None, request: HttpRequest | None = None
 ) -> tuple[ApiToken, str]:
+    """A new token, without asking who the person is: for commands and tests. Pages and endpoints
+    acting for a signed-in person call create_own_api_token."""
     raw, token_hash = new_secret("nd_")
     token = ApiToken.objects.create(
         user=user,
@@ -487,6 +510,63 @@ def _revoke(
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     record(acts.API_TOKEN_REVOKED, actor=user, target=token, request=request, detail=detail)
+
+
+# --- proving again who one is ---------------------------------------------------------------
+def reauthenticate(
+    user: User, *, password: str = "", code: str = "", request: HttpRequest | None = None
+) -> None:
+    """Refuse (ActionError) unless the signed-in person gives their password again, or, if they
+    have a second factor, a fresh code from it.
+
+    The password goes through the same authentication as the sign-in page, so a wrong one is
+    audited as a failed sign-in and counts towards the same lockout (account and address); a wrong
+    code is audited and slowed down by django-otp, as at sign-in. Nothing is written on success.
+    """
+    if password:
+        if _password_is_right(user, password, request):
+            return
+        if request is not None and getattr(request, "axes_locked_out", False):
+            minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+            raise ActionError(
+                _("Too many wrong passwords. Wait %(minutes)s minutes, then try again.")
+                % {"minutes": minutes},
+                code="locked_out",
+                status=429,
+            )
+        raise ActionError(
+            _("That password is not right, so no token was created. Type the password you sign in with."),
+            code="wrong_password",
+            status=403,
+        )
+    if code:
+        if (
+            not has_second_factor(user)
+            or check_second_factor(user, code, request=request, step="reauthenticate") is None
+        ):
+            raise ActionError(
+                _(
+                    "That code is not right, so no token was created. Type the newest code from your authenticator app."
+                ),
+                code="wrong_code",
+                status=403,
+            )
+        return
+    raise ActionError(
+        _("Type your password to create a token."), code="reauthentication_required", status=403
+    )
+
+
+def _password_is_right(user: User, password: str, request: HttpRequest | None) -> bool:
+    if request is None:
+        # Only commands and tests act without a request; there is no address to throttle.
+        if user.check_password(password):
+            return True
+        user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=None)
+        return False
+    # Through django-axes, as the sign-in page: a lockout refuses even the right password.
+    authenticated = authenticate(request, username=user.email, password=password)
+    return authenticated is not None and authenticated.pk == user.pk
 
 
 # --- second factor --------------------------------------------------------------------------
@@ -570,7 +650,7 @@ def remove_two_factor(user: User, *, request: HttpRequest | None = None) -> None
 
 
 def check_second_factor(
-    user: User, code: str, *, request: HttpRequest | None = None
+    user: User, code: str, *, request: HttpRequest | None = None, step: str = "sign_in"
 ) -> TOTPDevice | StaticDevice | None:
     """The device that accepts the code (a six-digit app code or a recovery code), or None.
 
@@ -596,7 +676,7 @@ def check_second_factor(
             actor=user,
             target=user,
             request=request,
-            detail={"step": "sign_in"},
+            detail={"step": step},
         )
     return device
 

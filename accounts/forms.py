@@ -211,6 +211,39 @@ class ApiTokenForm(forms.Form):
     ]
     name = forms.CharField(label=_("What is this token for?"), max_length=100)
     valid_days = forms.ChoiceField(label=_("Valid for"), choices=VALIDITY, initial="90", required=False)
+    # Asked again on every new token (accounts.actions.create_own_api_token says why).
+    password = forms.CharField(
+        label=_("Your password"),
+        required=False,
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Asked again so that nobody else using this signed-in device can create a token as you."),
+    )
+    code = forms.CharField(
+        label=_("Or a code from your authenticator app"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "off"}
+        ),
+    )
+
+    def __init__(self, *args: Any, with_code: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_code:
+            del self.fields["code"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("password") and not data.get("code"):
+            self.add_error(
+                "password",
+                _("Type your password, or a code from your authenticator app, to create a token.")
+                if "code" in self.fields
+                else _("Type your password to create a token."),
+            )
+        return data
 
 
 class PeopleFilterForm(forms.Form):

@@ -147,17 +147,25 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = ApiTokenForm(request.POST or None)
+    with_code = actions.has_second_factor(user)
+    form = ApiTokenForm(request.POST or None, with_code=with_code)
     new_token = None
     if request.method == "POST" and form.is_valid():
         days = form.cleaned_data["valid_days"]
-        _token, new_token = actions.create_api_token(
-            user,
-            name=form.cleaned_data["name"],
-            valid_days=int(days) if days else None,
-            request=request,
-        )
-        form = ApiTokenForm()
+        try:
+            _token, new_token = actions.create_own_api_token(
+                user,
+                name=form.cleaned_data["name"],
+                valid_days=int(days) if days else None,
+                password=form.cleaned_data["password"],
+                code=form.cleaned_data.get("code", ""),
+                request=request,
+            )
+        except ActionError as error:
+            field = "code" if error.code == "wrong_code" else "password"
+            form.add_error(field, str(error.message))
+        else:
+            form = ApiTokenForm(with_code=with_code)
     tokens = ApiToken.objects.filter(user=user).order_by("-created_at")
     return render(
         request,
