@@ -42,6 +42,7 @@ def files_in_a_temporary_folder(settings, tmp_path) -> None:
     """Uploaded and stored files of a test never land in the project's var/ folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.IMAGING_INCOMING_ROOT = tmp_path / "incoming"
+    settings.AUDIT_HEAD_FILE = tmp_path / "audit-heads.txt"
 
 
 @pytest.fixture(autouse=True)

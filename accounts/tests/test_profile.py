@@ -9,6 +9,7 @@ from accounts.audit_actions import PROFILE_UPDATED
 from accounts.models import ApiToken, User
 from core.audit import record
 from core.models import AuditEntry, Subspecialty
+from neurodaraja.testing.personas import PASSWORD
 
 
 def test_the_profile_is_saved_with_a_normalised_phone(cast, as_user):
@@ -100,7 +101,9 @@ def test_times_are_shown_in_the_persons_zone(cast, as_user):
 
 def test_an_api_token_is_shown_once_and_stored_hashed(cast, as_user):
     client = as_user(cast.referrer)
-    response = client.post("/accounts/tokens/", {"name": "Phone app", "valid_days": "30"})
+    response = client.post(
+        "/accounts/tokens/", {"name": "Phone app", "valid_days": "30", "password": PASSWORD}
+    )
     assert response.status_code == 200
     token = ApiToken.objects.get(user=cast.referrer)
     raw = response.context["new_token"]
