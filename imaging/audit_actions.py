@@ -1,23 +1,53 @@
+"""Imaging's audit actions, and how what is read outside the referring team is recorded.
+
+A read of a case's imaging by anyone outside its referring team (or by that team from abroad)
+leaves one entry per person, case, kind of read and scope (a series, or a search level) per
+sitting, a sitting being a signed-in session or an API token, and a UTC day: a consultant who
+scrolls 300 slices of a series makes one "rendered slices" entry, a new session or the next day
+another. The first entry must never be lost, a duplicate may be: the cache's add() is the cheap
+gate on the hot path (a slice is fetched many times a second), and on a first sight in this
+process the trail itself is asked, since each web worker keeps its own cache unless a shared one
+is configured. A cache that fails lets the entry be written.
+"""
+
 from __future__ import annotations
 
+import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, User
 from consultations.actions import record_on_case as record_on_consultation
 from consultations.models import Case
 from core.audit import AuditAction, record
-from imaging.models import Instance, Study
+from core.models import AuditEntry
+from imaging.models import Instance, Series, Study
+
+if TYPE_CHECKING:
+    from imaging.access import ImagingAccess  # which imports this module
+
+logger = logging.getLogger(__name__)
 
 IMAGING_UPLOADED = AuditAction("imaging.uploaded", _("Imaging received"))
 IMAGING_ATTACHED = AuditAction("imaging.attached", _("Imaging study attached to a case"))
 IMAGING_REVIEWED = AuditAction("imaging.reviewed", _("Imaging series reviewed for burned-in text"))
 IMAGING_EXCLUDED = AuditAction("imaging.excluded", _("Imaging series excluded from sharing"))
 IMAGING_SHARED = AuditAction("imaging.shared", _("Imaging study shared"))
-IMAGING_RETRIEVED = AuditAction("imaging.retrieved", _("Imaging opened from abroad"))
+IMAGING_RETRIEVED = AuditAction("imaging.retrieved", _("Imaging opened outside the referring hospital"))
+IMAGING_LIST_READ = AuditAction("imaging.list_read", _("Imaging list of a case read"))
+MANIFEST_READ = AuditAction("imaging.manifest_read", _("Slice list of a series read"))
+SLICES_READ = AuditAction("imaging.slices_read", _("Rendered slices of a series read"))
+FULL_QUALITY_READ = AuditAction("imaging.full_quality_read", _("Full-quality images of a series read"))
+THUMBNAIL_READ = AuditAction("imaging.thumbnail_read", _("Thumbnail of a series read"))
+IMAGING_SEARCHED = AuditAction("imaging.searched", _("Imaging of a case found by a DICOMweb search"))
 ORIGINAL_DOWNLOADED = AuditAction("imaging.original_downloaded", _("Original imaging file downloaded"))
 ANNOTATION_ADDED = AuditAction("imaging.annotation_added", _("Annotation left on an image"))
 REFUSED_SENDER = AuditAction("imaging.refused_sender", _("DICOM sender refused"))
@@ -54,3 +84,105 @@ def record_received(
             request=request,
             detail={"source": source, "instances": counts[study.pk], **detail},
         )
+
+
+# --- reads from outside the referring team ---------------------------------------------------
+READ_SALT = "neurodaraja.audit.reader"
+READ_KEY_SECONDS = 26 * 60 * 60  # a little over a day: the key holds its UTC day
+
+
+def read_from_outside(user: User, in_referring_team: bool) -> bool:
+    """Audited: everyone outside the case's referring team, and that team from abroad. The team
+    at home reads its own patient's imaging (its views of the case are audited by consultations)."""
+    return not in_referring_team or not user.works_where_identifiable_data_is_kept
+
+
+def reader(request: HttpRequest | None) -> str | None:
+    """The sitting a read belongs to, as a digest (never the session key or token itself): the
+    API token of the request, or its signed-in session; None when there is neither."""
+    if request is None:
+        return None
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        secret = "token:" + header.split(" ", 1)[1].strip()
+    else:
+        session = getattr(request, "session", None)
+        key = session.session_key if session is not None else None
+        if not key:
+            return None
+        secret = "session:" + key
+    return salted_hmac(READ_SALT, secret).hexdigest()[:16]
+
+
+def _first_read(
+    action: AuditAction, case: Case, user: User, sitting: str, scope: Mapping[str, object]
+) -> tuple[bool, str]:
+    today = timezone.now().date()  # UTC
+    parts = ":".join(f"{k}={v}" for k, v in sorted(scope.items()))
+    key = f"nd-audit-read:{action.code}:{user.pk}:{case.pk}:{parts}:{sitting}:{today.isoformat()}"
+    try:
+        if not cache.add(key, True, READ_KEY_SECONDS):
+            return False, key
+    except Exception:  # noqa: BLE001  (a cache down must not lose the entry: write it)
+        logger.warning("The audit's read cache failed; the read is recorded again.", exc_info=True)
+        return True, ""
+    written = AuditEntry.objects.filter(
+        action=action.code,
+        object_type=case._meta.label_lower,
+        object_id=str(case.pk),
+        actor_id=user.pk,
+        created_at__gte=datetime.combine(today, time.min, tzinfo=UTC),
+        detail__reader=sitting,
+    ).values_list("detail", flat=True)
+    seen = any(all(detail.get(k) == v for k, v in scope.items()) for detail in written)
+    return not seen, key
+
+
+def record_read(
+    action: AuditAction,
+    case: Case,
+    user: User,
+    request: HttpRequest | None,
+    *,
+    in_referring_team: bool,
+    scope: Mapping[str, str | int] | None = None,
+    **detail: str | int,
+) -> None:
+    """A read of a case's imaging, recorded once per sitting and UTC day for its `scope` (the
+    series read, the search level); nothing for the referring team at home."""
+    if not read_from_outside(user, in_referring_team):
+        return
+    scope = dict(scope or {})
+    entry: dict[str, object] = {"case": case.code, **scope, **detail}
+    sitting = reader(request)
+    key = ""
+    if sitting is not None:
+        first, key = _first_read(action, case, user, sitting, scope)
+        if not first:
+            return
+        entry["reader"] = sitting
+    try:
+        record_on_consultation(action, case, actor=user, request=request, detail=entry)
+    except BaseException:
+        if key:
+            cache.delete(key)  # not written: the next read tries again
+        raise
+
+
+def record_imaging_read(
+    action: AuditAction,
+    access: ImagingAccess,
+    request: HttpRequest | None,
+    series: Series | None = None,
+    **detail: str | int,
+) -> None:
+    """What a page or endpoint of the case's imaging showed, by `access.user` (see `record_read`)."""
+    record_read(
+        action,
+        access.case_access.case,
+        access.user,
+        request,
+        in_referring_team=access.manages,
+        scope={"series": series.pk} if series is not None else None,
+        **detail,
+    )

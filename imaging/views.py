@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from core.errors import ActionError
 from imaging import actions, renderings
+from imaging import audit_actions as acts
 from imaging.access import ImagingAccess, imaging_access, instance_for, series_for
 from imaging.api import upload_out
 from imaging.models import Annotation, Instance, Series, UploadBatch
@@ -102,6 +103,8 @@ def case_imaging(request: HttpRequest, code: str) -> HttpResponse:
                 "awaiting_review": [s for s in study.series.all() if s.awaits_review],
             }
         )
+    if studies:
+        acts.record_imaging_read(acts.IMAGING_LIST_READ, access, request, studies=len(studies))
     context = {
         "access": access,
         "case": case,
@@ -218,7 +221,7 @@ def viewer(request: HttpRequest, code: str, series_id: int) -> HttpResponse:
     access = imaging_access(_user(request), code)
     series = series_for(access, series_id)
     case = access.case_access.case
-    access.audit_retrieval("series", request, series=series.pk)
+    acts.record_imaging_read(acts.IMAGING_RETRIEVED, access, request, series, what="series")
     series_list = []
     for s in access.series().filter(study__case=case).annotate(instance_count=Count("instances")):
         s.thumbnail_url = reverse("imaging:thumbnail", args=[case.code, s.pk])  # type: ignore[attr-defined]
@@ -288,6 +291,7 @@ def manifest(request: HttpRequest, code: str, series_id: int) -> JsonResponse:
         if series.pixel_spacing_row is not None
         else None
     )
+    acts.record_imaging_read(acts.MANIFEST_READ, access, request, series)
     return JsonResponse(
         {
             "series": {
@@ -329,7 +333,9 @@ def rendered(request: HttpRequest, code: str, instance_id: int, preset: str) -> 
         raise Http404
     access = imaging_access(_user(request), code)
     instance = instance_for(access, instance_id)
-    return _image(renderings.rendering(instance, preset), "image/webp")
+    data = renderings.rendering(instance, preset)
+    acts.record_imaging_read(acts.SLICES_READ, access, request, instance.series)
+    return _image(data, "image/webp")
 
 
 @login_required
@@ -348,6 +354,10 @@ def window(request: HttpRequest, code: str, instance_id: int, image_format: str)
         return HttpResponse(_("This window is outside the image's range."), status=400)
     lossless = image_format == "png"
     data = renderings.windowed(instance, renderings.free_window(center, width), lossless=lossless)
+    # A WebP in any window is one more rendered slice; the lossless PNG is the full-quality read.
+    acts.record_imaging_read(
+        acts.FULL_QUALITY_READ if lossless else acts.SLICES_READ, access, request, instance.series
+    )
     return _image(data, "image/png" if lossless else "image/webp")
 
 
@@ -355,9 +365,11 @@ def window(request: HttpRequest, code: str, instance_id: int, image_format: str)
 @require_GET
 def thumbnail(request: HttpRequest, code: str, series_id: int) -> HttpResponse:
     access = imaging_access(_user(request), code)
-    data = renderings.thumbnail(series_for(access, series_id))
+    series = series_for(access, series_id)
+    data = renderings.thumbnail(series)
     if data is None:
         raise Http404
+    acts.record_imaging_read(acts.THUMBNAIL_READ, access, request, series)
     return _image(data, "image/webp")
 
 

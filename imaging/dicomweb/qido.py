@@ -1,8 +1,13 @@
 """QIDO-RS: search for the studies, series and instances a person may see, as DICOM JSON with
-the case code for the patient. GET /studies searches; a POST there stores (`stow`)."""
+the case code for the patient. GET /studies searches; a POST there stores (`stow`).
+
+What a search shows of a case from outside its referring team is audited with that case, once
+per level (studies, series, instances) per sitting (imaging.audit_actions.record_read).
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +17,9 @@ from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from consultations.access import referring_team_institutions
+from consultations.models import Case
+from imaging import audit_actions as acts
 from imaging.dicomweb import stow
 from imaging.dicomweb.common import Refused, endpoint, json_answer, pseudonym, require_json
 from imaging.models import Instance, Series, Study
@@ -166,7 +174,8 @@ def _page(query: QuerySet[Any], search: Search) -> tuple[list[Any], dict[str, st
     return found, headers
 
 
-Found = tuple[list[dict[str, Any]], dict[str, str]]  # the results and the headers to send
+# The results, the headers to send, and the study of each result (whose case is audited).
+Found = tuple[list[dict[str, Any]], dict[str, str], list[Study]]
 
 
 def search_studies(user: User, search: Search) -> Found:
@@ -189,9 +198,8 @@ def search_studies(user: User, search: Search) -> Found:
         .values_list("series__study_id")
         .annotate(n=Count("pk"))
     )
-    return [
-        study_json(s, counts.get(s.pk, 0), images.get(s.pk, 0), kinds.get(s.pk, [])) for s in page
-    ], headers
+    results = [study_json(s, counts.get(s.pk, 0), images.get(s.pk, 0), kinds.get(s.pk, [])) for s in page]
+    return results, headers, page
 
 
 def search_series(user: User, search: Search, study: str | None = None) -> Found:
@@ -200,7 +208,7 @@ def search_series(user: User, search: Search, study: str | None = None) -> Found
         series = series.filter(study__study_uid=study)
     series = _match(series.order_by("study__created_at", "study_id", "number", "pk"), search, "study__", "")
     page, headers = _page(series, search)
-    return [series_json(s, s.images) for s in page], headers
+    return [series_json(s, s.images) for s in page], headers, [s.study for s in page]
 
 
 def search_instances(
@@ -213,7 +221,7 @@ def search_instances(
         instances = instances.filter(series__series_uid=series)
     order = ("series__study__created_at", "series__study_id", "series__number", "series_id", "number", "pk")
     page, headers = _page(_match(instances.order_by(*order), search, "series__study__", "series__"), search)
-    return [instance_json(i) for i in page], headers
+    return [instance_json(i) for i in page], headers, [i.series.study for i in page]
 
 
 # --- Endpoints ---------------------------------------------------------------------------------
@@ -226,9 +234,28 @@ def _study(user: User, study: str) -> Study:
     return found
 
 
-def _searched(found: Found) -> HttpResponse:
-    results, headers = found
+def _searched(request: HttpRequest, user: User, level: str, found: Found) -> HttpResponse:
+    results, headers, studies = found
+    record_searched(request, user, level, studies)
     return json_answer(results, **headers)
+
+
+def record_searched(request: HttpRequest, user: User, level: str, studies: list[Study]) -> None:
+    """One entry per case the answer showed (unattached studies are seen by their hospital only)."""
+    team = set(referring_team_institutions(user))
+    shown = Counter(study.case_id for study in studies if study.case_id is not None)
+    cases = {study.case_id: study.case for study in studies if study.case is not None}
+    for case_id, results in sorted(shown.items()):
+        case: Case = cases[case_id]
+        acts.record_read(
+            acts.IMAGING_SEARCHED,
+            case,
+            user,
+            request,
+            in_referring_team=case.referring_institution_id in team,
+            scope={"level": level},
+            results=results,
+        )
 
 
 @endpoint("GET", "POST")
@@ -237,7 +264,7 @@ def studies(request: HttpRequest, user: User) -> HttpResponseBase:
     if request.method == "POST":
         return stow.store(request, user)
     require_json(request)
-    return _searched(search_studies(user, parse_search(request.GET)))
+    return _searched(request, user, "studies", search_studies(user, parse_search(request.GET)))
 
 
 @endpoint("GET")
@@ -253,8 +280,8 @@ def search(
         _study(user, study)
     query = parse_search(request.GET)
     if level == "series":
-        return _searched(search_series(user, query, study))
-    return _searched(search_instances(user, query, study, series))
+        return _searched(request, user, level, search_series(user, query, study))
+    return _searched(request, user, level, search_instances(user, query, study, series))
 
 
 __all__ = ["search", "studies"]
