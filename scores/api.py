@@ -14,6 +14,7 @@ from pydantic import create_model
 from accounts.api_auth import api_user
 from consultations.access import get_case_for_user
 from core.errors import FieldErrors
+from scores import actions
 from scores.case_scores import FINDINGS_FIELDS, record_findings
 from scores.forms import _choice_label
 from scores.library import CALCULATORS, InputError
@@ -219,7 +220,9 @@ for _code in CALCULATORS:
 
 @router.get("/cases/{code}/scores", response=list[StoredScoreOut], tags=["consultations"])
 def case_scores(request: HttpRequest, code: str) -> list[StoredScoreOut]:
-    access = get_case_for_user(api_user(request), code)
+    user = api_user(request)
+    access = get_case_for_user(user, code)
+    actions.record_read(actions.SCORES_READ, access, user, request, via="api")
     return [
         StoredScoreOut(
             inputs=score.inputs,

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from consultations.access import get_case_for_user
+from scores import actions
 from scores.case_scores import FINDINGS_FIELDS, findings_fields_for, record_findings
 from scores.content import text
 from scores.forms import calculator_form, choices_for
@@ -141,6 +142,9 @@ def case_findings(request: HttpRequest, code: str) -> HttpResponse:
             for notice in recorded.notices:
                 messages.warning(request, notice)
             return HttpResponseRedirect(reverse("consultations:case", args=[access.case.code]) + "#scores")
+    if request.method != "POST" and existing is not None:
+        # The form shows the stored findings; a refused POST shows only what was sent.
+        actions.record_read(actions.FINDINGS_READ, access, user, request)  # type: ignore[arg-type]
     return render(
         request,
         "scores/findings_form.html",
