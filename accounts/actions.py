@@ -562,10 +562,13 @@ def _password_is_right(user: User, password: str, request: HttpRequest | None) -
         # Only commands and tests act without a request; there is no address to throttle.
         if user.check_password(password):
             return True
-        user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=None)
+        user_login_failed.send(
+            sender=__name__, credentials={"username": user.email, "purpose": "api_token"}, request=None
+        )
         return False
     # Through django-axes, as the sign-in page: a lockout refuses even the right password.
-    authenticated = authenticate(request, username=user.email, password=password)
+    # `purpose` reaches the failed-sign-in signal, so the audit entry can say why it was asked.
+    authenticated = authenticate(request, username=user.email, password=password, purpose="api_token")
     return authenticated is not None and authenticated.pk == user.pk
 
 
