@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.operation import Operation
+from ninja.parser import Parser
+from ninja.types import DictStrAny
 
 from accounts.api import router as accounts_router
 from accounts.api_auth import ApiTokenAuth
@@ -24,6 +27,58 @@ from imaging.api import router as imaging_router
 from scores.api import router as scores_router
 
 logger = logging.getLogger(__name__)
+
+
+# Every JSON body the API declares is an object, a few levels deep at most (a case, its
+# findings, a list of people); test_api_bodies walks the OpenAPI description to keep it so.
+MAX_BODY_DEPTH = 16
+
+
+class BodyRefused(Exception):
+    """A request body that is not the JSON object the operation declares."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(code)
+        self.message, self.code = message, code
+
+
+def _depth(value: object) -> int:
+    # Counted without recursion: the point is to refuse what recursion would choke on.
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if deepest > MAX_BODY_DEPTH:
+                break
+            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+class JsonObjectParser(Parser):
+    """Reads a body only when it says it is JSON, and only a JSON object: django-ninja would
+    read a text/plain or form body as JSON, and its schemas read the attributes of whatever
+    they are given, so a list, a string or null passed as an empty profile change."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        media = getattr(request, "content_type", None)
+        if media is None:
+            # One field of a multipart form, which django-ninja reads as JSON on its own.
+            return cast(DictStrAny, json.loads(request.body))
+        if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+            raise BodyRefused(
+                _("Send the body as JSON, with the header Content-Type: application/json."),
+                "unsupported_media_type",
+            )
+        try:
+            data = json.loads(request.body)
+        except RecursionError as error:
+            raise BodyRefused(_("The request body is nested too deeply."), "malformed") from error
+        if not isinstance(data, dict):
+            raise BodyRefused(_("The request body must be a JSON object."), "malformed")
+        if _depth(data) > MAX_BODY_DEPTH:
+            raise BodyRefused(_("The request body is nested too deeply."), "malformed")
+        return cast(DictStrAny, data)
 
 
 class Api(NinjaAPI):
@@ -41,6 +96,7 @@ api = Api(
     "neurosurgery partnership. Authenticate with a personal token: `Authorization: Bearer nd_…`.",
     auth=ApiTokenAuth(),
     urls_namespace="api",
+    parser=JsonObjectParser(),
 )
 api.add_router("/", accounts_router)
 api.add_router("/", consultations_router)
@@ -104,6 +160,8 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, BodyRefused):  # django-ninja wraps what the parser raised
+        return _answer(request, exc.status_code, exc.__cause__.message, exc.__cause__.code)
     messages = {
         # django-ninja raises a 400 when the body is not valid JSON.
         400: (_("The request body is not valid JSON."), "malformed"),
