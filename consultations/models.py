@@ -4,14 +4,17 @@ and the identifiable one that only the referring hospital's team sees (PatientId
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution
@@ -112,6 +115,57 @@ class ShuntHistory(models.TextChoices):
     SHUNT = "shunt", _("Shunt in place")
     REVISED = "revised", _("Shunt, already revised")
     ETV = "etv", _("Previous ETV")
+
+
+@dataclass(frozen=True)
+class Band:
+    """An interval given as a range: at least `at_least`, under `under` (None: open) `unit`s."""
+
+    at_least: int | None
+    under: int | None
+    unit: str  # "hours" or "days"
+    label: Promise
+
+    def holds(self, value: float) -> bool:
+        return (self.at_least is None or value >= self.at_least) and (
+            self.under is None or value < self.under
+        )
+
+
+# Outside the referring team, the time a case was sent is known to the minute: it is the
+# consultation itself (lists, deadlines, notifications). Any exact interval from it is therefore an
+# exact date: "9 days from referral to operation" plus the sending time is the operation date, and
+# "3 hours before referral" the time of injury to the half-hour. So those outside the team see
+# intervals only as ranges at least three hours or three days wide, cut where the clinical
+# decision changes (the first CT within 3 and 6 hours, acute within a day, subacute within a
+# week; an operation within 3 days or a week of the advice). The range still tells the consultant
+# what matters, and no combination with the sending time narrows a date below the range's width.
+# (The day an outcome is recorded bounds the operation date from above, and the consultants are
+# told the day it is recorded: an operation recorded the day after the referral is known to lie
+# within those two days, whatever the interval says. Only a later recording hides it better.)
+INJURY_TO_REFERRAL = (
+    Band(0, 3, "hours", _("less than 3 hours before referral")),
+    Band(3, 6, "hours", _("3 to 6 hours before referral")),
+    Band(6, 12, "hours", _("6 to 12 hours before referral")),
+    Band(12, 24, "hours", _("12 to 24 hours before referral")),
+    Band(24, 72, "hours", _("1 to 3 days before referral")),
+    Band(72, 168, "hours", _("3 to 7 days before referral")),
+    Band(168, None, "hours", _("more than a week before referral")),
+)
+REFERRAL_TO_OPERATION = (
+    Band(None, 0, "days", _("before the referral")),
+    Band(0, 3, "days", _("within 3 days of the referral")),
+    Band(3, 8, "days", _("3 to 7 days after the referral")),
+    Band(8, 29, "days", _("1 to 4 weeks after the referral")),
+    Band(29, 92, "days", _("1 to 3 months after the referral")),
+    Band(92, None, "days", _("more than 3 months after the referral")),
+)
+
+
+def band_of(value: float | None, bands: tuple[Band, ...]) -> Band | None:
+    if value is None:
+        return None
+    return next(band for band in bands if band.holds(value))
 
 
 class Case(models.Model):
@@ -300,12 +354,25 @@ class Case(models.Model):
         return self.status == Status.ANSWERED
 
     def hours_from_injury_to_referral(self) -> int | None:
-        """Whole hours: precise enough for the clinical decision, coarse enough that the exact
-        time of injury (an identifier) cannot be read back from the time of referral."""
+        """Whole hours: for the referring team, who see the time of injury itself. Outside it,
+        `injury_to_referral` (a range): hours and the time of sending give the time of injury."""
         if self.injury_at is None:
             return None
         reference = self.submitted_at or timezone.now()
         return max(0, round((reference - self.injury_at).total_seconds() / 3600))
+
+    def injury_to_referral(self) -> Band | None:
+        """The interval from injury to referral as a range (INJURY_TO_REFERRAL says why)."""
+        if self.injury_at is None:
+            return None
+        reference = self.submitted_at or timezone.now()
+        return band_of(max(0.0, (reference - self.injury_at).total_seconds() / 3600), INJURY_TO_REFERRAL)
+
+    def referred_on(self) -> date | None:
+        """The calendar day the case was sent, where the referring hospital is."""
+        if self.submitted_at is None:
+            return None
+        return self.submitted_at.astimezone(ZoneInfo(self.referring_institution.time_zone)).date()
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         return (
@@ -520,6 +587,17 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"outcome of {self.case.code}"
+
+    def days_from_referral_to_operation(self) -> int | None:
+        """Exact days: for the referring team only (with the sending time, it is the date)."""
+        referred_on = self.case.referred_on()
+        if self.operation_date is None or referred_on is None:
+            return None
+        return (self.operation_date - referred_on).days
+
+    def referral_to_operation(self) -> Band | None:
+        """The interval from referral to operation as a range, for those outside the team."""
+        return band_of(self.days_from_referral_to_operation(), REFERRAL_TO_OPERATION)
 
 
 class OnCallShift(models.Model):

@@ -18,7 +18,7 @@ from pydantic import Field, create_model
 from consultations import actions
 from consultations.access import CaseAccess
 from consultations.case_fields import CLINICAL_FIELDS, IDENTITY_FIELDS, AnyField, identity_field, model_field
-from consultations.models import Case, Consent, Opinion, Outcome
+from consultations.models import Band, Case, Consent, Opinion, Outcome
 
 
 def limits(field: AnyField) -> dict[str, Any]:
@@ -113,8 +113,28 @@ class OutcomeIn(Schema):
     gose_6_months: int | None = Field(None, ge=1, le=8)
 
 
+class IntervalOut(Schema):
+    """An interval as a range: at least `at_least` (none: open below), under `under` (none: open above)."""
+
+    at_least: int | None
+    under: int | None
+    unit: Literal["hours", "days"]
+    label: str
+
+
+def interval_out(band: Band | None) -> IntervalOut | None:
+    if band is None:
+        return None
+    return IntervalOut(at_least=band.at_least, under=band.under, unit=band.unit, label=str(band.label))  # type: ignore[arg-type]
+
+
 class OutcomeOut(OutcomeIn):
-    days_from_referral_to_operation: int | None = None
+    days_from_referral_to_operation: int | None = Field(
+        None, description="Only for the referring hospital's team, who see the date itself"
+    )
+    referral_to_operation: IntervalOut | None = Field(
+        None, description="From referral to operation, as a range at least three days wide"
+    )
 
 
 class CaseHeading(Schema):
@@ -154,7 +174,12 @@ class CaseSummaryOut(CaseHeading):
 
 class CaseOut(CaseHeading):
     clinical: dict[str, Any]
-    hours_from_injury_to_referral: float | None
+    hours_from_injury_to_referral: float | None = Field(
+        None, description="Only for the referring hospital's team, who see the time of injury itself"
+    )
+    injury_to_referral: IntervalOut | None = Field(
+        None, description="From injury to referral, as a range at least three hours wide"
+    )
     gcs_total: int | None
     red_flags: list[str]
     identity: dict[str, Any] | None = Field(None, description="Only for the referring hospital's team")
@@ -182,7 +207,9 @@ def case_out(access: CaseAccess) -> CaseOut:
         submitted_at=case.submitted_at,
         deadline=case.deadline,
         clinical=clinical,
-        hours_from_injury_to_referral=case.hours_from_injury_to_referral(),
+        # With the time of sending (known to all), exact hours are the time of injury.
+        hours_from_injury_to_referral=case.hours_from_injury_to_referral() if access.sees_identity else None,
+        injury_to_referral=interval_out(case.injury_to_referral()),
         gcs_total=case.gcs_total,
         red_flags=actions.triage(case),
         identity={field: getattr(person, field) for field in IDENTITY_FIELDS}
@@ -220,9 +247,15 @@ def opinion_out(opinion: Opinion) -> OpinionOut:
 
 def outcome_out(case: Case, outcome: Outcome, access: CaseAccess) -> OutcomeOut:
     data = {f: getattr(outcome, f) for f in OutcomeIn.model_fields}
-    days = None
-    if outcome.operation_date and case.submitted_at:
-        days = (outcome.operation_date - case.submitted_at.date()).days
+    outcome.case = case
+    days = outcome.days_from_referral_to_operation()
     if not access.sees_identity:
-        data["operation_date"] = None  # an exact date; others see the interval
-    return OutcomeOut(days_from_referral_to_operation=days, **data)
+        # An exact date, and exact days with the time of sending are the date: a range only
+        # (consultations.models.INJURY_TO_REFERRAL says why).
+        data["operation_date"] = None
+        days = None
+    return OutcomeOut(
+        days_from_referral_to_operation=days,
+        referral_to_operation=interval_out(outcome.referral_to_operation()),
+        **data,
+    )
