@@ -2,7 +2,9 @@
 
 Plain Python. The referrer sees each finding and must remove it or confirm that it may stay
 (a drug called "Grace", a date that is not the patient's). What is looked for:
-- the patient's own name, whole or any part of three letters or more;
+- the patient's own name, whole or any part of three letters or more; in scripts written without
+  spaces (Chinese, Japanese, Korean) the whole name and the surname and given name written
+  together, found inside the text with no word boundary (患者王芳头痛), never one character alone;
 - the hospital number, however it is spaced or punctuated;
 - the patient's phone number, in local or international form, and any other phone-like number;
 - calendar dates in the usual written forms (exact dates are identifiers in the consent terms).
@@ -75,10 +77,46 @@ def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
+# Scripts written without spaces between words: a name is found inside the text, not as a word.
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_CJK_RUN = re.compile(f"[{CJK}]+")
+_CJK_SEPARATED = re.compile(f"(?<=[{CJK}])[\\s^,.·・'-]+(?=[{CJK}])")
+# A word boundary for the other scripts: no letter or digit of a spaced script beside the match
+# (a CJK character beside it is a boundary: "Amina在医院").
+_BEFORE = f"(?<![^\\W{CJK}])"
+_AFTER = f"(?![^\\W{CJK}])"
+
+
+def cjk_names(text: str) -> list[str]:
+    """The names to look for in a name written in CJK: the parts joined (王 芳, 王^芳, 王·芳 give
+    王芳), so that surname and given name are found written together, and each part of two
+    characters or more. One character alone is not a name: it is in too many ordinary words."""
+    names = []
+    for group in unicodedata.normalize("NFKC", text).split("="):  # a PN's alphabetic=ideographic=phonetic
+        # Written together (王芳, 张伟明), and each part of two characters or more (伟明).
+        runs = _CJK_RUN.findall(_CJK_SEPARATED.sub("", group)) + _CJK_RUN.findall(group)
+        names += [run for run in runs if len(run) >= 2 and run not in names]
+    return names
+
+
+def join_cjk(text: str) -> str:
+    """The text with the separators between CJK characters taken out (王 芳 → 王芳)."""
+    return _CJK_SEPARATED.sub("", unicodedata.normalize("NFKC", text))
+
+
 def _name_parts(full_name: str) -> list[str]:
-    parts = [part for part in re.split(r"[\s,.'-]+", full_name) if len(part) >= 3]
+    spaced = _CJK_RUN.sub(" ", full_name)
+    parts = [part for part in re.split(r"[\s,.'^=-]+", spaced) if len(part) >= 3]
+    parts += [name for name in cjk_names(full_name) if name not in parts]
     whole = full_name.strip()
-    return ([whole] if whole and len(parts) > 1 else []) + parts
+    return ([whole] if whole and whole not in parts and len(parts) > 1 else []) + parts
+
+
+def _name_pattern(part: str) -> re.Pattern[str]:
+    if _CJK_RUN.fullmatch(part):
+        # Inside the text, however the characters are spaced: 王芳, 王 芳, 王·芳.
+        return re.compile(r"[\s·・^]*".join(re.escape(ch) for ch in _fold(part)))
+    return re.compile(_BEFORE + re.escape(_fold(part)) + _AFTER)
 
 
 def scan(texts: Mapping[str, str], identity: Identity) -> list[Finding]:
@@ -94,8 +132,7 @@ def _scan_one(field: str, text: str, identity: Identity) -> list[Finding]:
     found: list[Finding] = []
     folded = _fold(text)
     for part in _name_parts(identity.full_name):
-        pattern = re.compile(rf"(?<!\w){re.escape(_fold(part))}(?!\w)")
-        for match in pattern.finditer(folded):
+        for match in _name_pattern(part).finditer(folded):
             found.append(
                 Finding(field, Kind.NAME, match.start(), match.end(), text[match.start() : match.end()], True)
             )

@@ -10,9 +10,24 @@ each action and option is carried out and records every decision in a report:
 - Retain Longitudinal Temporal Information with Modified Dates: every date that survives is moved
   by a per-patient offset (held only on the Tanzanian side); times are kept; the birth date goes.
 - Retain Patient Characteristics: age, sex, size and weight are kept.
-- Clean Descriptors: study and series descriptions and the like are kept only when they carry
-  no identifier, date or long number; otherwise they are removed. Free text is never kept as is.
+- Clean Descriptors: every text attribute the option names in Table E.1-1 (study, series and
+  protocol descriptions, image and frame comments, procedure descriptions…), and a few the
+  table does not name but viewers show (window explanations), keeps only its words known to be
+  safe (`lib.deid.vocabulary`); the report counts the words removed, never says which. A code's
+  meaning is kept only if every word of it is safe. What is left is still checked for the
+  patient's own identifiers.
 - Retain Device Identity: off by default.
+- D: a dummy value valid for the VR (a date moved by the offset when it can be, else a fixed
+  one); inside a sequence the profile replaces (ContentSequence, PersonIdentificationCode-
+  Sequence…) every text value is replaced by a dummy, so required items stay present but
+  carry nothing of the original.
+- Text the table does not name is an allow-list: a PN, LO, SH, LT, ST, UT, UC, AE or UR
+  attribute that the table does not name is removed, at every depth, unless it is on
+  `SAFE_TEXT` (what a scanner's firmware writes and a viewer needs: manufacturer, model,
+  kernel, code values…), and then only in a shape that cannot hold a name (device words from
+  the vocabulary; one code-like token) and with none of the patient's identifiers. CS
+  values (defined terms, 16 characters of A-Z, 0-9, space and _) are kept when they carry no
+  identifier; numbers, UIDs, dates and pixels follow the table.
 - Private elements are removed unless on an explicit safe list; overlays (which can carry text)
   and curves are removed; UIDs are replaced consistently by the caller's mapping.
 - Beyond the profile: every text element that is kept is checked for the patient's own
@@ -39,7 +54,8 @@ from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
 from pydicom.tag import BaseTag, Tag
 
-from lib.identifiers import Identity, scan
+from lib.deid import vocabulary
+from lib.identifiers import CJK, Identity, cjk_names, join_cjk, scan
 
 PROFILE_EDITION = "DICOM PS3.15 2026c Table E.1-1"
 
@@ -67,6 +83,9 @@ class Reason(StrEnum):
     SAFE_PRIVATE = "safe_private"
     PSEUDONYM = "pseudonym"
     NOT_IN_PROFILE = "not_in_profile"  # the profile keeps it (and it carries no identifier)
+    CLEANED_DESCRIPTOR = "cleaned_descriptor"  # a description with its unknown words removed
+    NOT_ON_SAFE_LIST = "not_on_safe_list"  # text the profile does not name and no list calls safe
+    SAFE_TEXT = "safe_text"  # text on the safe list, checked for the patient's identifiers
 
 
 @dataclass(frozen=True)
@@ -74,6 +93,9 @@ class Entry:
     path: str
     action: Action
     reason: Reason
+    # How many words a cleaned description lost: a count only, the words themselves are never
+    # kept (the report is read at home, but nothing here may ever hold what was removed).
+    words_removed: int = 0
 
 
 @dataclass(frozen=True)
@@ -138,31 +160,198 @@ DEVICE_IDENTITY = {
         "DeviceDescription",
     )
 }
-# Descriptors worth keeping when clean: they tell the consultant what the series is.
+# Clean Descriptors: the text attributes Table E.1-1 marks "C" in that option's column (the
+# sequences it marks are removed as the Basic Profile says), plus what viewers show that the
+# table does not name. Each keeps only its safe words (lib.deid.vocabulary).
 DESCRIPTORS = {
     Tag(k)
     for k in (
-        "StudyDescription",
-        "SeriesDescription",
-        "ProtocolName",
-        "ImageComments",
-        "RequestedProcedureDescription",
-        "PerformedProcedureStepDescription",
+        "AcquisitionComments",
         "AcquisitionDeviceProcessingDescription",
+        "AcquisitionFieldOfViewLabel",
+        "AcquisitionProtocolDescription",
+        "AdditionalPatientHistory",
+        "AdmittingDiagnosesDescription",
+        "Allergies",
+        "BeamDescription",
+        "BolusDescription",
+        "ClinicalTrialSeriesDescription",
+        "ClinicalTrialTimePointDescription",
+        "CommentsOnRadiationDose",
+        "CommentsOnThePerformedProcedureStep",
+        "CompensatorDescription",
+        "ConceptualVolumeCombinationDescription",
+        "ConceptualVolumeDescription",
+        "ContainerDescription",
+        "ContrastBolusAgent",
+        "ContributionDescription",
+        "DecompositionDescription",
         "DerivationDescription",
+        "DischargeDiagnosisDescription",
+        "DoseReferenceDescription",
+        "EntityDescription",
+        "EntityLabel",
+        "EntityLongLabel",
+        "EntityName",
+        "EquipmentFrameOfReferenceDescription",
+        "FixationDeviceDescription",
+        "FractionationNotes",
+        "FractionGroupDescription",
+        "FrameComments",
+        "IdentifyingComments",
+        "ImageComments",
+        "ImagingServiceRequestComments",
+        "Impressions",
+        "InterlockDescription",
+        "InterlockOriginDescription",
+        "InterpretationDiagnosisDescription",
+        "InterpretationText",
+        "LabelText",
+        "LongDeviceDescription",
+        "MedicalAlerts",
+        "MultienergyAcquisitionDescription",
+        "Occupation",
+        "PatientComments",
+        "PatientState",
+        "PerformedProcedureStepDescription",
+        "PrescriptionDescription",
+        "PrescriptionNotes",
+        "PriorTreatmentDoseDescription",
+        "ProtocolName",
+        "RadiationDoseIdentificationLabel",
+        "RadiationDoseInVivoMeasurementLabel",
+        "RadiationGenerationModeDescription",
+        "RadiationGenerationModeLabel",
+        "ReasonForOmissionDescription",
+        "ReasonForStudy",
+        "ReasonForSuperseding",
+        "ReasonForTheImagingServiceRequest",
+        "ReasonForTheRequestedProcedure",
+        "ReasonForVisit",
+        "RequestedContrastAgent",
+        "RequestedProcedureComments",
+        "RequestedProcedureDescription",
+        "RequestedSeriesDescription",
+        "RespiratoryMotionCompensationTechniqueDescription",
+        "ResultsComments",
+        "ROIDescription",
+        "ROIGenerationDescription",
+        "ROIName",
+        "ROIObservationDescription",
+        "ROIObservationLabel",
+        "RTPhysicianIntentNarrative",
+        "RTPlanDescription",
+        "RTPlanLabel",
+        "RTPlanName",
+        "RTPrescriptionLabel",
+        "RTToleranceSetLabel",
+        "RTTreatmentApproachLabel",
+        "ScheduledProcedureStepDescription",
+        "SeriesDescription",
+        "ServiceEpisodeDescription",
+        "SetupTechniqueDescription",
+        "ShieldingDeviceDescription",
+        "SpecimenDetailedDescription",
+        "SpecimenShortDescription",
+        "StructureSetDescription",
+        "StructureSetLabel",
+        "StructureSetName",
+        "StudyComments",
+        "StudyDescription",
+        "TreatmentPositionGroupLabel",
+        "TreatmentSite",
+        "TreatmentTechniqueNotes",
+        "TreatmentToleranceViolationDescription",
+        "UserContentLabel",
+        "UserContentLongLabel",
+        "VisitComments",
+        # Not in the table, shown by viewers: cleaned the same way.
+        "WindowCenterWidthExplanation",
+        "LUTExplanation",
+        "ContentDescription",
+        "ContrastBolusRoute",
+        "AcquisitionDeviceProcessingCode",
+        "PositionReferenceIndicator",
     )
 }
+# Type 2 where they appear: left empty, not removed, when no safe word remains.
+EMPTIED_WHEN_UNSAFE = {Tag(k) for k in ("PositionReferenceIndicator", "ContentDescription")}
+# Kept only when every word is safe; otherwise a dummy (it is Type 1 in every code sequence).
+CODE_MEANINGS = {Tag("CodeMeaning")}
+# Text the table does not name that a scanner's firmware writes and the objects need to stay
+# valid and useful. Anything else of a text VR that the table does not name is removed
+# (SecondaryCaptureDevice…, TextValue, comments on a procedure step…). These are kept only in a
+# shape that cannot hold a name: device words from the vocabulary, or codes (`is_code`).
+DEVICE_WORDS = {
+    Tag(k)
+    for k in (
+        "Manufacturer",
+        "ManufacturerModelName",
+        "SoftwareVersions",
+        "DetectorManufacturerName",
+        "DetectorManufacturerModelName",
+    )
+}
+CODES = {
+    Tag(k)
+    for k in (
+        "ConvolutionKernel",
+        "FilterType",
+        "RescaleType",
+        "ModalityLUTType",
+        "StackID",
+        "SequenceName",
+        "PulseSequenceName",
+        "ReceiveCoilName",
+        "TransmitCoilName",
+        "ImagedNucleus",
+        "CodingSchemeDesignator",
+        "CodingSchemeVersion",
+        "CodeValue",
+        "LongCodeValue",
+    )
+}
+CODE_VALUES = {Tag("CodeValue"), Tag("LongCodeValue")}
+SAFE_TEXT = DEVICE_WORDS | CODES
+# Public coding schemes: their code values are published concepts, never a person's (a code
+# value under a local scheme can be an employee number: it must look like a code).
+PUBLIC_SCHEMES = frozenset(
+    {"DCM", "SCT", "SRT", "SNM3", "LN", "UCUM", "RADLEX", "FMA", "NCIT", "I10", "I9C", "ICD10", "MSH", "ACR"}
+)
 NEVER_SHIFTED = {
     Tag(k) for k in ("PatientBirthDate", "PatientBirthTime", "PatientBirthDateInAlternativeCalendar")
 }
 PSEUDONYMISED = {Tag("PatientName"), Tag("PatientID")}
-_SPECIAL = PSEUDONYMISED | PATIENT_CHARACTERISTICS | DEVICE_IDENTITY | DESCRIPTORS | NEVER_SHIFTED
+_SPECIAL = (
+    PSEUDONYMISED | PATIENT_CHARACTERISTICS | DEVICE_IDENTITY | DESCRIPTORS | CODE_MEANINGS | NEVER_SHIFTED
+)
 _REMOVED_ACTIONS = {"X", "X_Z", "X_D", "X_Z_D"}
 TEXT_VRS = {"AE", "CS", "LO", "LT", "PN", "SH", "ST", "UC", "UR", "UT"}
+# Text that can hold anything a person types: removed unless the table or SAFE_TEXT names it.
+FREE_TEXT_VRS = TEXT_VRS - {"CS"}
 _DICOM_DATE = re.compile(r"(?<!\d)(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)")
 _LONG_NUMBER = re.compile(r"\d{5,}")
 REDACTED = "REMOVED"  # valid in every text VR, CS and AE included
-_DUMMY = {"PN": "ANONYMOUS", "AE": "ANONYMOUS", "IS": "0", "DS": "0"}
+# Dummies for the "D" action, each valid for its VR (PS3.5 6.2): not empty, nothing of the original.
+_DUMMY: dict[str, object] = {
+    "PN": "ANONYMOUS",
+    "AE": "ANONYMOUS",
+    "CS": "ANONYMIZED",
+    "SH": "ANONYMIZED",
+    "LO": "ANONYMIZED",
+    "ST": "ANONYMIZED",
+    "LT": "ANONYMIZED",
+    "UT": "ANONYMIZED",
+    "UC": "ANONYMIZED",
+    "UR": "urn:oid:2.25.0",
+    "DA": "19000101",
+    "DT": "19000101000000",
+    "TM": "000000",
+    "IS": "0",
+    "DS": "0",
+    **dict.fromkeys(("US", "SS", "UL", "SL", "UV", "SV", "FL", "FD"), 0),
+    **dict.fromkeys(("OB", "OW", "OD", "OF", "OL", "OV", "UN"), b"\0\0"),
+}
 
 # Where the patient's own identifiers are found in a header, to look for them everywhere else.
 IDENTIFYING = [
@@ -191,31 +380,43 @@ IDENTIFYING = [
 ]
 
 
+_WORD_SEPARATORS = re.compile(rf"[\s^,.;:/\\()'\"_=+\-{CJK}]+")
+
+
 @dataclass(frozen=True)
 class _Identifiers:
     words: frozenset[str]  # name parts and other words, case-folded
     compact: frozenset[str]  # IDs with spacing and punctuation removed
     digits: frozenset[str]  # phone numbers, dates: the digits only
+    cjk: frozenset[str] = frozenset()  # names in scripts without spaces: two characters or more
 
     def found_in(self, text: str) -> bool:
         folded = text.casefold()
-        words = set(re.split(r"[\s^,.;:/\\()'\"_=+-]+", folded))
-        if words & self.words:
+        if set(_WORD_SEPARATORS.split(folded)) & self.words:
             return True
         squeezed = re.sub(r"[\W_]+", "", folded)
         if any(value in squeezed for value in self.compact):
             return True
+        if self.cjk and _HAS_CJK.search(text):
+            # No word boundaries in Chinese: the name is looked for inside the text.
+            joined = join_cjk(text)
+            if any(name in joined for name in self.cjk):
+                return True
         digits = re.sub(r"\D+", "", text)
         return any(value in digits for value in self.digits)
+
+
+_HAS_CJK = re.compile(f"[{CJK}]")
 
 
 def _identifiers(ds: Dataset, identity: Identity) -> _Identifiers:
     words: set[str] = set()
     compact: set[str] = set()
     digits: set[str] = set()
+    cjk: set[str] = set()
 
     def add(text: str) -> None:
-        for word in re.split(r"[\s^,.;:/\\()'\"_=+-]+", text.casefold()):
+        for word in _WORD_SEPARATORS.split(text.casefold()):
             if len(word) >= 3 and not word.isdigit():
                 words.add(word)
         squeezed = re.sub(r"[\W_]+", "", text.casefold())
@@ -224,6 +425,7 @@ def _identifiers(ds: Dataset, identity: Identity) -> _Identifiers:
         number = re.sub(r"\D+", "", text)
         if len(number) >= 6:
             digits.add(number)
+        cjk.update(cjk_names(text))  # 王^芳 in a PN is found as 王芳
 
     for tag in IDENTIFYING:
         element = ds.get(tag)
@@ -239,7 +441,7 @@ def _identifiers(ds: Dataset, identity: Identity) -> _Identifiers:
     if len(digits_phone) >= 9:
         digits.add(digits_phone[-9:])  # local and international forms share the last nine digits
     words -= _HARMLESS_WORDS
-    return _Identifiers(frozenset(words), frozenset(compact), frozenset(digits))
+    return _Identifiers(frozenset(words), frozenset(compact), frozenset(digits), frozenset(cjk))
 
 
 # Words that appear in institution names and headers everywhere; finding one is not a leak.
@@ -259,10 +461,10 @@ _HARMLESS_WORDS = frozenset(
 )
 
 
-def _is_safe_descriptor(text: str, known: _Identifiers, identity: Identity) -> bool:
+def _carries_identifier(text: str, known: _Identifiers, identity: Identity) -> bool:
     if known.found_in(text) or _DICOM_DATE.search(text) or _LONG_NUMBER.search(text):
-        return False
-    return not scan({"text": text}, identity)
+        return True
+    return bool(scan({"text": text}, identity))
 
 
 def _shift(value: str, days: int, vr: str) -> str | None:
@@ -288,16 +490,19 @@ def _shift(value: str, days: int, vr: str) -> str | None:
 
 
 class _Walker:
+    """Walks a dataset and every item of its sequences. `dummy` is set inside a sequence the
+    profile replaces with dummy content ("D"): there every text value becomes a dummy."""
+
     def __init__(self, options: Options, new_uid: Callable[[str], str], known: _Identifiers) -> None:
         self.options = options
         self.new_uid = new_uid
         self.known = known
         self.entries: list[Entry] = []
 
-    def note(self, path: str, action: Action, reason: Reason) -> None:
-        self.entries.append(Entry(path, action, reason))
+    def note(self, path: str, action: Action, reason: Reason, words_removed: int = 0) -> None:
+        self.entries.append(Entry(path, action, reason, words_removed))
 
-    def walk(self, ds: Dataset, prefix: str = "") -> None:
+    def walk(self, ds: Dataset, prefix: str = "", dummy: bool = False) -> None:
         safe_blocks = self._safe_private_blocks(ds)
         for tag in list(ds.keys()):
             path = prefix + _name(tag)
@@ -308,7 +513,7 @@ class _Walker:
                 or self.kept_unread(raw, tag, path)
             ):
                 continue
-            self.element(ds, ds[tag], tag, path, safe_blocks)
+            self.element(ds, ds[tag], tag, path, safe_blocks, dummy)
 
     def removed_unread(
         self,
@@ -349,15 +554,13 @@ class _Walker:
             new = [self.new_uid(v) for v in values if v]
             ds[tag] = DataElement(tag, "UI", new if len(new) > 1 else (new[0] if new else None))
             self.note(path, Action.UID_REPLACED, Reason.PROFILE)
-        elif vr == "DA":
+        elif vr == "DA" and not (action == "D" and not values):
             moved = [_shift(v, self.options.shift_days, "DA") for v in values]
             if any(v is None for v in moved):
-                del ds[tag]
-                self.note(path, Action.REMOVED, Reason.MODIFIED_DATES)
-            else:
-                ds[tag] = DataElement(tag, "DA", moved if len(moved) > 1 else (moved[0] if moved else None))
-                self.note(path, Action.DATE_SHIFTED, Reason.MODIFIED_DATES)
-        elif vr == "TM" and action is not None:
+                return False  # the full way decides: removed, or a dummy where one is required
+            ds[tag] = DataElement(tag, "DA", moved if len(moved) > 1 else (moved[0] if moved else None))
+            self.note(path, Action.DATE_SHIFTED, Reason.MODIFIED_DATES)
+        elif vr == "TM" and action is not None and action != "D":
             if self.known.found_in(text):
                 return False
             self.note(path, Action.KEPT, Reason.MODIFIED_DATES)
@@ -371,7 +574,8 @@ class _Walker:
     def kept_unread(self, raw: RawDataElement, tag: BaseTag, path: str) -> bool:
         """Most of a CT header is kept as it is (geometry, pixels, technique): deciding that from
         the raw bytes, without pydicom converting every value, makes de-identification about
-        twice as fast. Anything that may need changing goes the full way."""
+        twice as fast. Anything that may need changing goes the full way, and so does any free
+        text that is not on the safe list (it is removed there)."""
         if (
             tag.is_private
             or tag.element == 0
@@ -383,6 +587,8 @@ class _Walker:
         vr = raw.VR or _dictionary_vr(tag)
         if vr in ("SQ", "UN", "DA", "DT"):
             return False
+        if vr in FREE_TEXT_VRS:
+            return False  # removed, a dummy, or its shape checked (SAFE_TEXT): the full way
         if vr in TEXT_VRS and raw.value:
             if max(raw.value) >= 0x80:
                 return False  # decoded properly, with the dataset's character set, on the full way
@@ -410,6 +616,7 @@ class _Walker:
         tag: BaseTag,
         path: str,
         safe_blocks: dict[tuple[int, int], str],
+        dummy: bool = False,
     ) -> None:
         options = self.options
         group = tag.group
@@ -430,33 +637,46 @@ class _Walker:
         if options.retain_device_identity and tag in DEVICE_IDENTITY:
             self.keep_if_clean(ds, element, tag, path, Reason.DEVICE_IDENTITY)
             return
-        if tag in DESCRIPTORS:
-            if options.clean_descriptors and _is_safe_descriptor(
-                str(element.value or ""), self.known, options.identity
-            ):
-                self.note(path, Action.KEPT, Reason.CLEAN_DESCRIPTOR)
-            else:
-                del ds[tag]
-                self.note(path, Action.REMOVED, Reason.UNSAFE_DESCRIPTOR)
+        action = PROFILE.get(int(tag))
+        if options.clean_descriptors and tag in DESCRIPTORS and element.VR in FREE_TEXT_VRS:
+            self.clean_descriptor(ds, element, tag, path, action)
+            return
+        if tag in CODE_MEANINGS and not dummy:
+            self.code_meaning(element, path)
             return
         vr = element.VR
-        action = PROFILE.get(int(tag))
         if vr in ("DA", "DT") and tag not in NEVER_SHIFTED and action not in ("U",):
-            self.shift(ds, element, tag, path)
+            self.shift(ds, element, tag, path, required=action == "D")
             return
         if vr == "TM" and tag not in NEVER_SHIFTED and action is not None:
             # Times of day stay: with the dates moved they no longer point to a day.
-            self.keep_if_clean(ds, element, tag, path, Reason.MODIFIED_DATES)
+            if action == "D" and element.value in (None, ""):
+                self.dummy(element, path)
+            else:
+                self.keep_if_clean(ds, element, tag, path, Reason.MODIFIED_DATES)
             return
         if vr == "SQ" and action in (None, "D", "X_Z_U_STAR"):
-            # Walk into the items: every nested attribute gets the same treatment.
+            # Walk into the items: every nested attribute gets the same treatment; inside a
+            # sequence the profile replaces, every text value becomes a dummy.
+            inner = dummy or action == "D"
+            if action == "D" and not element.value and _name(tag).endswith("CodeSequence"):
+                element.value = Sequence([_dummy_code()])
+                self.note(path, Action.REPLACED, Reason.PROFILE)
+                return
             for index, item in enumerate(element.value):
-                self.walk(item, f"{path}[{index}].")
+                self.walk(item, f"{path}[{index}].", inner)
             return
         if action is None:
             if vr == "UN":
                 del ds[tag]
                 self.note(path, Action.REMOVED, Reason.UNKNOWN_VR)
+            elif vr in FREE_TEXT_VRS and dummy:
+                self.dummy(element, path)
+            elif vr in FREE_TEXT_VRS and tag not in SAFE_TEXT:
+                del ds[tag]
+                self.note(path, Action.REMOVED, Reason.NOT_ON_SAFE_LIST)
+            elif tag in SAFE_TEXT:
+                self.keep_safe_text(ds, element, tag, path)
             else:
                 self.keep_if_clean(ds, element, tag, path, Reason.NOT_IN_PROFILE)
             return
@@ -467,11 +687,98 @@ class _Walker:
             element.value = Sequence() if vr == "SQ" else None
             self.note(path, Action.EMPTIED, Reason.PROFILE)
         elif action == "D":
-            element.value = _DUMMY.get(vr, "ANONYMIZED") if vr in TEXT_VRS | {"IS", "DS"} else None
-            self.note(path, Action.REPLACED if element.value else Action.EMPTIED, Reason.PROFILE)
+            self.dummy(element, path)
         else:  # X and the choices that allow removal
             del ds[tag]
             self.note(path, Action.REMOVED, Reason.PROFILE)
+
+    def dummy(self, element: DataElement, path: str) -> None:
+        """The "D" action: a value valid for the VR that says nothing of the original."""
+        if element.VR == "UI":
+            # A dummy UID that still links what referred to the same original.
+            self.replace_uids(element)
+            if not element.value:
+                element.value = self.new_uid("")
+            self.note(path, Action.UID_REPLACED, Reason.PROFILE)
+            return
+        value = _DUMMY.get(element.VR)
+        element.value = value
+        self.note(path, Action.REPLACED if value is not None else Action.EMPTIED, Reason.PROFILE)
+
+    def clean_descriptor(
+        self, ds: Dataset, element: DataElement, tag: BaseTag, path: str, action: str | None
+    ) -> None:
+        """Clean Descriptors: only the words known to be safe stay (lib.deid.vocabulary)."""
+        values = element.value if element.VM > 1 else [element.value]
+        cleaned = [vocabulary.clean(str(v)) for v in values if v not in (None, "")]
+        removed = sum(c.removed for c in cleaned)
+        kept = [c.text for c in cleaned if c.text]
+        if any(_carries_identifier(text, self.known, self.options.identity) for text in kept):
+            # A safe word that is also the patient's name or number: nothing of it stays.
+            kept, reason = [], Reason.IDENTIFIER_FOUND
+        else:
+            reason = Reason.UNSAFE_DESCRIPTOR
+        if not kept:
+            if action == "D":
+                element.value = _DUMMY[element.VR]
+                self.note(path, Action.REPLACED, reason, removed)
+            elif tag in EMPTIED_WHEN_UNSAFE or action in ("Z", "Z_D"):
+                element.value = None
+                self.note(path, Action.EMPTIED, reason, removed)
+            else:
+                del ds[tag]
+                self.note(path, Action.REMOVED, reason, removed)
+            return
+        if removed:
+            element.value = kept if len(kept) > 1 else kept[0]
+            self.note(path, Action.REPLACED, Reason.CLEANED_DESCRIPTOR, removed)
+        else:
+            self.note(path, Action.KEPT, Reason.CLEAN_DESCRIPTOR)
+
+    def keep_safe_text(self, ds: Dataset, element: DataElement, tag: BaseTag, path: str) -> None:
+        """Device words and codes, kept only in a shape that cannot carry a name."""
+        values = [
+            str(v) for v in (element.value if element.VM > 1 else [element.value]) if v not in (None, "")
+        ]
+        if not values:
+            self.note(path, Action.KEPT, Reason.SAFE_TEXT)
+            return
+        if any(self.known.found_in(v) for v in values):
+            reason = Reason.IDENTIFIER_FOUND
+        elif tag in DEVICE_WORDS:
+            cleaned = [vocabulary.clean(v) for v in values]
+            if not any(c.removed for c in cleaned):
+                self.note(path, Action.KEPT, Reason.SAFE_TEXT)
+                return
+            reason = Reason.NOT_ON_SAFE_LIST
+        else:
+            scheme = str(ds.get("CodingSchemeDesignator", "") or "").strip().upper()
+            public = tag in CODE_VALUES and scheme in PUBLIC_SCHEMES
+            if all(vocabulary.is_code(v.strip(), long_numbers=public) for v in values):
+                self.note(path, Action.KEPT, Reason.SAFE_TEXT)
+                return
+            reason = Reason.NOT_ON_SAFE_LIST
+        # A dummy rather than removal: a code's value and scheme are required where they are.
+        element.value = REDACTED
+        self.note(path, Action.REPLACED, reason)
+
+    def code_meaning(self, element: DataElement, path: str) -> None:
+        """A code's meaning stays only if every word is safe: half a meaning would mislead."""
+        text = str(element.value or "")
+        if not text:
+            self.note(path, Action.KEPT, Reason.CLEAN_DESCRIPTOR)
+            return
+        if self.known.found_in(text):
+            reason, removed = Reason.IDENTIFIER_FOUND, 0
+        else:
+            cleaned = vocabulary.clean(text)
+            if not cleaned.removed and cleaned.text:
+                self.note(path, Action.KEPT, Reason.CLEAN_DESCRIPTOR)
+                return
+            reason, removed = Reason.UNSAFE_DESCRIPTOR, cleaned.removed
+        # A dummy rather than removal: the meaning is required wherever a code is.
+        element.value = REDACTED
+        self.note(path, Action.REPLACED, reason, removed)
 
     def private(
         self,
@@ -499,7 +806,7 @@ class _Walker:
         if element.VR in TEXT_VRS and element.value not in (None, ""):
             values = element.value if element.VM > 1 else [element.value]
             if any(self.known.found_in(str(v)) for v in values):
-                # A dummy rather than removal: the attribute may be required (a code's meaning).
+                # A dummy rather than removal: the attribute may be required (a code's value).
                 element.value = REDACTED
                 self.note(path, Action.REPLACED, Reason.IDENTIFIER_FOUND)
                 return
@@ -509,10 +816,15 @@ class _Walker:
             return
         self.note(path, Action.KEPT, reason)
 
-    def shift(self, ds: Dataset, element: DataElement, tag: BaseTag, path: str) -> None:
+    def shift(
+        self, ds: Dataset, element: DataElement, tag: BaseTag, path: str, required: bool = False
+    ) -> None:
         values = element.value if element.VM > 1 else [element.value]
         moved = [_shift(str(v), self.options.shift_days, element.VR) for v in values if v not in (None, "")]
-        if any(v is None for v in moved):
+        if any(v is None for v in moved) or (required and not moved):
+            if required:  # "D": a dummy date, since it cannot be moved
+                self.dummy(element, path)
+                return
             del ds[tag]  # not a readable date: it cannot be moved, so it cannot stay
             self.note(path, Action.REMOVED, Reason.MODIFIED_DATES)
             return
@@ -527,6 +839,15 @@ class _Walker:
         values = element.value if element.VM > 1 else [element.value]
         new = [self.new_uid(str(v)) for v in values if v]
         element.value = new if len(new) > 1 else (new[0] if new else None)
+
+
+def _dummy_code() -> Dataset:
+    """An item for a code sequence the profile replaces: the three Type 1 attributes, dummies."""
+    item = Dataset()
+    item.CodeValue = "ANONYMIZED"
+    item.CodingSchemeDesignator = "99NDARAJA"  # "99": a private coding scheme (PS3.3 8.2)
+    item.CodeMeaning = "ANONYMIZED"
+    return item
 
 
 @lru_cache(maxsize=4096)
