@@ -18,10 +18,12 @@ import itertools
 import json
 import logging
 import os
+import shutil
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -69,6 +71,8 @@ OFFERED_SYNTAXES = [
     JPEG2000,
 ]
 SPOOL_META = "association.json"
+# Beside "<n>.dcm": how many times storing it failed for a reason other than a refusal.
+TRIES = ".tries"
 
 # DIMSE statuses (PS3.4 B.2.3, PS3.7 C).
 SUCCESS = 0x0000
@@ -170,6 +174,8 @@ def remove_spool_folder(folder: Path) -> bool:
         return False
     for path in folder.glob("*.part"):
         path.unlink(missing_ok=True)  # never acknowledged: the sender sends it again
+    for path in folder.glob(f"*{TRIES}"):
+        path.unlink(missing_ok=True)  # the count of an object no longer there
     (folder / SPOOL_META).unlink(missing_ok=True)
     try:
         folder.rmdir()
@@ -197,6 +203,95 @@ def leftover_spools(spool_root: Path) -> list[tuple[Path, str]]:
             continue
         found.append((folder, meta["calling_ae"]))
     return found
+
+
+# --- Objects that fail every time ---------------------------------------------------------------
+
+
+def tries_of(path: Path) -> int:
+    try:
+        return int(path.with_suffix(TRIES).read_text())
+    except (OSError, ValueError):
+        return 0
+
+
+def note_failed_try(path: Path) -> int:
+    """Count one more failed try of a spooled object; returns the count."""
+    tries = tries_of(path) + 1
+    _write_durably_replacing(path.with_suffix(TRIES), str(tries).encode())
+    return tries
+
+
+def forget_tries(path: Path) -> None:
+    path.with_suffix(TRIES).unlink(missing_ok=True)
+
+
+def _write_durably_replacing(path: Path, data: bytes) -> None:
+    part = path.with_name(path.name + ".part")
+    part.unlink(missing_ok=True)
+    _write_durably(path, data)
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """An object moved out of the spool after failing `tries` times, and why (the kind of
+    failure only: a library's message may quote the header)."""
+
+    folder: str
+    file: str
+    calling_ae: str
+    reason: str
+    tries: int
+    set_aside_at: datetime
+
+    @property
+    def path(self) -> str:
+        return f"{self.folder}/{self.file}"
+
+
+def set_aside_failed(folder: Path, path: Path, target_root: Path, aside: SetAside) -> Path:
+    """Move a spooled object that keeps failing to `target_root/<folder>/`, with its reason in
+    `<n>.json` beside it, so the node stops retrying it and an operator can see why (and move
+    it back into the spool to try again)."""
+    target = target_root / folder.name
+    target.mkdir(parents=True, exist_ok=True)
+    if not (target / SPOOL_META).exists() and (folder / SPOOL_META).exists():
+        shutil.copyfile(folder / SPOOL_META, target / SPOOL_META)  # says who sent it
+    reason = {
+        "file": aside.file,
+        "calling_ae": aside.calling_ae,
+        "reason": aside.reason,
+        "tries": aside.tries,
+        "set_aside_at": aside.set_aside_at.isoformat(),
+    }
+    _write_durably_replacing(target / f"{path.stem}.json", json.dumps(reason).encode())
+    moved = Path(shutil.move(path, target / path.name))
+    _fsync_directory(target)
+    forget_tries(path)
+    return moved
+
+
+def set_aside_list(target_root: Path) -> list[SetAside]:
+    """What was set aside under `target_root`, the latest first."""
+    found = []
+    for reason_file in target_root.glob("*/*.json") if target_root.is_dir() else []:
+        if reason_file.name == SPOOL_META:
+            continue
+        try:
+            reason = json.loads(reason_file.read_text())
+            found.append(
+                SetAside(
+                    folder=reason_file.parent.name,
+                    file=str(reason["file"]),
+                    calling_ae=str(reason["calling_ae"]),
+                    reason=str(reason["reason"]),
+                    tries=int(reason["tries"]),
+                    set_aside_at=datetime.fromisoformat(reason["set_aside_at"]),
+                )
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            logger.error("set-aside reason %s/%s cannot be read", reason_file.parent.name, reason_file.name)
+    return sorted(found, key=lambda aside: aside.set_aside_at, reverse=True)
 
 
 class Node:
@@ -352,9 +447,15 @@ __all__ = [
     "OnComplete",
     "OnRefused",
     "SendersProvider",
+    "SetAside",
     "accepted_syntaxes",
+    "forget_tries",
     "leftover_spools",
+    "note_failed_try",
     "remove_spool_folder",
+    "set_aside_failed",
+    "set_aside_list",
     "spool_meta",
     "spooled_files",
+    "tries_of",
 ]

@@ -13,18 +13,40 @@ from typing import ParamSpec, TypeVar
 
 from django.conf import settings
 from django.db import connections
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 from pynetdicom.association import Association
 
 from accounts.models import Institution
-from core.audit import record
+from core.audit import AuditAction, record
 from imaging.audit_actions import REFUSED_SENDER, record_received
 from imaging.ingest import IngestError, Refusal
 from imaging.models import DicomSender, Instance, Study
-from imaging.node import SPOOL_META, Node, remove_spool_folder, spool_meta, spooled_files
+from imaging.node import (
+    SPOOL_META,
+    Node,
+    SetAside,
+    forget_tries,
+    note_failed_try,
+    remove_spool_folder,
+    set_aside_failed,
+    set_aside_list,
+    spool_meta,
+    spooled_files,
+)
 from imaging.services import Batch, receive
 
 logger = logging.getLogger(__name__)
+
+# Declared here, beside the only code that records it, until imaging/audit_actions.py takes it.
+NODE_FILE_SET_ASIDE = AuditAction(
+    "imaging.node_file_set_aside", _("DICOM node file set aside after failing every try")
+)
+# A file that failed this many times, for a reason other than a refusal, leaves the spool: a
+# fault of the platform (the database away) clears within a few starts, a file that breaks the
+# reader never does, and it would be retried at every start for ever.
+DEFAULT_MAX_TRIES = 3
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -36,6 +58,20 @@ def spool_root() -> Path:
 
 def refused_root() -> Path:
     return Path(settings.IMAGING_INCOMING_ROOT) / "node-refused"
+
+
+def failed_root() -> Path:
+    """Beside the spool: objects that failed every try, each with its reason in a side file."""
+    return Path(settings.IMAGING_INCOMING_ROOT) / "node-failed"
+
+
+def max_tries() -> int:
+    return max(1, int(getattr(settings, "DICOM_NODE_MAX_TRIES", DEFAULT_MAX_TRIES)))
+
+
+def set_aside_files() -> list[SetAside]:
+    """The objects the node gave up on, the latest first (shown to administrators)."""
+    return set_aside_list(failed_root())
 
 
 def _closes_connection(function: Callable[P, R]) -> Callable[P, R]:
@@ -97,7 +133,9 @@ def ingest_spool(folder: Path, calling_ae: str) -> dict[str, int]:
 
     Stored objects and resends of stored ones leave the spool; refused ones go to node-refused
     with their refusal code in their name; any other failure leaves the object in the spool for
-    the next try. Running twice on the same folder is harmless (resends are deduplicated).
+    the next try, up to `max_tries()` tries, after which it goes to node-failed with its reason
+    (counted with the refused). Running twice on the same folder is harmless (resends are
+    deduplicated).
     """
     outcome = {"stored": 0, "duplicates": 0, "refused": 0, "kept": 0}
     if folder.resolve().parent != spool_root().resolve():
@@ -123,20 +161,18 @@ def ingest_spool(folder: Path, calling_ae: str) -> dict[str, int]:
             instance = _receive_for_its_patient(batches, new_batch, data, path.name)
         except IngestError as error:
             _set_aside(folder, path, error.refusal)
+            forget_tries(path)
             outcome["refused"] += 1
             continue
         except Exception as error:
-            # The kind of failure only: a message from a DICOM library may quote the header.
-            logger.error(
-                "spool folder %s: %s could not be stored (%s); kept for a later try",
-                folder.name,
-                path.name,
-                type(error).__name__,
-            )
-            outcome["kept"] += 1
+            if _give_up_after_tries(folder, path, calling_ae, institution, error):
+                outcome["refused"] += 1
+            else:
+                outcome["kept"] += 1
             continue
         outcome["stored" if instance is not None else "duplicates"] += 1
         path.unlink(missing_ok=True)
+        forget_tries(path)
     remove_spool_folder(folder)
     _audit_received(batches, institution, calling_ae)
     logger.info(
@@ -179,6 +215,54 @@ def _receive_for_its_patient(
     batch = new_batch()
     batches.insert(0, batch)
     return receive(batch, data, name)
+
+
+def _give_up_after_tries(
+    folder: Path, path: Path, calling_ae: str, institution: Institution, error: Exception
+) -> bool:
+    """Count a failed try; after the last one, move the object to node-failed, audited. True if
+    it was moved."""
+    reason = type(error).__name__  # the kind only: a DICOM library's message may quote the header
+    try:
+        tries = note_failed_try(path)
+    except OSError:
+        tries = 0  # the count cannot be written: keep trying rather than lose the object
+    if tries < max_tries():
+        logger.error(
+            "spool folder %s: %s could not be stored (%s), try %d of %d; kept for a later try",
+            folder.name,
+            path.name,
+            reason,
+            tries,
+            max_tries(),
+        )
+        return False
+    aside = SetAside(
+        folder=folder.name,
+        file=path.name,
+        calling_ae=calling_ae[:16],
+        reason=reason,
+        tries=tries,
+        set_aside_at=timezone.now(),
+    )
+    set_aside_failed(folder, path, failed_root(), aside)
+    logger.error(
+        "spool folder %s: %s failed %d times (%s); moved to node-failed",
+        folder.name,
+        path.name,
+        tries,
+        reason,
+    )
+    try:
+        record(
+            NODE_FILE_SET_ASIDE,
+            institution=institution,
+            detail={"sender": aside.calling_ae, "file": aside.path, "reason": reason, "tries": tries},
+        )
+    except Exception:
+        # The failure may be the database's own; the object is safe in node-failed either way.
+        logger.exception("spool folder %s: setting %s aside could not be audited", folder.name, path.name)
+    return True
 
 
 def _set_aside(folder: Path, path: Path, refusal: Refusal) -> None:
