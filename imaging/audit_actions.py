@@ -1,13 +1,13 @@
 """Imaging's audit actions, and how what is read outside the referring team is recorded.
 
-A read of a case's imaging by anyone outside its referring team (or by that team from abroad)
-leaves one entry per person, case, kind of read and scope (a series, or a search level) per
-sitting, a sitting being a signed-in session or an API token, and a UTC day: a consultant who
-scrolls 300 slices of a series makes one "rendered slices" entry, a new session or the next day
-another. The first entry must never be lost, a duplicate may be: the cache's add() is the cheap
-gate on the hot path (a slice is fetched many times a second), and on a first sight in this
-process the trail itself is asked, since each web worker keeps its own cache unless a shared one
-is configured. A cache that fails lets the entry be written.
+A read of a case's imaging by anyone outside its referring institution's team leaves one entry per
+person, case, kind of read and scope (a series, or a search level) per sitting, a sitting being a
+signed-in session or an API token, and a UTC day: a consultant who scrolls 300 slices of a series
+makes one "rendered slices" entry, a new session or the next day another. The first entry must
+never be lost, a duplicate may be: the cache's add() is the cheap gate on the hot path (a slice is
+fetched many times a second), and on a first sight in this process the trail itself is asked, since
+each web worker keeps its own cache unless a shared one is configured. A cache that fails lets the
+entry be written.
 """
 
 from __future__ import annotations
@@ -91,12 +91,6 @@ READ_SALT = "neurodaraja.audit.reader"
 READ_KEY_SECONDS = 26 * 60 * 60  # a little over a day: the key holds its UTC day
 
 
-def read_from_outside(user: User, in_referring_team: bool) -> bool:
-    """Audited: everyone outside the case's referring team, and that team from abroad. The team
-    at home reads its own patient's imaging (its views of the case are audited by consultations)."""
-    return not in_referring_team or not user.works_where_identifiable_data_is_kept
-
-
 def reader(request: HttpRequest | None) -> str | None:
     """The sitting a read belongs to, as a digest (never the session key or token itself): the
     API token of the request, or its signed-in session; None when there is neither."""
@@ -149,8 +143,9 @@ def record_read(
     **detail: str | int,
 ) -> None:
     """A read of a case's imaging, recorded once per sitting and UTC day for its `scope` (the
-    series read, the search level); nothing for the referring team at home."""
-    if not read_from_outside(user, in_referring_team):
+    series read, the search level). Nothing for the case's referring team: it reads its own
+    patient's imaging at home, and consultations audits its views of the case."""
+    if in_referring_team:
         return
     scope = dict(scope or {})
     entry: dict[str, object] = {"case": case.code, **scope, **detail}

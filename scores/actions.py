@@ -74,9 +74,9 @@ def _first_read(action: AuditAction, access: CaseAccess, user: User, sitting: st
 def record_read(
     action: AuditAction, access: CaseAccess, user: User, request: HttpRequest | None, **detail: str | int
 ) -> None:
-    """A read of the case's scores or findings, once per sitting and UTC day, from outside the
-    referring team (or by that team from abroad)."""
-    if access.in_referring_team and user.works_where_identifiable_data_is_kept:
+    """A read of the case's scores or findings from outside its referring team, once per sitting
+    and UTC day."""
+    if access.in_referring_team:
         return
     entry: dict[str, object] = {"case": access.case.code, **detail}
     sitting = _reader(request)
