@@ -1,0 +1,177 @@
+"""In a real browser (headless Chromium), in each of the three languages: the outcome form of a
+case with an outcome shows the stored date of operation in its date input, and saving it
+unchanged changes nothing that was stored. In Chinese the input was filled as 2026/12/01, which
+the browser's date input rejects and shows empty, and saving erased the date.
+
+Like imaging's browser test, the platform runs in its own processes on its own database (a
+live-server test would flush the audit trail, which its triggers refuse), with the demo data;
+the outcome is recorded through the real action in that platform.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from lib.languages import CODES
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+PASSWORD = "Daraja-demo-2026"  # noqa: S105 (the demo data's password)
+REFERRER = "referrer@demo.neurodaraja.test"
+STORED = (
+    "management, operated_by, operation, operation_date, complications, discharge_status, "
+    "gose_discharge, gose_6_months"
+)
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER), reason="Chromium and chromedriver are not installed (.ci/run installs them)."
+)
+
+# Recorded in the platform by the real action, on the demo's first sent case (Demo Patient A).
+RECORD_OUTCOME = """
+from zoneinfo import ZoneInfo
+from django.utils import timezone
+from accounts.models import User
+from consultations import actions
+from consultations.access import case_access
+from consultations.models import Case
+referrer = User.objects.get(email="referrer@demo.neurodaraja.test")
+case = Case.objects.get(identity__full_name="Demo Patient A")
+today = timezone.now().astimezone(ZoneInfo(case.referring_institution.time_zone)).date()
+actions.record_outcome(case_access(referrer, case), referrer, {
+    "management": "operated_locally", "operated_by": "local_with_visitor",
+    "operation": "Burr hole and evacuation", "operation_date": today,
+    "complications": "Wound infection, treated.", "discharge_status": "home",
+    "gose_discharge": 6, "gose_6_months": None,
+})
+print(case.code)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, str]]:
+    folder = tmp_path_factory.mktemp("platform")
+    (folder / "media").mkdir()
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "DEMO_MODE": "true",
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(folder / "media"),
+        "IMAGING_INCOMING_ROOT": str(folder / "incoming"),
+        "DEMO_DICOM_DIR": str(folder / "no-demo-imaging"),
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (["migrate", "-v0"], ["loaddemo"]):
+        subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, capture_output=True)  # noqa: S603
+    recorded = subprocess.run(  # noqa: S603 - our own command
+        [*manage, "shell", "-c", RECORD_OUTCOME],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    code = recorded.stdout.strip().splitlines()[-1]
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 - our own command
+        [*manage, "runplatform", "--port", str(port), "--web-workers", "2"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if requests.get(f"{url}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.5)
+        else:
+            pytest.fail("The platform did not start.")
+        yield url, folder / "db.sqlite3", code
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM or ""
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=390,844"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.implicitly_wait(5)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def wait_for(condition, what: str, page, timeout: float = 60.0) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    raise AssertionError(
+        f"Waited {timeout:.0f} s for {what}. The page shows:\n{page.find_element('css selector', 'main').text[-1500:]}"
+    )
+
+
+def stored(database: Path, code: str) -> tuple:
+    with sqlite3.connect(database) as db:
+        return db.execute(
+            f"SELECT {STORED} FROM consultations_outcome o JOIN consultations_case c ON c.id = o.case_id "  # noqa: S608 (our own column list)
+            "WHERE c.code = ?",
+            (code,),
+        ).fetchone()
+
+
+@pytest.mark.parametrize("language", CODES)
+def test_the_outcome_form_saved_unchanged_in_the_browser_changes_nothing(platform, browser, language):
+    from selenium.webdriver.common.by import By
+
+    url, database, code = platform
+    before = stored(database, code)
+    assert before[3]  # a date of operation is stored
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE accounts_user SET preferred_language = ? WHERE email = ?", (language, REFERRER))
+    browser.get(f"{url}/accounts/login/")
+    browser.find_element(By.NAME, "username").send_keys(REFERRER)
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait_for(lambda: "/accounts/login/" not in browser.current_url, "the sign-in", browser)
+    browser.get(f"{url}/consultations/{code}/outcome/")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+    date_input = browser.find_element(By.NAME, "operation_date")
+    # What the browser's date input holds, after it has dropped any value it cannot read.
+    assert date_input.get_property("value") == before[3]
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait_for(lambda: not browser.current_url.rstrip("/").endswith("/outcome"), "the saved outcome", browser)
+    assert stored(database, code) == before
