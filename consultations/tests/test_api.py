@@ -53,7 +53,8 @@ def test_the_whole_loop_through_the_api(cast, api):
     consultant = api(cast.consultant_china)
     body = call(consultant, "get", f"/cases/{code}").json()
     assert body["identity"] is None and "injury_at" not in body["clinical"]
-    assert body["hours_from_injury_to_referral"] == 3
+    assert body["hours_from_injury_to_referral"] is None  # exact hours + sending time = time of injury
+    assert (body["injury_to_referral"]["at_least"], body["injury_to_referral"]["under"]) == (3, 6)
     assert "Amina" not in json.dumps(body) and "SRRH/2025" not in json.dumps(body)
     assert call(consultant, "post", f"/cases/{code}/acknowledge").json()["status"] == "acknowledged"
     opinion = {
