@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from consultations.actions import ATTACHMENT_PROBLEMS
 from imaging.ingest import IngestError, Refusal
 from imaging.unpack import Problem
 from lib import files
+from lib.deid.dicom import Reason
 
 
 def explain(error: IngestError) -> str:
@@ -83,4 +86,34 @@ def explain_photo(code: str) -> str:
     return str(ATTACHMENT_PROBLEMS[problem]) % {"mb": settings.ATTACHMENT_MAX_MB}
 
 
-__all__ = ["explain", "explain_member", "explain_photo", "explain_too_large_file"]
+# Why de-identification did what it did, for the referrer's report (the reasons the allow-lists
+# added; imaging.actions.REASON_LABELS holds the others). A description's label replaces the
+# older "kept after a check for identifiers": a description now keeps only known terms.
+DEID_REASON_LABELS: dict[Reason, Promise] = {
+    Reason.CLEAN_DESCRIPTOR: gettext_lazy("a description made only of known acquisition and anatomy terms"),
+    Reason.CLEANED_DESCRIPTOR: gettext_lazy(
+        "a description: only its known acquisition and anatomy terms were kept"
+    ),
+    Reason.UNSAFE_DESCRIPTOR: gettext_lazy("free text with no word known to be safe"),
+    Reason.NOT_ON_SAFE_LIST: gettext_lazy(
+        "text that neither the confidentiality profile nor the list of safe attributes names"
+    ),
+    Reason.SAFE_TEXT: gettext_lazy("on the list of safe attributes, in a form that cannot hold a name"),
+}
+
+
+def explain_words_removed(count: int) -> str:
+    """How much a description lost: a count only (which words is never kept)."""
+    if count <= 0:
+        return ""
+    return ngettext("%(count)s word removed", "%(count)s words removed", count) % {"count": count}
+
+
+__all__ = [
+    "DEID_REASON_LABELS",
+    "explain",
+    "explain_member",
+    "explain_photo",
+    "explain_too_large_file",
+    "explain_words_removed",
+]
