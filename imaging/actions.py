@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from consultations.access import referring_team_institutions
@@ -24,8 +24,8 @@ from core.errors import ActionError
 from imaging import audit_actions as acts
 from imaging.access import ImagingAccess
 from imaging.models import Annotation, Instance, Series, Study, UploadBatch
-from imaging.services import Batch
-from imaging.tasks import restamp_study
+from imaging.services import MASKED, Batch, mask_text
+from imaging.tasks import queue_renderings, restamp_study
 from lib.deid.burned_in import Suspicion
 from lib.deid.dicom import Action, Reason
 
@@ -36,6 +36,13 @@ SUSPICION_LABELS = {
     Suspicion.DERIVED_IMAGE: gettext_lazy("a derived image (a reconstruction or a screenshot)"),
     Suspicion.DOCUMENT_OR_REPORT: gettext_lazy("a document or a structured report"),
     Suspicion.PHOTOGRAPH: gettext_lazy("a photograph"),
+    Suspicion.TEXT_IN_PIXELS: gettext_lazy("the image itself looks like it shows text"),
+    Suspicion.COLOUR_CT: gettext_lazy("a CT image in colour (a CT scanner writes grey images)"),
+    Suspicion.CT_WITHOUT_SPACING: gettext_lazy("a CT image without a pixel size (as a screen capture)"),
+}
+MASK_REASON_LABELS = {
+    "text_found_by_ocr": gettext_lazy("text found by OCR"),
+    "text_found_by_detector": gettext_lazy("text found by the text detector"),
 }
 ACTION_LABELS = {
     Action.REMOVED: gettext_lazy("Removed"),
@@ -60,6 +67,7 @@ REASON_LABELS = {
     Reason.PSEUDONYM: gettext_lazy("the case code stands in for the patient"),
     Reason.NOT_IN_PROFILE: gettext_lazy("technical, carries no identifier"),
 }
+MASKED_LABEL = gettext_lazy("Text masked")
 MAX_ANNOTATION_TEXT = 300
 
 
@@ -146,13 +154,23 @@ def review_series(
             code="multi_frame",
             status=409,
         )
+    masked = []
+    if share and series.suspicions:
+        # Before the review counts: should masking fail, the series still waits.
+        masked = mask_text(series)
+        series.refresh_from_db(fields=["report"])
     series.excluded = not share
     if series.suspicions:
         series.reviewed_at = timezone.now()
         series.reviewed_by = access.user
     series.save(update_fields=["excluded", "reviewed_at", "reviewed_by"])
+    if masked:
+        queue_renderings({series.pk})  # the cached ones showed the text; see services.mask_text
     action = acts.IMAGING_REVIEWED if share else acts.IMAGING_EXCLUDED
-    acts.record_on_case(action, access.case_access.case, access.user, request, series=series.pk)
+    detail = (
+        {"masked_images": len(masked), "masked_regions": sum(m.regions for m in masked)} if masked else {}
+    )
+    acts.record_on_case(action, access.case_access.case, access.user, request, series=series.pk, **detail)
     return series
 
 
@@ -219,6 +237,8 @@ class DeidSummary:
     counts: list[tuple[str, int]]  # (action label, number of attributes)
     lines: list[ReportLine]
     suspicions: list[str]
+    masked_images: int = 0  # images whose text was masked in the shared copy
+    masked_regions: int = 0
 
 
 def deid_summary(series: Series) -> DeidSummary:
@@ -227,9 +247,20 @@ def deid_summary(series: Series) -> DeidSummary:
     lines = []
     actions = {a.value: label for a, label in ACTION_LABELS.items()}
     reasons = {r.value: label for r, label in REASON_LABELS.items()}
-    for path, (action, reason) in sorted(series.report.items()):
-        action_label = str(actions.get(action, action))
-        reason_label = str(reasons.get(reason, reason))
+    masked_images = masked_regions = 0
+    for path, (action, reason, *more) in sorted(series.report.items()):
+        if action == MASKED:  # [masked, why, regions]: see services.mask_text
+            regions = int(more[0]) if more else 0
+            masked_images, masked_regions = masked_images + 1, masked_regions + regions
+            action_label = str(MASKED_LABEL)
+            reason_label = ngettext(
+                "%(n)s region of text filled with black in the shared copy (%(why)s)",
+                "%(n)s regions of text filled with black in the shared copy (%(why)s)",
+                regions,
+            ) % {"n": regions, "why": MASK_REASON_LABELS.get(reason, reason)}
+        else:
+            action_label = str(actions.get(action, action))
+            reason_label = str(reasons.get(reason, reason))
         counted[action_label] += 1
         lines.append(ReportLine(attribute=path, action=action_label, reason=reason_label))
     return DeidSummary(
@@ -238,6 +269,8 @@ def deid_summary(series: Series) -> DeidSummary:
         suspicions=[
             str({k.value: v for k, v in SUSPICION_LABELS.items()}.get(s, s)) for s in series.suspicions
         ],
+        masked_images=masked_images,
+        masked_regions=masked_regions,
     )
 
 

@@ -15,7 +15,9 @@ lossy JPEG 2000) is stored as received: re-encoding it losslessly would only mak
 
 from __future__ import annotations
 
+import numpy as np
 from pydicom.dataset import Dataset
+from pydicom.encaps import generate_frames
 from pydicom.pixels import get_decoder
 from pydicom.uid import (
     UID,
@@ -38,6 +40,10 @@ LOSSY = {
 }
 
 
+# Transfer syntaxes 1.2.840.10008.1.2.4.50 to .203: JPEG, JPEG-LS, JPEG 2000, HTJ2K.
+JPEG_FAMILY = "1.2.840.10008.1.2.4."
+
+
 class CannotDecode(Exception):
     pass
 
@@ -51,15 +57,45 @@ def can_decode(syntax: UID) -> bool:
         return False
 
 
-def compress(ds: Dataset) -> None:
-    """Re-encode the pixel data of `ds` in place for storage (see the module's reasons)."""
+def _complete_streams(ds: Dataset, frames: int) -> bool:
+    """Whether every frame's JPEG, JPEG-LS or JPEG 2000 stream ends with its end marker (EOI,
+    or EOC for JPEG 2000: both FF D9). The decoders fill a stream cut short with grey or
+    zeros instead of failing, so a truncated file would otherwise be stored as a half image."""
+    try:
+        for frame in generate_frames(ds.PixelData, number_of_frames=frames):
+            if not frame.rstrip(b"\x00").endswith(b"\xff\xd9"):
+                return False
+    except (ValueError, TypeError, KeyError, IndexError):
+        return False
+    return True
+
+
+def decode(ds: Dataset) -> np.ndarray:
+    """Every frame's pixels, decoded: whatever cannot be decoded now would fail every rendering
+    later, so ingest refuses it (and the text detector needs the pixels anyway)."""
+    syntax = UID(ds.file_meta.TransferSyntaxUID)
+    if syntax.startswith(JPEG_FAMILY) and not _complete_streams(ds, int(ds.get("NumberOfFrames") or 1)):
+        raise CannotDecode("incomplete stream")
+    try:
+        pixels = ds.pixel_array
+    except Exception as error:  # a decoder fails in many ways on broken data; all mean the same here
+        raise CannotDecode(type(error).__name__) from error
+    frames, rows, columns = int(ds.get("NumberOfFrames") or 1), int(ds.Rows), int(ds.Columns)
+    if pixels.shape[: 3 if frames > 1 else 2] != ((frames, rows, columns) if frames > 1 else (rows, columns)):
+        raise CannotDecode("shape")  # a stream that decodes to fewer frames or lines than declared
+    return pixels
+
+
+def compress(ds: Dataset, pixels: np.ndarray | None = None) -> None:
+    """Re-encode the pixel data of `ds` in place for storage (see the module's reasons).
+    `pixels` are the already decoded pixels of `ds`, when the caller has them."""
     syntax = UID(ds.file_meta.TransferSyntaxUID)
     if syntax == STORED_SYNTAX or syntax in LOSSY:
         return
-    try:
-        pixels = None if syntax in NATIVE else ds.pixel_array
-    except Exception as error:  # a decoder fails in many ways on broken data; all mean the same here
-        raise CannotDecode(str(error)) from error
+    if syntax in NATIVE:
+        pixels = None  # pydicom reads native data itself, without a copy
+    elif pixels is None:
+        pixels = decode(ds)
     if int(ds.get("BitsAllocated", 16)) > 16:
         # JPEG-LS stops at 16 bits; keep such rare objects uncompressed rather than lose anything.
         if pixels is not None:
@@ -73,4 +109,16 @@ def compress(ds: Dataset) -> None:
         raise CannotDecode(str(error)) from error
 
 
-__all__ = ["STORED_SYNTAX", "CannotDecode", "can_decode", "compress"]
+def reencode(ds: Dataset, pixels: np.ndarray) -> None:
+    """Replace the pixel data of `ds` with `pixels` (changed in the shared copy: masked text),
+    encoded as stored copies are. A lossy or YBR object comes out as lossless RGB: re-encoding
+    the lossy way would lose more, and pydicom decodes YBR to RGB."""
+    if int(ds.get("SamplesPerPixel") or 1) > 1:
+        ds.PhotometricInterpretation = "RGB"
+        ds.PlanarConfiguration = 0
+    ds.PixelData = np.ascontiguousarray(pixels).tobytes()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    compress(ds)
+
+
+__all__ = ["STORED_SYNTAX", "CannotDecode", "can_decode", "compress", "decode", "reencode"]

@@ -8,7 +8,9 @@ in memory at once. The steps:
 2. note what must stay on the Tanzanian side (original UIDs, a keyed fingerprint of the patient
    so that two patients in one upload are caught);
 3. de-identify (`lib.deid.dicom`), list pixel suspicions (`lib.deid.burned_in`);
-4. compress losslessly (`imaging.compression`) and hash the bytes that will be stored.
+4. decode every frame (what cannot be decoded is refused: it would fail every rendering) and
+   look for text in the pixels themselves (`lib.deid.pixel_text`), whatever the header says;
+5. compress losslessly (`imaging.compression`) and hash the bytes that will be stored.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import IO, Any
 
+import numpy as np
 import pydicom
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
@@ -29,6 +32,7 @@ from pydicom.uid import UID
 from imaging import compression
 from lib.deid.burned_in import Suspicion, suspicions
 from lib.deid.dicom import Entry, Options, deidentify
+from lib.deid.pixel_text import contrast_floor, find_text
 
 # A CT slice is 512 x 512; a large multi-frame object a few hundred frames of it. Anything that
 # declares more pixels than this is refused before any pixel is decoded (a memory bomb).
@@ -125,6 +129,27 @@ def read(source: IO[bytes]) -> Dataset:
     return ds
 
 
+def frames_to_check(frames: int) -> list[int]:
+    """The first, middle and last frame: a cine or a multi-frame screen capture repeats its text,
+    and a multi-frame object that waits for review cannot be shared anyway (see review_series)."""
+    return sorted({0, frames // 2, frames - 1})
+
+
+def text_floor(ds: Dataset) -> float:
+    is_ct = str(ds.get("Modality", "")).upper() == "CT" or str(ds.get("SOPClassUID", "")).startswith(
+        "1.2.840.10008.5.1.4.1.1.2"
+    )
+    slope = _float(ds.get("RescaleSlope")) or 1.0
+    return contrast_floor(is_ct=is_ct, bits_stored=int(ds.get("BitsStored") or 8), slope=slope)
+
+
+def shows_text(ds: Dataset, pixels: np.ndarray) -> bool:
+    """Whether the pixels look like printed text (`lib.deid.pixel_text`), on a few frames."""
+    frames = int(ds.get("NumberOfFrames") or 1)
+    floor = text_floor(ds)
+    return any(find_text(pixels[i] if frames > 1 else pixels, floor) for i in frames_to_check(frames))
+
+
 def patient_fingerprint(ds: Dataset, key: bytes) -> str:
     """Equal for two objects of the same patient (ID, name, birth date as the scanner wrote them)."""
     parts = [
@@ -187,7 +212,10 @@ def prepare(
     found = suspicions(ds)
     outcome = deidentify(ds, options if isinstance(options, Options) else options(fingerprint), new_uid)
     try:
-        compression.compress(ds)
+        pixels = compression.decode(ds)
+        if Suspicion.TEXT_IN_PIXELS not in found and shows_text(ds, pixels):
+            found.append(Suspicion.TEXT_IN_PIXELS)
+        compression.compress(ds, pixels)
     except compression.CannotDecode as error:
         raise IngestError(Refusal.UNREADABLE_PIXELS) from error
     buffer = io.BytesIO()
@@ -228,4 +256,15 @@ def prepare(
     )
 
 
-__all__ = ["MAX_PIXELS", "IngestError", "Prepared", "Refusal", "patient_fingerprint", "prepare", "read"]
+__all__ = [
+    "MAX_PIXELS",
+    "IngestError",
+    "Prepared",
+    "Refusal",
+    "frames_to_check",
+    "patient_fingerprint",
+    "prepare",
+    "read",
+    "shows_text",
+    "text_floor",
+]

@@ -16,6 +16,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pydicom
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -24,9 +25,14 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Institution, User
 from consultations.models import Case, PatientIdentity
-from imaging.ingest import IngestError, Prepared, Refusal, prepare
+from imaging import compression
+from imaging.ingest import IngestError, Prepared, Refusal, prepare, text_floor
 from imaging.models import DateShift, Instance, Series, Study
+from lib.deid import ocr
+from lib.deid.burned_in import Suspicion
 from lib.deid.dicom import Options
+from lib.deid.pixel_text import Box, find_text, merged, with_strokes
+from lib.deid.pixel_text import mask as fill_boxes
 from lib.deid.uids import keyed_uid_mapper
 from lib.identifiers import Identity
 
@@ -327,6 +333,109 @@ def restamp(study: Study) -> int:
     return changed
 
 
+MASKED = "masked"  # the report's action for pixels masked in the shared copy
+MASK_REASON_OCR = "text_found_by_ocr"
+MASK_REASON_DETECTOR = "text_found_by_detector"  # OCR unavailable, or it added nothing
+# Header reasons that concern every image of the series (a screen, a document): each image is
+# read by OCR, up to OCR_BUDGET a review. A derived series (reformats, hundreds of images) is
+# read only where the detector saw text: OCR takes about half a second an image.
+OCR_BUDGET = 64
+READ_EVERY_IMAGE = {s.value for s in Suspicion} - {Suspicion.DERIVED_IMAGE, Suspicion.TEXT_IN_PIXELS}
+
+
+@dataclass
+class Masked:
+    instance: int
+    regions: int
+
+
+def mask_key(instance: Instance) -> str:
+    return f"PixelData (image {instance.number if instance.number is not None else '-'}, #{instance.pk})"
+
+
+def _regions(
+    ds: pydicom.Dataset, frame: np.ndarray, read_all: bool, budget: list[int]
+) -> tuple[list[Box], str]:
+    """Where to mask one frame, and why. The detector's regions always (on real CT it finds
+    none; privacy first), extended by the lines of text OCR finds that hold strokes
+    (`pixel_text.with_strokes`: OCR alone also sees text in brain texture). OCR reads the images
+    where the detector saw text, and every image when the header says it is a screen."""
+    floor = text_floor(ds)
+    found = find_text(frame, floor)
+    if not found and not (read_all and budget[0] > 0):
+        return [], ""
+    budget[0] -= 1
+    read = ocr.text_boxes(frame, inverted=str(ds.get("PhotometricInterpretation", "")) == "MONOCHROME1")
+    lines = with_strokes(frame, read or [], floor)
+    return merged(found + lines), MASK_REASON_OCR if lines else MASK_REASON_DETECTOR
+
+
+def mask_text(series: Series) -> list[Masked]:
+    """Fill the text in the pixels of the series' shared (de-identified) copies with black, once
+    the referrer has let the series go: the original stays as it came. Each masked image is
+    re-encoded as stored copies are, read back against its hash, its cached renderings dropped,
+    and the series' report says how many regions of which image were masked. An image masked
+    before is not read again."""
+    budget = [OCR_BUDGET]
+    read_all = bool(set(series.suspicions) & READ_EVERY_IMAGE)
+    done: list[Masked] = []
+    for instance in series.instances.all():
+        if mask_key(instance) in series.report or instance.frames != 1:
+            continue  # multi-frame objects that need a look cannot be shared (review_series)
+        with instance.file.open("rb") as stored:
+            ds = pydicom.dcmread(stored)
+        pixels = compression.decode(ds).copy()
+        boxes, reason = _regions(ds, pixels, read_all, budget)
+        if not boxes:
+            continue
+        black = (
+            pixels.max() if str(ds.get("PhotometricInterpretation", "")) == "MONOCHROME1" else pixels.min()
+        )
+        fill_boxes(pixels, boxes, black)
+        compression.reencode(ds, pixels)
+        _replace_stored_copy(instance, ds)
+        series.report[mask_key(instance)] = [MASKED, reason, len(boxes)]
+        Series.objects.filter(pk=series.pk).update(report=series.report)
+        done.append(Masked(instance.pk, len(boxes)))
+    if done:
+        drop_renderings(series)
+    return done
+
+
+def _replace_stored_copy(instance: Instance, ds: pydicom.Dataset) -> None:
+    buffer = io.BytesIO()
+    ds.save_as(buffer, enforce_file_format=True)
+    data = buffer.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    previous = instance.file.name
+    instance.file.save("stored.dcm", ContentFile(data), save=False)
+    try:
+        _verify(instance.file.name, digest)
+    except StorageMismatch:
+        default_storage.delete(instance.file.name)
+        raise
+    Instance.objects.filter(pk=instance.pk).update(
+        file=instance.file.name,
+        size=len(data),
+        sha256=digest,
+        transfer_syntax=str(ds.file_meta.TransferSyntaxUID),
+    )
+    default_storage.delete(previous)
+
+
+def drop_renderings(series: Series) -> int:
+    """Delete the series' cached renderings and thumbnail (see imaging.renderings, which keeps
+    them under this folder): they show the pixels as they were."""
+    folder = f"imaging-renderings/{series.study_id}/{series.pk}"
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    for name in files:
+        default_storage.delete(f"{folder}/{name}")
+    return len(files)
+
+
 def _verify(name: str, sha256: str) -> None:
     digest = hashlib.sha256()
     with default_storage.open(name, "rb") as stored:
@@ -336,4 +445,17 @@ def _verify(name: str, sha256: str) -> None:
         raise StorageMismatch(name)
 
 
-__all__ = ["Batch", "CommitGroups", "StorageMismatch", "restamp", "fingerprint_key", "receive", "uid_key"]
+__all__ = [
+    "MASKED",
+    "Batch",
+    "CommitGroups",
+    "Masked",
+    "StorageMismatch",
+    "drop_renderings",
+    "fingerprint_key",
+    "mask_key",
+    "mask_text",
+    "receive",
+    "restamp",
+    "uid_key",
+]

@@ -1,0 +1,315 @@
+"""A screen of patient details relabelled as an ordinary CT slice: found by its pixels, held for
+review, and masked in the shared copy when the referrer lets it go; the original stays as it
+came. Pixel data that cannot be decoded is refused at ingest, with nothing stored."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import numpy as np
+import pydicom
+import pytest
+from django.core.files.storage import default_storage
+from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
+from PIL import Image, ImageDraw, ImageFont
+from pydicom.uid import JPEGBaseline8Bit, JPEGLSLossless, RLELossless
+
+from conftest import sign_in
+from core.models import AuditEntry
+from imaging import services
+from imaging.access import imaging_access
+from imaging.actions import deid_summary, review_series, share_study
+from imaging.ingest import IngestError, Refusal
+from imaging.messages import explain
+from imaging.models import Instance, Series, Study
+from imaging.services import Batch, receive
+from imaging.tasks import prepare_renderings
+from imaging.tests.data import GE_HEAD_CT, IDENTITY, encoded, ge_slices, needs_data
+from lib.deid import ocr
+from lib.deid.burned_in import Suspicion, suspicions
+
+pytestmark = needs_data()
+LATIN = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+CJK = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
+# What a viewer's screen prints in its corners: the name, the hospital number, the real date.
+PRINTED = [
+    ("Amina Juma Mollel", (12, 12), LATIN),
+    ("SRRH-2025-00123", (12, 470), LATIN),
+    ("2025-03-11", (400, 470), LATIN),
+    ("王芳 患者", (400, 12), CJK),
+]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def screen(**changes: object) -> tuple[bytes, list[tuple[int, int, int, int]]]:
+    """A real GE slice, labelled as the ordinary axial CT it was, with the patient's details
+    drawn into its pixels at the slice's brightest value; and where each text is."""
+    ds = pydicom.dcmread(GE_HEAD_CT / "01.dcm")
+    for keyword, value in {**IDENTITY, **changes}.items():
+        setattr(ds, keyword, value)
+    pixels = ds.pixel_array.copy()
+    ink = Image.new("L", (pixels.shape[1], pixels.shape[0]), 0)
+    draw = ImageDraw.Draw(ink)
+    where = []
+    for text, corner, typeface in PRINTED:
+        if not typeface.exists():
+            pytest.skip(f"{typeface} is not installed")
+        font = ImageFont.truetype(str(typeface), 13)
+        draw.text(corner, text, fill=255, font=font)
+        x0, y0, x1, y1 = draw.textbbox(corner, text, font=font)
+        where.append((int(x0), int(y0), int(x1), int(y1)))
+    pixels[np.asarray(ink) > 127] = pixels.max()
+    ds.PixelData = pixels.tobytes()
+    assert suspicions(ds) == []  # the header says: an ordinary CT slice
+    return encoded(ds), where
+
+
+def receive_screen(cast, case, **changes: object):
+    data, where = screen(**changes)
+    batch = Batch(
+        institution=cast.institutions["SRRH"], source=Study.Source.UPLOAD, case=case, user=cast.referrer
+    )
+    receive(batch, data, "screen.dcm")
+    for ordinary in ge_slices(3)[1:]:  # two ordinary slices of the same series and patient
+        receive(batch, encoded(ordinary))
+    series = Series.objects.get(study__case=case)
+    screen_instance = series.instances.get(number=pydicom.dcmread(GE_HEAD_CT / "01.dcm").InstanceNumber)
+    return series, screen_instance, where
+
+
+def stored_pixels(instance: Instance) -> np.ndarray:
+    with default_storage.open(Instance.objects.get(pk=instance.pk).file.name, "rb") as stored:
+        return pydicom.dcmread(stored).pixel_array
+
+
+def original_pixels(instance: Instance) -> np.ndarray:
+    with default_storage.open(instance.original.name, "rb") as original:
+        return pydicom.dcmread(original).pixel_array
+
+
+def test_a_screen_relabelled_as_an_ordinary_ct_waits_for_review(cast, case_for_china):
+    series, _screen, _where = receive_screen(cast, case_for_china)
+    assert series.suspicions == [Suspicion.TEXT_IN_PIXELS.value]
+    assert series.awaits_review and not series.shareable
+    study = series.study
+    with pytest.raises(Exception, match="review"):
+        share_study(imaging_access(cast.referrer, case_for_china.code), study.pk)
+
+
+def test_letting_it_go_masks_the_text_in_the_shared_copy_and_keeps_the_original(cast, case_for_china):
+    series, instance, where = receive_screen(cast, case_for_china)
+    before = stored_pixels(instance)
+    original_sha = instance.original_sha256
+    others = {i.pk: i.sha256 for i in series.instances.exclude(pk=instance.pk)}
+    review_series(imaging_access(cast.referrer, case_for_china.code), series.pk, share=True)
+    after = stored_pixels(instance)
+    black = before.min()
+    for x0, y0, x1, y1 in where:
+        assert (after[y0:y1, x0:x1] == black).all(), (x0, y0, x1, y1)
+    assert np.array_equal(after[100:400, 100:400], before[100:400, 100:400])  # the brain untouched
+    # The shared copy is still valid DICOM, stored as every shared copy is; the original not touched.
+    stored = Instance.objects.get(pk=instance.pk)
+    assert stored.transfer_syntax == JPEGLSLossless and stored.sha256 != instance.sha256
+    with default_storage.open(stored.file.name, "rb") as data:
+        assert hashlib.sha256(data.read()).hexdigest() == stored.sha256
+    assert stored.original_sha256 == original_sha
+    assert np.array_equal(original_pixels(stored), before)
+    assert {i.pk: i.sha256 for i in series.instances.exclude(pk=instance.pk)} == others  # nothing else
+    # The report says what was masked, on which image; the audit entry how much.
+    series.refresh_from_db()
+    assert not series.awaits_review
+    summary = deid_summary(series)
+    assert summary.masked_images == 1 and summary.masked_regions >= 3
+    [line] = [line for line in summary.lines if line.attribute == services.mask_key(stored)]
+    assert "filled with black" in line.reason
+    entry = AuditEntry.objects.filter(action="imaging.reviewed").latest("pk")
+    assert entry.detail["masked_images"] == 1 and entry.detail["masked_regions"] == summary.masked_regions
+    assert "Amina" not in str(entry.detail) and "Amina" not in str(series.report)
+
+
+def test_the_referrers_page_says_what_was_masked_in_three_languages(cast, case_for_china):
+    series, instance, _where = receive_screen(cast, case_for_china)
+    review_series(imaging_access(cast.referrer, case_for_china.code), series.pk, share=True)
+    referrer = sign_in(Client(), cast.referrer)
+    page = referrer.get(f"/consultations/{case_for_china.code}/imaging/").content.decode()
+    assert "Text in the pixels was masked in the shared copy of 1 image" in page
+    for language in ("sw", "zh-hans"):
+        with translation.override(language):
+            summary = deid_summary(Series.objects.get(pk=series.pk))
+            [why] = summary.suspicions
+            assert (
+                why
+                == gettext("the image itself looks like it shows text")
+                != "the image itself looks like it shows text"
+            )
+            [masked] = [line for line in summary.lines if line.attribute == services.mask_key(instance)]
+            assert "filled with black" not in masked.reason and str(summary.masked_regions) in masked.reason
+            assert masked.action == gettext("Text masked") != "Text masked"
+
+
+@pytest.mark.skipif(not ocr.available(), reason="OCR (rapidocr-onnxruntime) is not installed")
+def test_ocr_reads_the_printed_text_before_and_finds_none_there_after(cast, case_for_china):
+    series, instance, where = receive_screen(cast, case_for_china)
+
+    def lines_over_the_text(pixels: np.ndarray) -> int:
+        found = ocr.text_boxes(pixels, recognise=True) or []
+        return sum(
+            1
+            for b in found
+            for x0, y0, x1, y1 in where
+            if b.x < x1 and x0 < b.x + b.width and b.y < y1 and y0 < b.y + b.height
+        )
+
+    assert lines_over_the_text(stored_pixels(instance)) >= 3
+    review_series(imaging_access(cast.referrer, case_for_china.code), series.pk, share=True)
+    assert lines_over_the_text(stored_pixels(instance)) == 0
+
+
+def test_without_ocr_the_detector_alone_holds_back_and_masks(cast, case_for_china, monkeypatch):
+    monkeypatch.setattr(ocr, "_load", lambda: None)  # a machine where OCR cannot be loaded
+    assert not ocr.available()
+    series, instance, where = receive_screen(cast, case_for_china)
+    assert series.awaits_review
+    review_series(imaging_access(cast.referrer, case_for_china.code), series.pk, share=True)
+    after = stored_pixels(instance)
+    for x0, y0, x1, y1 in where:
+        assert (after[y0:y1, x0:x1] == after.min()).all()
+    masked, why, regions = Series.objects.get(pk=series.pk).report[services.mask_key(instance)]
+    assert (masked, why) == (services.MASKED, services.MASK_REASON_DETECTOR) and regions >= 3
+
+
+def test_renderings_made_before_the_review_show_the_masked_pixels_after(cast, case_for_china):
+    series, instance, where = receive_screen(cast, case_for_china)
+    prepare_renderings.call(series.pk)  # what the worker does on arrival, before anyone looks
+    base = f"/consultations/{case_for_china.code}/imaging/"
+    referrer = sign_in(Client(), cast.referrer)
+    x0, y0, x1, y1 = where[0]
+
+    def name_region(url: str) -> np.ndarray:
+        answer = referrer.get(url)
+        assert answer.status_code == 200
+        return np.asarray(Image.open(io.BytesIO(answer.content)).convert("L"))[y0:y1, x0:x1]
+
+    render = f"{base}instances/{instance.pk}/default.webp"
+    assert name_region(render).max() > 200  # the name, white, in the cached rendering
+    review_series(imaging_access(cast.referrer, case_for_china.code), series.pk, share=True)
+    referrer = sign_in(Client(), cast.referrer)  # a fresh browser: the old one had it cached
+    assert name_region(render).max() < 40
+    assert name_region(f"{base}instances/{instance.pk}/window.png?center=40&width=80").max() == 0
+    share_study(imaging_access(cast.referrer, case_for_china.code), series.study_id)
+    consultant = sign_in(Client(), cast.consultant_china)
+    answer = consultant.get(render)
+    region = np.asarray(Image.open(io.BytesIO(answer.content)).convert("L"))[y0:y1, x0:x1]
+    assert answer.status_code == 200 and region.max() < 40
+
+
+def test_only_the_referring_team_lets_a_screen_go(cast, case_for_china):
+    series, instance, _where = receive_screen(cast, case_for_china)
+    url = f"/consultations/{case_for_china.code}/imaging/series/{series.pk}/review/"
+    for persona in ("consultant_china", "outsider", "outsider_coordinator"):
+        sign_in(Client(), getattr(cast, persona)).post(url, {"decision": "share"})
+    held = Series.objects.get(pk=series.pk)
+    assert held.awaits_review and services.mask_key(instance) not in held.report
+    assert Instance.objects.get(pk=instance.pk).sha256 == instance.sha256
+
+
+def test_holding_a_screen_back_masks_nothing(cast, case_for_china):
+    series, instance, _where = receive_screen(cast, case_for_china)
+    review_series(imaging_access(cast.referrer, case_for_china.code), series.pk, share=False)
+    assert Instance.objects.get(pk=instance.pk).sha256 == instance.sha256
+
+
+def test_a_screen_that_arrives_after_the_review_is_masked_at_the_next(cast, case_for_china):
+    series, first, _where = receive_screen(cast, case_for_china)
+    access = imaging_access(cast.referrer, case_for_china.code)
+    review_series(access, series.pk, share=True)
+    masked_once = Instance.objects.get(pk=first.pk).sha256
+    data, where = screen(InstanceNumber=99, SOPInstanceUID=pydicom.uid.generate_uid())
+    batch = Batch(
+        institution=cast.institutions["SRRH"],
+        source=Study.Source.UPLOAD,
+        case=case_for_china,
+        user=cast.referrer,
+    )
+    second = receive(batch, data)
+    assert second is not None and Series.objects.get(pk=series.pk).awaits_review
+    review_series(access, series.pk, share=True)
+    after = stored_pixels(second)
+    assert all((after[y0:y1, x0:x1] == after.min()).all() for x0, y0, x1, y1 in where)
+    assert Instance.objects.get(pk=first.pk).sha256 == masked_once  # not masked twice
+
+
+# Pixel data that cannot be decoded is refused, whatever the encoding, and nothing is stored.
+
+
+def _encapsulated(ds: pydicom.Dataset, syntax: pydicom.uid.UID, frame: bytes) -> bytes:
+    ds.file_meta.TransferSyntaxUID = syntax
+    ds.PixelData = pydicom.encaps.encapsulate([frame])
+    ds["PixelData"].VR = "OB"
+    return encoded(ds)
+
+
+def _cut_jpeg_ls() -> bytes:
+    ds = pydicom.dcmread(GE_HEAD_CT / "01.dcm")
+    ds.compress(JPEGLSLossless, encoding_plugin="pyjpegls")
+    frame = next(pydicom.encaps.generate_frames(ds.PixelData, number_of_frames=1))
+    return _encapsulated(ds, JPEGLSLossless, frame[: len(frame) // 2])
+
+
+def _cut_jpeg_baseline() -> bytes:
+    ds = pydicom.dcmread(GE_HEAD_CT / "01.dcm")
+    grey = ((ds.pixel_array - ds.pixel_array.min()) / np.ptp(ds.pixel_array) * 255).astype(np.uint8)
+    ds.BitsAllocated = ds.BitsStored = 8
+    ds.HighBit, ds.PixelRepresentation = 7, 0
+    buffer = io.BytesIO()
+    Image.fromarray(grey).save(buffer, format="JPEG")
+    return _encapsulated(ds, JPEGBaseline8Bit, buffer.getvalue()[: len(buffer.getvalue()) // 3])
+
+
+def _damaged_rle() -> bytes:
+    ds = pydicom.dcmread(GE_HEAD_CT / "01.dcm")
+    ds.compress(RLELossless)
+    frame = next(pydicom.encaps.generate_frames(ds.PixelData, number_of_frames=1))
+    return _encapsulated(ds, RLELossless, frame[: len(frame) // 2])
+
+
+def _short_native() -> bytes:
+    ds = pydicom.dcmread(GE_HEAD_CT / "01.dcm")
+    ds.PixelData = ds.PixelData[: len(ds.PixelData) // 2]
+    return encoded(ds)
+
+
+@pytest.mark.parametrize(
+    ("damaged", "refusal"),
+    [
+        (_cut_jpeg_ls, Refusal.UNREADABLE_PIXELS),
+        (_cut_jpeg_baseline, Refusal.UNREADABLE_PIXELS),
+        (_damaged_rle, Refusal.UNREADABLE_PIXELS),
+        (_short_native, Refusal.TRUNCATED),
+    ],
+)
+def test_pixels_that_cannot_be_decoded_are_refused_and_nothing_is_stored(
+    cast, case_for_china, damaged, refusal
+):
+    batch = Batch(
+        institution=cast.institutions["SRRH"],
+        source=Study.Source.UPLOAD,
+        case=case_for_china,
+        user=cast.referrer,
+    )
+    with pytest.raises(IngestError) as refused:
+        receive(batch, damaged(), "damaged.dcm")
+    assert refused.value.refusal is refusal
+    assert not Study.objects.exists() and not Instance.objects.exists()
+    assert not default_storage.exists("imaging") or default_storage.listdir("imaging") == ([], [])
+    with translation.override("sw"):
+        said = explain(refused.value)
+    assert said and said != explain(refused.value)  # said in the referrer's language
