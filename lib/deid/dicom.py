@@ -425,7 +425,8 @@ def _identifiers(ds: Dataset, identity: Identity) -> _Identifiers:
         number = re.sub(r"\D+", "", text)
         if len(number) >= 6:
             digits.add(number)
-        cjk.update(cjk_names(text))  # 王^芳 in a PN is found as 王芳
+        if _HAS_CJK.search(text):
+            cjk.update(cjk_names(text))  # 王^芳 in a PN is found as 王芳
 
     for tag in IDENTIFYING:
         element = ds.get(tag)
@@ -510,7 +511,7 @@ class _Walker:
             if isinstance(raw, RawDataElement) and (
                 self.removed_unread(ds, raw, tag, path, safe_blocks)
                 or self.changed_unread(ds, raw, tag, path)
-                or self.kept_unread(raw, tag, path)
+                or self.kept_unread(raw, tag, path, dummy)
             ):
                 continue
             self.element(ds, ds[tag], tag, path, safe_blocks, dummy)
@@ -571,7 +572,7 @@ class _Walker:
             return False
         return True
 
-    def kept_unread(self, raw: RawDataElement, tag: BaseTag, path: str) -> bool:
+    def kept_unread(self, raw: RawDataElement, tag: BaseTag, path: str, dummy: bool) -> bool:
         """Most of a CT header is kept as it is (geometry, pixels, technique): deciding that from
         the raw bytes, without pydicom converting every value, makes de-identification about
         twice as fast. Anything that may need changing goes the full way, and so does any free
@@ -587,14 +588,20 @@ class _Walker:
         vr = raw.VR or _dictionary_vr(tag)
         if vr in ("SQ", "UN", "DA", "DT"):
             return False
-        if vr in FREE_TEXT_VRS:
-            return False  # removed, a dummy, or its shape checked (SAFE_TEXT): the full way
+        if vr in FREE_TEXT_VRS and (dummy or tag not in SAFE_TEXT or tag in CODE_VALUES):
+            return False  # removed, a dummy, or a code value judged with its scheme: the full way
         if vr in TEXT_VRS and raw.value:
             if max(raw.value) >= 0x80:
                 return False  # decoded properly, with the dataset's character set, on the full way
-            if self.known.found_in(raw.value.decode("ascii")):
+            text = raw.value.decode("ascii")
+            if self.known.found_in(text):
                 return False
-        self.note(path, Action.KEPT, Reason.NOT_IN_PROFILE)
+            if tag in SAFE_TEXT:
+                if not _safe_shape(tag, text):
+                    return False  # replaced on the full way
+                self.note(path, Action.KEPT, Reason.SAFE_TEXT)
+                return True
+        self.note(path, Action.KEPT, Reason.SAFE_TEXT if tag in SAFE_TEXT else Reason.NOT_IN_PROFILE)
         return True
 
     def _safe_private_blocks(self, ds: Dataset) -> dict[tuple[int, int], str]:
@@ -745,16 +752,10 @@ class _Walker:
             return
         if any(self.known.found_in(v) for v in values):
             reason = Reason.IDENTIFIER_FOUND
-        elif tag in DEVICE_WORDS:
-            cleaned = [vocabulary.clean(v) for v in values]
-            if not any(c.removed for c in cleaned):
-                self.note(path, Action.KEPT, Reason.SAFE_TEXT)
-                return
-            reason = Reason.NOT_ON_SAFE_LIST
         else:
             scheme = str(ds.get("CodingSchemeDesignator", "") or "").strip().upper()
             public = tag in CODE_VALUES and scheme in PUBLIC_SCHEMES
-            if all(vocabulary.is_code(v.strip(), long_numbers=public) for v in values):
+            if all(_safe_shape(tag, v, public) for v in values):
                 self.note(path, Action.KEPT, Reason.SAFE_TEXT)
                 return
             reason = Reason.NOT_ON_SAFE_LIST
@@ -839,6 +840,15 @@ class _Walker:
         values = element.value if element.VM > 1 else [element.value]
         new = [self.new_uid(str(v)) for v in values if v]
         element.value = new if len(new) > 1 else (new[0] if new else None)
+
+
+def _safe_shape(tag: BaseTag, text: str, public_code: bool = False) -> bool:
+    """Safe text in a shape that cannot hold a name: each value (split on the multi-value
+    backslash) made of device words, or one code-like token."""
+    values = [v.strip() for v in text.split("\\") if v.strip()]
+    if tag in DEVICE_WORDS:
+        return all(not vocabulary.clean(v).removed for v in values)
+    return all(vocabulary.is_code(v, long_numbers=public_code) for v in values)
 
 
 def _dummy_code() -> Dataset:

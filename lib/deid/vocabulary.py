@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lib.identifiers import CJK
 
@@ -204,6 +205,7 @@ def _balanced(text: str) -> str:
     return "".join(char for char, kept in zip(text, keep, strict=True) if kept)
 
 
+@lru_cache(maxsize=4096)  # the slices of a series repeat their descriptions
 def clean(text: str) -> Cleaned:
     """The description with only its safe words, and the separators between the words kept."""
     removed = 0
