@@ -663,29 +663,10 @@ class _Walker:
                 self.keep_if_clean(ds, element, tag, path, Reason.MODIFIED_DATES)
             return
         if vr == "SQ" and action in (None, "D", "X_Z_U_STAR"):
-            # Walk into the items: every nested attribute gets the same treatment; inside a
-            # sequence the profile replaces, every text value becomes a dummy.
-            inner = dummy or action == "D"
-            if action == "D" and not element.value and _name(tag).endswith("CodeSequence"):
-                element.value = Sequence([_dummy_code()])
-                self.note(path, Action.REPLACED, Reason.PROFILE)
-                return
-            for index, item in enumerate(element.value):
-                self.walk(item, f"{path}[{index}].", inner)
+            self.sequence(element, tag, path, dummy or action == "D")
             return
         if action is None:
-            if vr == "UN":
-                del ds[tag]
-                self.note(path, Action.REMOVED, Reason.UNKNOWN_VR)
-            elif vr in FREE_TEXT_VRS and dummy:
-                self.dummy(element, path)
-            elif vr in FREE_TEXT_VRS and tag not in SAFE_TEXT:
-                del ds[tag]
-                self.note(path, Action.REMOVED, Reason.NOT_ON_SAFE_LIST)
-            elif tag in SAFE_TEXT:
-                self.keep_safe_text(ds, element, tag, path)
-            else:
-                self.keep_if_clean(ds, element, tag, path, Reason.NOT_IN_PROFILE)
+            self.not_in_profile(ds, element, tag, path, dummy)
             return
         if action == "U":
             self.replace_uids(element)
@@ -698,6 +679,38 @@ class _Walker:
         else:  # X and the choices that allow removal
             del ds[tag]
             self.note(path, Action.REMOVED, Reason.PROFILE)
+
+    def sequence(self, element: DataElement, tag: BaseTag, path: str, dummy: bool) -> None:
+        """Walk into the items: every nested attribute gets the same treatment; inside a
+        sequence the profile replaces (`dummy`), every text value becomes a dummy."""
+        if (
+            dummy
+            and not element.value
+            and PROFILE.get(int(tag)) == "D"
+            and _name(tag).endswith("CodeSequence")
+        ):
+            element.value = Sequence([_dummy_code()])
+            self.note(path, Action.REPLACED, Reason.PROFILE)
+            return
+        for index, item in enumerate(element.value):
+            self.walk(item, f"{path}[{index}].", dummy)
+
+    def not_in_profile(self, ds: Dataset, element: DataElement, tag: BaseTag, path: str, dummy: bool) -> None:
+        """What Table E.1-1 does not name: free text is an allow-list (SAFE_TEXT), the rest is
+        kept when it carries none of the patient's identifiers."""
+        vr = element.VR
+        if vr == "UN":
+            del ds[tag]
+            self.note(path, Action.REMOVED, Reason.UNKNOWN_VR)
+        elif vr in FREE_TEXT_VRS and dummy:
+            self.dummy(element, path)
+        elif vr in FREE_TEXT_VRS and tag not in SAFE_TEXT:
+            del ds[tag]
+            self.note(path, Action.REMOVED, Reason.NOT_ON_SAFE_LIST)
+        elif tag in SAFE_TEXT:
+            self.keep_safe_text(ds, element, tag, path)
+        else:
+            self.keep_if_clean(ds, element, tag, path, Reason.NOT_IN_PROFILE)
 
     def dummy(self, element: DataElement, path: str) -> None:
         """The "D" action: a value valid for the VR that says nothing of the original."""
