@@ -141,26 +141,38 @@ def _store_part(batch: Batch, part: Part, number: int, instance_url: Callable[[I
         # patient's date offset) goes with it, and the parts stored before it stay.
         with transaction.atomic():
             instance = receive(batch, part.data, f"part {number}")
-    except IngestError as error:
-        return _refused(sop_class, sop_uid, error)
-    except (StorageMismatch, IntegrityError, OSError) as error:
-        _log_failure(number, error)
-        message = _("This file could not be stored. Send it again.")
-        return PartResult(sop_class, sop_uid, PROCESSING_FAILURE, message, stored=False)
-    except UNREADABLE as error:
-        _log_failure(number, error)
-        message = _("This file could not be read: part of its header is not valid DICOM. It was not stored.")
-        return PartResult(sop_class, sop_uid, CANNOT_UNDERSTAND, message, stored=False)
     except Exception as error:
-        _log_failure(number, error)
-        message = _(
-            "This file could not be processed. It was not stored; send it again, or tell an administrator."
-        )
-        return PartResult(sop_class, sop_uid, PROCESSING_FAILURE, message, stored=False)
+        _forget_failed_part(batch)
+        return _failure(sop_class, sop_uid, number, error)
     if instance is None:
         message = _("This image was already received: the first copy is kept.")
         return PartResult(sop_class, sop_uid, DISCARDED, message)
     return PartResult(instance.sop_class_uid, instance.original_sop_uid, COERCED, "", instance_url(instance))
+
+
+def _failure(sop_class: str, sop_uid: str, number: int, error: Exception) -> PartResult:
+    if isinstance(error, IngestError):
+        return _refused(sop_class, sop_uid, error)
+    _log_failure(number, error)
+    if isinstance(error, StorageMismatch | IntegrityError | OSError):
+        message = _("This file could not be stored. Send it again.")
+        return PartResult(sop_class, sop_uid, PROCESSING_FAILURE, message, stored=False)
+    if isinstance(error, UNREADABLE):
+        message = _("This file could not be read: part of its header is not valid DICOM. It was not stored.")
+        return PartResult(sop_class, sop_uid, CANNOT_UNDERSTAND, message, stored=False)
+    message = _(
+        "This file could not be processed. It was not stored; send it again, or tell an administrator."
+    )
+    return PartResult(sop_class, sop_uid, PROCESSING_FAILURE, message, stored=False)
+
+
+def _forget_failed_part(batch: Batch) -> None:
+    """The savepoint took back what the part wrote; the batch must not remember it either: a
+    date offset it cached (its row is gone: the next part would be shifted by days no row
+    keeps, and the patient's next study by others), or a patient of whom nothing was kept."""
+    batch._shifts.clear()  # noqa: SLF001  (imaging.services has no public way yet)
+    if not batch.stored and not batch.duplicates:
+        batch.fingerprint = None
 
 
 def _log_failure(number: int, error: Exception) -> None:

@@ -15,7 +15,7 @@ from django.test import Client
 
 from accounts.actions import create_api_token
 from core.models import AuditEntry
-from imaging.models import Instance, Series, Study
+from imaging.models import DateShift, Instance, Series, Study
 from imaging.tests.data import IDENTIFYING_BYTES, encoded, small_ct, stow_body
 from lib import dicomweb
 from lib.dicomweb import CANNOT_UNDERSTAND, PROCESSING_FAILURE
@@ -218,3 +218,18 @@ def test_the_store_response_follows_ps3_18(cast):
     assert body["00081198"]["vr"] == "SQ" and body["00081199"]["vr"] == "SQ"
     [item] = body["00081198"]["Value"]
     assert item["00081197"]["vr"] == "US" and reason(item) == dicomweb.CANNOT_UNDERSTAND
+
+
+def test_a_part_that_fails_after_its_date_offset_was_drawn_leaves_the_patient_one_offset(cast):
+    # The part's offset row is taken back with the part; the next parts and the patient's next
+    # study must still be shifted by one offset, kept in one row.
+    post(referrer_client(cast.referrer), [hostile("IS too large"), good(1)])
+    [shift] = DateShift.objects.all()
+    post(referrer_client(cast.referrer), [encoded(small_ct(study=9, series=1, number=1))])
+    assert list(DateShift.objects.all()) == [shift]
+
+
+def test_a_first_part_that_fails_does_not_make_its_patient_the_requests(cast):
+    other = small_ct(study=10, series=1, number=1, PatientName="Other^Patient", PatientID="OTHER-1")
+    answer = post(referrer_client(cast.referrer), [hostile("IS too large"), encoded(other)])
+    assert len(stored(answer)) == 1
