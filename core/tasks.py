@@ -66,10 +66,16 @@ def record_audit_head_nightly() -> bool:
             sender=record_audit_head_nightly, entry_id=first.head.entry_id, checked=AuditEntry.objects.count()
         )
         return False
-    if head is not None:
-        now = timezone.now()
+    if head is None:
+        return True
+    now = timezone.now()
+    try:
         append_head(path, head, now)
-        _send_head(head, now)
+    except OSError as error:
+        logger.error("The audit head could not be added to %s: %s", path, error)
+        _send_head(head, now)  # the administrators' copy is still made
+        return False
+    _send_head(head, now)
     return True
 
 

@@ -194,6 +194,18 @@ def test_a_head_file_that_cannot_be_read_is_left_alone_but_the_head_is_still_ema
     assert f"{newest.id}:{newest.entry_hash}" in mail.outbox[0].body
 
 
+def test_a_head_file_that_cannot_be_written_fails_the_job_but_the_head_is_still_emailed(
+    entries, settings, tmp_path
+):
+    (tmp_path / "not-a-folder").write_text("")
+    settings.AUDIT_HEAD_FILE = tmp_path / "not-a-folder" / "audit-heads.txt"
+    mail.outbox.clear()
+    assert record_audit_head_nightly.call() is False
+    newest = entries.last()
+    assert [message.to for message in mail.outbox] == [["admin@example.test"]]
+    assert f"{newest.id}:{newest.entry_hash}" in mail.outbox[0].body
+
+
 @pytest.mark.parametrize("language", ["sw", "zh-hans"])
 def test_the_head_email_is_in_the_administrators_language(entries, head_file, cast, language):
     cast.admin.preferred_language = language
