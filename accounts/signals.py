@@ -40,12 +40,14 @@ def audit_failed_sign_in(
 ) -> None:
     # The address typed is not stored: a mistyped one may be a password or a stranger's.
     user = _known_user(credentials.get("username"))
+    # The token page asks for the password again: its failures say so, for the auditor.
+    asked_for_a_token = credentials.get("purpose") == "api_token"
     record(
         acts.SIGN_IN_FAILED,
         actor=user,
         target=user,
         request=request,
-        detail={"known_account": user is not None},
+        detail={"known_account": user is not None, **({"purpose": "api_token"} if asked_for_a_token else {})},
     )
 
 

@@ -62,6 +62,7 @@ def test_a_wrong_password_is_refused_plainly_and_audited(cast, as_user):
     assert not ApiToken.objects.exists()
     failed = AuditEntry.objects.filter(action="accounts.sign_in_failed", actor=cast.referrer)
     assert failed.count() == 1
+    assert failed.get().detail == {"known_account": True, "purpose": "api_token"}
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
