@@ -50,7 +50,9 @@ def project_forms() -> Iterator[type[forms.BaseForm]]:
 def temporal_fields() -> list[tuple[str, str, forms.Field]]:
     found = []
     for form in project_forms():
-        for name, field in form.base_fields.items():
+        # The fields the metaclass built (model fields included), before any __init__ runs.
+        base_fields: dict[str, forms.Field] = getattr(form, "base_fields", {})
+        for name, field in base_fields.items():
             temporal = isinstance(field, forms.DateField | forms.TimeField | forms.DateTimeField)
             if temporal or isinstance(field.widget, DateTimeBaseInput):
                 found.append((f"{form.__module__}.{form.__name__}", name, field))
