@@ -10,8 +10,9 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from accounts.actions import update_profile
 from conftest import sign_in
 from consultations.models import Case, OnCallShift
 from core.models import AuditEntry
@@ -284,3 +285,17 @@ def test_a_read_whose_entry_could_not_be_written_is_recorded_by_the_next_one(cas
         consultant.get(url)
     get(consultant, url)
     assert entries(acts.SLICES_READ).count() == 1
+
+
+def test_the_audit_page_names_each_kind_of_read_in_the_readers_language(cast, shared):
+    case, images = shared
+    get(sign_in(Client(), cast.consultant_china), base(case) + SERIES_READS["slices"][1](images["first"][0]))
+    update_profile(cast.coordinator, {"preferred_language": "zh-hans"})  # SRRH's coordinator
+    page = sign_in(Client(), cast.coordinator).get("/audit/", {"action": acts.SLICES_READ.code})
+    assert "已查看序列的层面图像" in page.content.decode()
+    for action in READ_ACTIONS:
+        with translation.override("en"):
+            english = str(action.label)
+        for language in ("sw", "zh-hans"):
+            with translation.override(language):
+                assert str(action.label) != english, (action.code, language)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from conftest import sign_in
 from consultations.access import case_access
@@ -106,3 +107,12 @@ def test_an_entry_not_written_is_written_by_the_next_read(cast, case, monkeypatc
     cache.clear()  # another worker, without this one's cache, finds the entry in the trail
     assert consultant.get(f"/api/v1/cases/{case.code}/scores").status_code == 200
     assert entries(actions.SCORES_READ).count() == 1
+
+
+def test_both_kinds_of_read_are_labelled_in_three_languages():
+    for action in (actions.SCORES_READ, actions.FINDINGS_READ):
+        with translation.override("en"):
+            english = str(action.label)
+        for language in ("sw", "zh-hans"):
+            with translation.override(language):
+                assert str(action.label) != english, (action.code, language)
