@@ -92,9 +92,7 @@ def compress(ds: Dataset, pixels: np.ndarray | None = None) -> None:
     syntax = UID(ds.file_meta.TransferSyntaxUID)
     if syntax == STORED_SYNTAX or syntax in LOSSY:
         return
-    if syntax in NATIVE:
-        pixels = None  # pydicom reads native data itself, without a copy
-    elif pixels is None:
+    if pixels is None and syntax not in NATIVE:
         pixels = decode(ds)
     if int(ds.get("BitsAllocated", 16)) > 16:
         # JPEG-LS stops at 16 bits; keep such rare objects uncompressed rather than lose anything.

@@ -31,7 +31,7 @@ from imaging.models import DateShift, Instance, Series, Study
 from lib.deid import ocr
 from lib.deid.burned_in import Suspicion
 from lib.deid.dicom import Options
-from lib.deid.pixel_text import Box, find_text, merged, with_strokes
+from lib.deid.pixel_text import Box, find_text, has_strokes, merged, with_strokes
 from lib.deid.pixel_text import mask as fill_boxes
 from lib.deid.uids import keyed_uid_mapper
 from lib.identifiers import Identity
@@ -336,9 +336,9 @@ def restamp(study: Study) -> int:
 MASKED = "masked"  # the report's action for pixels masked in the shared copy
 MASK_REASON_OCR = "text_found_by_ocr"
 MASK_REASON_DETECTOR = "text_found_by_detector"  # OCR unavailable, or it added nothing
-# Header reasons that concern every image of the series (a screen, a document): each image is
-# read by OCR, up to OCR_BUDGET a review. A derived series (reformats, hundreds of images) is
-# read only where the detector saw text: OCR takes about half a second an image.
+# Header reasons that concern every image of the series (a screen, a document): each image with
+# strokes is read by OCR, up to OCR_BUDGET a review (OCR takes about half a second an image). A
+# derived series (reformats, hundreds of images) is read only where the detector saw text.
 OCR_BUDGET = 64
 READ_EVERY_IMAGE = {s.value for s in Suspicion} - {Suspicion.DERIVED_IMAGE, Suspicion.TEXT_IN_PIXELS}
 
@@ -362,8 +362,8 @@ def _regions(
     where the detector saw text, and every image when the header says it is a screen."""
     floor = text_floor(ds)
     found = find_text(frame, floor)
-    if not found and not (read_all and budget[0] > 0):
-        return [], ""
+    if not found and not (read_all and budget[0] > 0 and has_strokes(frame, floor)):
+        return [], ""  # OCR could add nothing: it only counts where there are strokes
     budget[0] -= 1
     read = ocr.text_boxes(frame, inverted=str(ds.get("PhotometricInterpretation", "")) == "MONOCHROME1")
     lines = with_strokes(frame, read or [], floor)

@@ -313,3 +313,28 @@ def test_pixels_that_cannot_be_decoded_are_refused_and_nothing_is_stored(
     with translation.override("sw"):
         said = explain(refused.value)
     assert said and said != explain(refused.value)  # said in the referrer's language
+
+
+def test_a_series_flagged_by_its_header_alone_has_no_real_slice_masked_nor_read(
+    cast, case_for_china, monkeypatch
+):
+    batch = Batch(
+        institution=cast.institutions["SRRH"],
+        source=Study.Source.UPLOAD,
+        case=case_for_china,
+        user=cast.referrer,
+    )
+    for ds in ge_slices(4):
+        ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.7"  # secondary capture: every image needs a look
+        receive(batch, encoded(ds))
+    series = Series.objects.get(study__case=case_for_china)
+    assert series.suspicions == [Suspicion.SECONDARY_CAPTURE.value]
+    before = {i.pk: i.sha256 for i in series.instances.all()}
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("OCR read an image where it could add nothing")
+
+    monkeypatch.setattr(ocr, "text_boxes", never)
+    review_series(imaging_access(cast.referrer, case_for_china.code), series.pk, share=True)
+    assert {i.pk: i.sha256 for i in series.instances.all()} == before
+    assert deid_summary(Series.objects.get(pk=series.pk)).masked_images == 0

@@ -204,6 +204,12 @@ def with_strokes(pixels: np.ndarray, boxes: list[Box], min_contrast: float = 0.0
     return kept
 
 
+def has_strokes(pixels: np.ndarray, min_contrast: float = 0.0) -> bool:
+    """Whether any window holds enough strokes for `with_strokes` to keep a box there: when
+    none does, reading the image with OCR cannot add anything."""
+    return int(window_scores(luminance(pixels), min_contrast).max(initial=0)) >= MIN_SUPPORT
+
+
 def merged(boxes: list[Box]) -> list[Box]:
     """The union of overlapping regions."""
     return _merge(list(boxes))
@@ -225,6 +231,7 @@ __all__ = [
     "Box",
     "contrast_floor",
     "find_text",
+    "has_strokes",
     "luminance",
     "mask",
     "merged",
