@@ -192,12 +192,11 @@ def store_parts(batch: Batch, parts: Iterable[Part], instance_url: Callable[[Ins
 
 
 def _audit(batch: Batch, outcome: StowOutcome, request: HttpRequest) -> None:
-    """One entry per study that received images, with the request's counts; a request of which
-    nothing was stored still leaves one entry, at the sending hospital."""
-    counts = {
-        "parts": len(outcome.results),
-        "refused": sum(1 for r in outcome.results if not r.stored),
-    }
+    """One entry per study that received images (as for uploads and the node), saying how many
+    parts of the request were refused when some were; a request of which nothing was stored
+    still leaves one entry, at the sending hospital."""
+    refused = sum(1 for r in outcome.results if not r.stored)
+    counts = {"parts": len(outcome.results), "refused": refused} if refused else {}
     if batch.stored:
         record_received(
             batch.stored,
