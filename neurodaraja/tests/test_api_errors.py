@@ -93,3 +93,14 @@ def test_a_view_that_chose_its_caching_keeps_it(cast, rf):
     assert PrivateAnswersNotStoredMiddleware(rendering)(request)["Cache-Control"] == "private, max-age=604800"
     plain = PrivateAnswersNotStoredMiddleware(lambda request: HttpResponse(b"page"))(request)
     assert "no-store" in plain["Cache-Control"]
+
+
+def test_a_body_not_sent_as_json_is_refused_saying_what_to_send(token_client):
+    response = token_client.generic(
+        "PATCH", "/api/v1/me", data=b'{"full_name": "Somebody Else"}', content_type="text/plain"
+    )
+    assert is_api_error(response, 400, "unsupported_media_type")
+    assert "application/json" in response.json()["detail"]
+    listed = token_client.patch("/api/v1/me", data=b"[]", content_type="application/json")
+    assert is_api_error(listed, 400, "malformed") and "JSON object" in listed.json()["detail"]
+    assert token_client.get("/api/v1/me").json()["full_name"] != "Somebody Else"
