@@ -7,7 +7,7 @@ makes one "rendered slices" entry, a new session or the next day another. The fi
 never be lost, a duplicate may be: the cache's add() is the cheap gate on the hot path (a slice is
 fetched many times a second), and on a first sight in this process the trail itself is asked, since
 each web worker keeps its own cache unless a shared one is configured. A cache that fails lets the
-entry be written.
+trail alone decide.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, time
+from contextlib import suppress
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
@@ -108,28 +109,34 @@ def reader(request: HttpRequest | None) -> str | None:
     return salted_hmac(READ_SALT, secret).hexdigest()[:16]
 
 
-def _first_read(
-    action: AuditAction, case: Case, user: User, sitting: str, scope: Mapping[str, object]
-) -> tuple[bool, str]:
-    today = timezone.now().date()  # UTC
-    parts = ":".join(f"{k}={v}" for k, v in sorted(scope.items()))
-    key = f"nd-audit-read:{action.code}:{user.pk}:{case.pk}:{parts}:{sitting}:{today.isoformat()}"
+def _claim(key: str) -> bool | None:
+    """True if this process is the first to see the read, False if it has seen it, None if the
+    cache failed (then the trail alone decides)."""
     try:
-        if not cache.add(key, True, READ_KEY_SECONDS):
-            return False, key
-    except Exception:  # noqa: BLE001  (a cache down must not lose the entry: write it)
-        logger.warning("The audit's read cache failed; the read is recorded again.", exc_info=True)
-        return True, ""
+        return bool(cache.add(key, True, READ_KEY_SECONDS))
+    except Exception:  # noqa: BLE001  (a cache down must not lose the entry)
+        logger.warning("The audit's read cache failed; the trail is asked instead.", exc_info=True)
+        return None
+
+
+def _forget(key: str) -> None:
+    with suppress(Exception):
+        cache.delete(key)
+
+
+def _in_trail(
+    action: AuditAction, case: Case, user: User, sitting: str, scope: Mapping[str, object], day: date
+) -> bool:
+    """Written already, by another web worker (each keeps its own cache) or before a restart."""
     written = AuditEntry.objects.filter(
         action=action.code,
         object_type=case._meta.label_lower,
         object_id=str(case.pk),
         actor_id=user.pk,
-        created_at__gte=datetime.combine(today, time.min, tzinfo=UTC),
+        created_at__gte=datetime.combine(day, time.min, tzinfo=UTC),
         detail__reader=sitting,
     ).values_list("detail", flat=True)
-    seen = any(all(detail.get(k) == v for k, v in scope.items()) for detail in written)
-    return not seen, key
+    return any(all(detail.get(k) == v for k, v in scope.items()) for detail in written)
 
 
 def record_read(
@@ -150,17 +157,21 @@ def record_read(
     scope = dict(scope or {})
     entry: dict[str, object] = {"case": case.code, **scope, **detail}
     sitting = reader(request)
-    key = ""
-    if sitting is not None:
-        first, key = _first_read(action, case, user, sitting, scope)
-        if not first:
-            return
-        entry["reader"] = sitting
-    try:
+    if sitting is None:  # no session, no token: nothing to group the reads by
         record_on_consultation(action, case, actor=user, request=request, detail=entry)
+        return
+    day = timezone.now().date()  # UTC
+    parts = ":".join(f"{k}={v}" for k, v in sorted(scope.items()))
+    key = f"nd-audit-read:{action.code}:{user.pk}:{case.pk}:{parts}:{sitting}:{day.isoformat()}"
+    if _claim(key) is False:
+        return
+    try:
+        if not _in_trail(action, case, user, sitting, scope, day):
+            record_on_consultation(
+                action, case, actor=user, request=request, detail={**entry, "reader": sitting}
+            )
     except BaseException:
-        if key:
-            cache.delete(key)  # not written: the next read tries again
+        _forget(key)  # not written: the next read tries again
         raise
 
 

@@ -2,16 +2,16 @@
 
 The same rule as imaging's (imaging/audit_actions.py, `record_read`): one entry per person, case
 and kind of read per sitting (a signed-in session or an API token) and UTC day; nothing for the
-referring team at home, whose views of the case consultations audits. The cache's add() is the
+case's referring team, whose views of the case consultations audits. The cache's add() is the
 cheap gate, the trail the check behind it (each web worker has its own cache). The two copies
-are to become one in core.audit (requested in /tmp/helpers/requests-audit-abroad.md): scores may
-not import imaging.
+are meant to become one helper in core.audit: scores may not import imaging.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, time
+from contextlib import suppress
+from datetime import UTC, date, datetime, time
 
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -50,25 +50,31 @@ def _reader(request: HttpRequest | None) -> str | None:
     return salted_hmac(READ_SALT, secret).hexdigest()[:16]
 
 
-def _first_read(action: AuditAction, access: CaseAccess, user: User, sitting: str) -> tuple[bool, str]:
-    case = access.case
-    today = timezone.now().date()  # UTC
-    key = f"nd-audit-read:{action.code}:{user.pk}:{case.pk}::{sitting}:{today.isoformat()}"
+def _claim(key: str) -> bool | None:
+    """True if this process is the first to see the read, False if it has seen it, None if the
+    cache failed (then the trail alone decides)."""
     try:
-        if not cache.add(key, True, READ_KEY_SECONDS):
-            return False, key
-    except Exception:  # noqa: BLE001  (a cache down must not lose the entry: write it)
-        logger.warning("The audit's read cache failed; the read is recorded again.", exc_info=True)
-        return True, ""
-    seen = AuditEntry.objects.filter(
+        return bool(cache.add(key, True, READ_KEY_SECONDS))
+    except Exception:  # noqa: BLE001  (a cache down must not lose the entry)
+        logger.warning("The audit's read cache failed; the trail is asked instead.", exc_info=True)
+        return None
+
+
+def _forget(key: str) -> None:
+    with suppress(Exception):
+        cache.delete(key)
+
+
+def _in_trail(action: AuditAction, access: CaseAccess, user: User, sitting: str, day: date) -> bool:
+    """Written already, by another web worker (each keeps its own cache) or before a restart."""
+    return AuditEntry.objects.filter(
         action=action.code,
-        object_type=case._meta.label_lower,
-        object_id=str(case.pk),
+        object_type=access.case._meta.label_lower,
+        object_id=str(access.case.pk),
         actor_id=user.pk,
-        created_at__gte=datetime.combine(today, time.min, tzinfo=UTC),
+        created_at__gte=datetime.combine(day, time.min, tzinfo=UTC),
         detail__reader=sitting,
     ).exists()
-    return not seen, key
 
 
 def record_read(
@@ -80,15 +86,18 @@ def record_read(
         return
     entry: dict[str, object] = {"case": access.case.code, **detail}
     sitting = _reader(request)
-    key = ""
-    if sitting is not None:
-        first, key = _first_read(action, access, user, sitting)
-        if not first:
-            return
-        entry["reader"] = sitting
-    try:
+    if sitting is None:  # no session, no token: nothing to group the reads by
         record_on_case(action, access.case, actor=user, request=request, detail=entry)
+        return
+    day = timezone.now().date()  # UTC
+    key = f"nd-audit-read:{action.code}:{user.pk}:{access.case.pk}::{sitting}:{day.isoformat()}"
+    if _claim(key) is False:
+        return
+    try:
+        if not _in_trail(action, access, user, sitting, day):
+            record_on_case(
+                action, access.case, actor=user, request=request, detail={**entry, "reader": sitting}
+            )
     except BaseException:
-        if key:
-            cache.delete(key)  # not written: the next read tries again
+        _forget(key)  # not written: the next read tries again
         raise
