@@ -379,26 +379,28 @@ def mask_text(series: Series) -> list[Masked]:
     budget = [OCR_BUDGET]
     read_all = bool(set(series.suspicions) & READ_EVERY_IMAGE)
     done: list[Masked] = []
-    for instance in series.instances.all():
-        if mask_key(instance) in series.report or instance.frames != 1:
-            continue  # multi-frame objects that need a look cannot be shared (review_series)
-        with instance.file.open("rb") as stored:
-            ds = pydicom.dcmread(stored)
-        pixels = compression.decode(ds).copy()
-        boxes, reason = _regions(ds, pixels, read_all, budget)
-        if not boxes:
-            continue
-        black = (
-            pixels.max() if str(ds.get("PhotometricInterpretation", "")) == "MONOCHROME1" else pixels.min()
-        )
-        fill_boxes(pixels, boxes, black)
-        compression.reencode(ds, pixels)
-        _replace_stored_copy(instance, ds)
-        series.report[mask_key(instance)] = [MASKED, reason, len(boxes)]
-        Series.objects.filter(pk=series.pk).update(report=series.report)
-        done.append(Masked(instance.pk, len(boxes)))
-    if done:
-        drop_renderings(series)
+    try:
+        for instance in series.instances.all():
+            if mask_key(instance) in series.report or instance.frames != 1:
+                continue  # multi-frame objects that need a look cannot be shared (review_series)
+            with instance.file.open("rb") as stored:
+                ds = pydicom.dcmread(stored)
+            pixels = compression.decode(ds).copy()
+            boxes, reason = _regions(ds, pixels, read_all, budget)
+            if not boxes:
+                continue
+            inverted = str(ds.get("PhotometricInterpretation", "")) == "MONOCHROME1"
+            fill_boxes(pixels, boxes, pixels.max() if inverted else pixels.min())
+            compression.reencode(ds, pixels)
+            _replace_stored_copy(instance, ds)
+            series.report[mask_key(instance)] = [MASKED, reason, len(boxes)]
+            Series.objects.filter(pk=series.pk).update(report=series.report)
+            done.append(Masked(instance.pk, len(boxes)))
+    finally:
+        # Also when a later image fails: those masked so far must not be shown from the cache
+        # (a second review skips them, so it would not drop their renderings).
+        if done:
+            drop_renderings(series)
     return done
 
 

@@ -338,3 +338,33 @@ def test_a_series_flagged_by_its_header_alone_has_no_real_slice_masked_nor_read(
     review_series(imaging_access(cast.referrer, case_for_china.code), series.pk, share=True)
     assert {i.pk: i.sha256 for i in series.instances.all()} == before
     assert deid_summary(Series.objects.get(pk=series.pk)).masked_images == 0
+
+
+def test_a_review_that_fails_halfway_leaves_no_cached_rendering_of_what_it_masked(
+    cast, case_for_china, monkeypatch
+):
+    series, _first, _where = receive_screen(cast, case_for_china)
+    data, _ = screen(InstanceNumber=99, SOPInstanceUID=pydicom.uid.generate_uid())
+    batch = Batch(
+        institution=cast.institutions["SRRH"],
+        source=Study.Source.UPLOAD,
+        case=case_for_china,
+        user=cast.referrer,
+    )
+    receive(batch, data)
+    prepare_renderings.call(series.pk)
+    folder = f"imaging-renderings/{series.study_id}/{series.pk}"
+    assert default_storage.listdir(folder)[1]
+    replace, calls = services._replace_stored_copy, []
+
+    def fails_the_second_time(instance: Instance, ds: pydicom.Dataset) -> None:
+        calls.append(instance.pk)
+        if len(calls) == 2:
+            raise services.StorageMismatch("the disk")
+        replace(instance, ds)
+
+    monkeypatch.setattr(services, "_replace_stored_copy", fails_the_second_time)
+    with pytest.raises(services.StorageMismatch):
+        review_series(imaging_access(cast.referrer, case_for_china.code), series.pk, share=True)
+    assert Series.objects.get(pk=series.pk).awaits_review  # not reviewed: still held back
+    assert default_storage.listdir(folder)[1] == []  # the first one's old renderings are gone
