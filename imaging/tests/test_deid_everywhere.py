@@ -216,7 +216,7 @@ def test_the_real_descriptors_keep_their_safe_words(path):
 
 
 @pytest.mark.parametrize("path", FILES, ids=["ge", "philips"])
-def test_every_real_descriptor_survives_unchanged_or_nearly(path):
+def test_every_real_descriptor_survives_unchanged_or_nearly(path: Path) -> None:
     """What the scanners wrote in every file of both series: at most one word lost (GE's
     "1A TRAUMA/PLAIN HEAD DM": "DM" may be initials, so it goes)."""
     files = sorted(path.parent.iterdir())
