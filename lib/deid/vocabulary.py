@@ -61,6 +61,7 @@ ciss dti epi b0 b1000 trace fs fatsat gad gd mpr
 computed tomography magnetic resonance imaging radiography x-ray xray procedure dosimetry iec
 pmma cylinder om oml sn il xy nasion
 of and the to in on at for no number o
+patient save saved capture stnd
 """
 _CHINESE = """
 头颅 头部 颅脑 颅骨 脑部 大脑 小脑 脑干 平扫 增强 增强扫描 轴位 冠状位 矢状位 横断位 横断 冠状 矢状
@@ -180,12 +181,15 @@ def _words(text: str) -> Iterator[tuple[str, str, bool]]:
     """(separator before, word, safe) for every word of the text, CJK runs segmented."""
     position = 0
     for match in _TOKEN.finditer(text):
-        separator, position = text[position : match.start()], match.end()
         token = match.group()
+        if not any(char.isalnum() for char in token):
+            continue  # a lone "+" or "-" between words is a separator, not a word
+        separator, position = text[position : match.start()], match.end()
         cjk = bool(_CJK_ONLY.fullmatch(token))
         pieces = _segment_cjk(token) if cjk else _split_word(token)
         for index, (piece, safe) in enumerate(pieces):
             yield (separator if index == 0 else ("" if cjk else "-")), piece, safe
+    yield text[position:], "", True  # what follows the last word: a closing bracket stays
 
 
 def _balanced(text: str) -> str:
@@ -222,6 +226,10 @@ def clean(text: str) -> Cleaned:
     gap = False  # a word was dropped since the last one kept
     for separator, word, safe in _words(text):
         gap = gap or "\0" in separator
+        if not word:  # the end: its separator stays only right after a kept word
+            if kept and not gap:
+                kept.append((separator.replace("\0", ""), ""))
+            break
         if not safe:
             removed += 1
             gap = True
@@ -230,11 +238,15 @@ def clean(text: str) -> Cleaned:
         kept.append((" " if gap and not separator.strip() else separator, word))
         gap = False
     # "scan for", "of Head": a joining word left at either end by a dropped name says nothing.
+    end = kept.pop() if kept and not kept[-1][1] else ("", "")
     while kept and kept[-1][1].casefold() in _JOINING:
         kept.pop()
+        end = ("", "")
     while kept and kept[0][1].casefold() in _JOINING:
         kept.pop(0)
     out = [word if index == 0 else separator + word for index, (separator, word) in enumerate(kept)]
+    if kept:
+        out.append(end[0])
     result = re.sub(r"\s{2,}", " ", _balanced("".join(out))).strip(" ,;:/\\-_^|")
     return Cleaned(result, removed)
 

@@ -28,6 +28,10 @@ from lib.identifiers import CJK
         ("头颅平扫 轴位 5mm 骨窗", "头颅平扫 轴位 5mm 骨窗"),
         ("增强 冠状位 矢状位 脑窗", "增强 冠状位 矢状位 脑窗"),
         ("Kichwa bila", "Kichwa"),
+        ("iDose (4)", "iDose (4)"),
+        ("Head + Neck", "Head + Neck"),
+        ("颅脑CT平扫+三维重建", "颅脑CT平扫+三维重建"),
+        ("Patient Protocol", "Patient Protocol"),
     ],
 )
 def test_what_scanners_write_is_kept(written, kept):
