@@ -43,11 +43,6 @@ logger = logging.getLogger(__name__)
 NODE_FILE_SET_ASIDE = AuditAction(
     "imaging.node_file_set_aside", _("DICOM node file set aside after failing every try")
 )
-# A file that failed this many times, for a reason other than a refusal, leaves the spool: a
-# fault of the platform (the database away) clears within a few starts, a file that breaks the
-# reader never does, and it would be retried at every start for ever.
-DEFAULT_MAX_TRIES = 3
-
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -66,7 +61,7 @@ def failed_root() -> Path:
 
 
 def max_tries() -> int:
-    return max(1, int(getattr(settings, "DICOM_NODE_MAX_TRIES", DEFAULT_MAX_TRIES)))
+    return int(settings.DICOM_NODE_MAX_TRIES)
 
 
 def set_aside_files() -> list[SetAside]:

@@ -282,6 +282,10 @@ IMAGING_ORIGINALS_ABROAD = env.bool("IMAGING_ORIGINALS_ABROAD", default=False)
 # managed in the admin (DICOM senders), each tied to its institution.
 DICOM_NODE_AE_TITLE = env.text("DICOM_NODE_AE_TITLE", default="NEURODARAJA")
 DICOM_NODE_PORT = env.int("DICOM_NODE_PORT", default=11112, minimum=1)
+# Tries of a spooled object that keeps failing (not a refusal) before it goes to node-failed/: a
+# fault of the platform (the database away) clears within a few starts, a file that breaks the
+# reader never does, and it would be retried at every start for ever.
+DICOM_NODE_MAX_TRIES = env.int("DICOM_NODE_MAX_TRIES", default=3, minimum=1)
 # SMS: "console" prints messages (development); a dotted path names another backend.
 SMS_BACKEND = env.text("SMS_BACKEND", default="core.sms.ConsoleBackend")
 
