@@ -10,7 +10,7 @@ Anatomy is not: a bone edge is a step (one side is as bright as the pixel), the 
 than a stroke, and soft-tissue contrast is a small fraction of the image's range. So a window of
 16 x 16 pixels counts as text when it holds enough thin ridges in both directions, and a region
 is a horizontal run of such windows (a word or more). On the real CT series in
-shared/data/dicom no window reaches a quarter of the threshold (`lib/tests/test_pixel_text.py`).
+shared/data/dicom no window holds more than half the ridges needed (`lib/tests/test_pixel_text.py`).
 """
 
 from __future__ import annotations
