@@ -368,3 +368,55 @@ def test_a_review_that_fails_halfway_leaves_no_cached_rendering_of_what_it_maske
         review_series(imaging_access(cast.referrer, case_for_china.code), series.pk, share=True)
     assert Series.objects.get(pk=series.pk).awaits_review  # not reviewed: still held back
     assert default_storage.listdir(folder)[1] == []  # the first one's old renderings are gone
+
+
+def colour_screen(jpeg: bool) -> bytes:
+    """A viewer's screen capture in colour, relabelled as CT: yellow text on black, no pixel
+    size; as JPEG baseline (YBR, lossy) as a PACS sends it, or as plain RGB."""
+    ds = ge_slices(1)[0]
+    picture = Image.new("RGB", (640, 480), (0, 0, 0))
+    draw = ImageDraw.Draw(picture)
+    draw.text(
+        (20, 20),
+        "Amina Juma Mollel  SRRH-2025-00123",
+        fill=(255, 230, 0),
+        font=ImageFont.truetype(str(LATIN), 16),
+    )
+    draw.ellipse((200, 120, 440, 400), fill=(120, 120, 120))  # the "image" part of the screen
+    del ds.PixelSpacing
+    ds.Rows, ds.Columns = 480, 640
+    ds.SamplesPerPixel, ds.PlanarConfiguration = 3, 0
+    ds.BitsAllocated = ds.BitsStored = 8
+    ds.HighBit, ds.PixelRepresentation = 7, 0
+    if jpeg:
+        buffer = io.BytesIO()
+        picture.save(buffer, format="JPEG", quality=95)
+        ds.PhotometricInterpretation = "YBR_FULL_422"
+        return _encapsulated(ds, JPEGBaseline8Bit, buffer.getvalue())
+    ds.PhotometricInterpretation = "RGB"
+    ds.PixelData = np.asarray(picture).tobytes()
+    return encoded(ds)
+
+
+@pytest.mark.parametrize("jpeg", [False, True])
+def test_a_colour_screen_labelled_ct_is_held_and_masked_in_colour(cast, case_for_china, jpeg):
+    batch = Batch(
+        institution=cast.institutions["SRRH"],
+        source=Study.Source.UPLOAD,
+        case=case_for_china,
+        user=cast.referrer,
+    )
+    instance = receive(batch, colour_screen(jpeg))
+    assert instance is not None
+    series = Series.objects.get(pk=instance.series_id)
+    assert {Suspicion.COLOUR_CT, Suspicion.CT_WITHOUT_SPACING, Suspicion.TEXT_IN_PIXELS} <= set(
+        series.suspicions
+    )
+    review_series(imaging_access(cast.referrer, case_for_china.code), series.pk, share=True)
+    with default_storage.open(Instance.objects.get(pk=instance.pk).file.name, "rb") as stored:
+        ds = pydicom.dcmread(stored)
+    assert ds.file_meta.TransferSyntaxUID == JPEGLSLossless and ds.PhotometricInterpretation == "RGB"
+    pixels = ds.pixel_array
+    assert pixels.shape == (480, 640, 3)
+    assert pixels[18:42, 20:330].max() == 0  # the text: black in every channel
+    assert abs(int(pixels[260, 320, 0]) - 120) < 8  # the picture part kept
