@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from accounts.models import User
 from consultations.access import CaseAccess, get_case_for_user
 from consultations.models import Consent
-from imaging import audit_actions as acts
 from imaging.models import Instance, Series, Study
 
 
@@ -64,14 +63,6 @@ class ImagingAccess:
 
     def instances(self) -> QuerySet[Instance]:
         return Instance.objects.filter(series__in=self.series())
-
-    def audit_retrieval(self, what: object, request: HttpRequest | None = None, **detail: object) -> None:
-        """A retrieval from abroad is recorded with its case (at home, the case view is)."""
-        if self.abroad:
-            plain = {k: str(v) for k, v in detail.items()}
-            acts.record_on_case(
-                acts.IMAGING_RETRIEVED, self.case_access.case, self.user, request, what=str(what), **plain
-            )
 
 
 def imaging_access(user: User, code: str) -> ImagingAccess:

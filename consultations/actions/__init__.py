@@ -11,6 +11,7 @@ module per stage:
 - `attachments`: documents and photos;
 - `conferences` and `rosters`: case conferences and on-call shifts (used as
   `actions.conferences.schedule(…)`, `actions.rosters.add_shift(…)`);
+- `reads`: reads from outside the referring team, audited once per sitting;
 - `common`: what they share (the audit entry on a case, the case's lock, who is told).
 
 The names other apps and the pages use are re-exported here: `actions.submit(…)`.
@@ -36,6 +37,7 @@ from consultations.actions.drafting import (
     triage,
     update_draft,
 )
+from consultations.actions.reads import record_case_read
 from consultations.actions.routing import (
     NOT_ELIGIBLE,
     assign_by_hand,
@@ -63,6 +65,7 @@ __all__ = [
     "missing_for_submission",
     "open_attachment",
     "post_message",
+    "record_case_read",
     "record_case_view",
     "record_consent",
     "record_on_case",

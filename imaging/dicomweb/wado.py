@@ -22,6 +22,7 @@ from pydicom.uid import UID, ExplicitVRLittleEndian, JPEGLSLossless
 
 from accounts.models import User
 from consultations.access import case_access
+from imaging import audit_actions as acts
 from imaging.access import ImagingAccess
 from imaging.dicomweb.common import Refused, endpoint, multipart_answer, pseudonym, require_json
 from imaging.ingest import MAX_PIXELS
@@ -61,16 +62,24 @@ def _instances(
 
 
 def audit(user: User, request: HttpRequest, instances: list[Instance], what: str, **detail: object) -> None:
-    """A retrieval from abroad is recorded with its case, once per request (unattached studies
-    are only seen at home)."""
+    """A retrieval from outside the case's referring team is recorded with its case, once per
+    sitting, kind and series as the viewer's reads are (a DICOMweb viewer fetches one request per
+    frame); unattached studies are only seen by their own hospital."""
     study = instances[0].series.study
-    if study.case is None or user.works_where_identifiable_data_is_kept:
+    if study.case is None:
         return
     series = {i.series.series_uid for i in instances}
-    if len(series) == 1:
-        detail["series"] = series.pop()
     access = ImagingAccess(user=user, case_access=case_access(user, study.case))
-    access.audit_retrieval(what, request, study=study.study_uid, instances=len(instances), **detail)
+    acts.record_read(
+        acts.IMAGING_RETRIEVED,
+        study.case,
+        user,
+        request,
+        in_referring_team=access.manages,
+        scope={"what": what, "series": series.pop() if len(series) == 1 else "", "study": study.study_uid},
+        instances=str(len(instances)),
+        **{k: str(v) for k, v in detail.items()},
+    )
 
 
 # --- Instances and their metadata --------------------------------------------------------------

@@ -470,7 +470,7 @@ def test_unattached_studies_are_seen_only_by_the_referring_team_of_their_hospita
         sees_nothing(client, study, series)
 
 
-def test_a_retrieval_from_abroad_is_audited_once_per_request_with_its_case(cast, imaging):
+def test_a_retrieval_from_outside_the_team_is_audited_once_per_sitting_kind_and_series(cast, imaging):
     study, plain = imaging["study"], imaging["plain"]
     share(study, cast.referrer)
     client = web(cast.consultant_china)
@@ -482,17 +482,20 @@ def test_a_retrieval_from_abroad_is_audited_once_per_request_with_its_case(cast,
     assert entry.actor == cast.consultant_china and entry.object_id == str(study.case.pk)
     assert entry.object_type == "consultations.case" and entry.institution == cast.institutions["SRRH"]
     assert entry.detail["instances"] == "3" and entry.detail["study"] == study.study_uid
-    sop = plain.instances.first().sop_uid
-    client.retrieve_instance_frames(
-        study.study_uid, plain.series_uid, sop, [1], media_types=("application/octet-stream",)
-    )
+    sops = list(plain.instances.values_list("sop_uid", flat=True))
+    for sop in sops:  # a DICOMweb viewer scrolling: one request per frame, one entry
+        client.retrieve_instance_frames(
+            study.study_uid, plain.series_uid, sop, [1], media_types=("application/octet-stream",)
+        )
+    client.retrieve_series_metadata(study.study_uid, plain.series_uid)
     client.retrieve_series_metadata(study.study_uid, plain.series_uid)
     assert retrieved.count() == before + 3
     frames, metadata = retrieved.order_by("-id")[1], retrieved.order_by("-id")[0]
     assert (
         frames.detail["what"] == "frames"
-        and frames.detail["instance"] == sop
+        and frames.detail["instance"] == sops[0]
         and frames.detail["frames"] == "1"
+        and frames.detail["series"] == plain.series_uid
     )
     assert metadata.detail["what"] == "metadata" and metadata.detail["series"] == plain.series_uid
     web(cast.referrer).retrieve_series(study.study_uid, plain.series_uid, media_types=DICOM_ANY)

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from accounts.actions import update_profile
 from conftest import sign_in
+from consultations.actions import reads
 from consultations.models import Case, OnCallShift
 from core.models import AuditEntry
 from imaging import actions
@@ -139,7 +140,7 @@ def test_the_next_day_the_same_session_leaves_another_entry(cast, shared, monkey
     get(consultant, url)
     now = timezone.now()
     # The sitting's day as the audit reads it (the session itself would expire by then).
-    monkeypatch.setattr(acts, "timezone", SimpleNamespace(now=lambda: now + timedelta(days=1)))
+    monkeypatch.setattr(reads, "timezone", SimpleNamespace(now=lambda: now + timedelta(days=1)))
     get(consultant, url)
     get(consultant, url)
     assert entries(acts.SLICES_READ).count() == 2
@@ -279,13 +280,13 @@ def test_a_read_whose_entry_could_not_be_written_is_recorded_by_the_next_one(cas
     case, images = shared
     consultant = sign_in(Client(), cast.consultant_china)
     url = base(case) + SERIES_READS["slices"][1](images["first"][0])
-    written = acts.record_on_consultation
+    written = reads.record_on_case
 
     def fails_once(*args, **kwargs):
-        monkeypatch.setattr(acts, "record_on_consultation", written)
+        monkeypatch.setattr(reads, "record_on_case", written)
         raise RuntimeError("the trail is busy")
 
-    monkeypatch.setattr(acts, "record_on_consultation", fails_once)
+    monkeypatch.setattr(reads, "record_on_case", fails_once)
     with pytest.raises(RuntimeError):
         consultant.get(url)
     get(consultant, url)

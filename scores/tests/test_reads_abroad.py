@@ -11,6 +11,7 @@ from django.utils import translation
 
 from conftest import sign_in
 from consultations.access import case_access
+from consultations.actions import reads
 from core.models import AuditEntry
 from neurodaraja.testing.api_clients import bearer_client
 from neurodaraja.testing.cases import IDENTITY, assigned_to_china
@@ -94,13 +95,13 @@ def test_the_entries_hold_the_case_code_and_no_identifier(cast, case):
 
 def test_an_entry_not_written_is_written_by_the_next_read(cast, case, monkeypatch):
     consultant = bearer_client(cast.consultant_china)
-    written = actions.record_on_case
+    written = reads.record_on_case
 
     def fails_once(*args, **kwargs):
-        monkeypatch.setattr(actions, "record_on_case", written)
+        monkeypatch.setattr(reads, "record_on_case", written)
         raise RuntimeError("the trail is busy")
 
-    monkeypatch.setattr(actions, "record_on_case", fails_once)
+    monkeypatch.setattr(reads, "record_on_case", fails_once)
     # Unrecorded, the scores are not sent either: the API answers its JSON 500.
     assert consultant.get(f"/api/v1/cases/{case.code}/scores").status_code == 500
     assert consultant.get(f"/api/v1/cases/{case.code}/scores").status_code == 200
