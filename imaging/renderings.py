@@ -22,7 +22,12 @@ MAX_WIDTH = 8000
 
 
 def _name(instance: Instance, key: str) -> str:
-    return f"imaging-renderings/{instance.series.study_id}/{instance.series_id}/{instance.pk}-{key}.webp"
+    # The stored copy's hash is in the name: a flagged image is masked once, at review, and a
+    # rendering of the copy before it (a worker still rendering then) must never be served.
+    return (
+        f"imaging-renderings/{instance.series.study_id}/{instance.series_id}/"
+        f"{instance.pk}-{instance.sha256[:12]}-{key}.webp"
+    )
 
 
 def _read(instance: Instance) -> Dataset:
@@ -60,13 +65,18 @@ def windowed(instance: Instance, window: Window, *, lossless: bool = False) -> b
     return render(_read(instance), window, image_format="PNG" if lossless else "WEBP")
 
 
+def thumbnail_source(series: Series) -> Instance | None:
+    """The slice a series' thumbnail shows: the middle one."""
+    instances = list(series.instances.all())
+    return instances[len(instances) // 2] if instances else None
+
+
 def thumbnail(series: Series) -> bytes | None:
     """The middle slice in the brain window (or the scanner's window), small."""
-    instances = list(series.instances.all())
-    if not instances:
+    middle = thumbnail_source(series)
+    if middle is None:
         return None
-    middle = instances[len(instances) // 2]
-    name = f"imaging-renderings/{series.study_id}/{series.pk}/thumbnail.webp"
+    name = f"imaging-renderings/{series.study_id}/{series.pk}/thumbnail-{middle.sha256[:12]}.webp"
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as cached:
             return cached.read()

@@ -46,7 +46,10 @@ PRESET_LABELS = {
     "bone": gettext_lazy("Bone"),
 }
 SCANNER_LABEL = gettext_lazy("Scanner's window")
-RENDER_CACHE = "private, max-age=604800"  # a stored slice never changes
+RENDER_CACHE = "private, max-age=604800"  # a stored slice never changes...
+# ...except a flagged one, masked once when the referrer lets it go: its renderings are checked
+# with the browser each time (an ETag of the stored copy), so a cached unmasked one is not shown.
+FLAGGED_RENDER_CACHE = "private, no-cache"
 
 
 def _user(request: HttpRequest) -> User:
@@ -66,15 +69,10 @@ def _presets(series: Series | None = None) -> list[dict[str, Any]]:
     ]
     if series is None:
         return presets
-    middle = _middle(series)
+    middle = renderings.thumbnail_source(series)
     own = preset_window(middle, "default") if middle is not None else PRESETS["brain"]
     scanner = {"name": "default", "label": str(SCANNER_LABEL), "center": own.center, "width": own.width}
     return [*presets, scanner] if series.modality == "CT" else [scanner, *presets]
-
-
-def _middle(series: Series) -> Instance | None:
-    instances = list(series.instances.all())
-    return instances[len(instances) // 2] if instances else None
 
 
 @login_required
@@ -227,7 +225,7 @@ def viewer(request: HttpRequest, code: str, series_id: int) -> HttpResponse:
         s.thumbnail_url = reverse("imaging:thumbnail", args=[case.code, s.pk])  # type: ignore[attr-defined]
         s.viewer_url = reverse("imaging:viewer", args=[case.code, s.pk])  # type: ignore[attr-defined]
         series_list.append(s)
-    middle = _middle(series)
+    middle = renderings.thumbnail_source(series)
     presets = _presets(series)
     return render(
         request,
@@ -320,9 +318,19 @@ def manifest(request: HttpRequest, code: str, series_id: int) -> JsonResponse:
     )
 
 
-def _image(data: bytes, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Cache-Control"] = RENDER_CACHE
+def _image(data: bytes, content_type: str, request: HttpRequest, shown: Instance | None) -> HttpResponse:
+    """A rendering of `shown` (the stored copy it was made from)."""
+    if shown is None or not shown.series.suspicions:
+        response = HttpResponse(data, content_type=content_type)
+        response["Cache-Control"] = RENDER_CACHE
+        return response
+    etag = f'"{shown.sha256[:32]}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(data, content_type=content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = FLAGGED_RENDER_CACHE
     return response
 
 
@@ -335,7 +343,7 @@ def rendered(request: HttpRequest, code: str, instance_id: int, preset: str) -> 
     instance = instance_for(access, instance_id)
     data = renderings.rendering(instance, preset)
     acts.record_imaging_read(acts.SLICES_READ, access, request, instance.series)
-    return _image(data, "image/webp")
+    return _image(data, "image/webp", request, instance)
 
 
 @login_required
@@ -358,7 +366,7 @@ def window(request: HttpRequest, code: str, instance_id: int, image_format: str)
     acts.record_imaging_read(
         acts.FULL_QUALITY_READ if lossless else acts.SLICES_READ, access, request, instance.series
     )
-    return _image(data, "image/png" if lossless else "image/webp")
+    return _image(data, "image/png" if lossless else "image/webp", request, instance)
 
 
 @login_required
@@ -370,7 +378,7 @@ def thumbnail(request: HttpRequest, code: str, series_id: int) -> HttpResponse:
     if data is None:
         raise Http404
     acts.record_imaging_read(acts.THUMBNAIL_READ, access, request, series)
-    return _image(data, "image/webp")
+    return _image(data, "image/webp", request, renderings.thumbnail_source(series))
 
 
 @login_required

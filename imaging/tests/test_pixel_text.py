@@ -20,7 +20,7 @@ from pydicom.uid import JPEGBaseline8Bit, JPEGLSLossless, RLELossless
 
 from conftest import sign_in
 from core.models import AuditEntry
-from imaging import services
+from imaging import renderings, services
 from imaging.access import imaging_access
 from imaging.actions import deid_summary, review_series, share_study
 from imaging.ingest import IngestError, Refusal
@@ -209,6 +209,36 @@ def test_renderings_made_before_the_review_show_the_masked_pixels_after(cast, ca
     answer = consultant.get(render)
     region = np.asarray(Image.open(io.BytesIO(answer.content)).convert("L"))[y0:y1, x0:x1]
     assert answer.status_code == 200 and region.max() < 40
+
+
+def test_the_referrers_own_browser_does_not_keep_showing_the_unmasked_screen(cast, case_for_china):
+    series, instance, where = receive_screen(cast, case_for_china)
+    render = f"/consultations/{case_for_china.code}/imaging/instances/{instance.pk}/default.webp"
+    referrer = sign_in(Client(), cast.referrer)
+    before = referrer.get(render)
+    # A flagged slice may change once: the browser asks again each time instead of keeping it.
+    assert before["Cache-Control"] == "private, no-cache" and before["ETag"]
+    assert referrer.get(render, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+    review_series(imaging_access(cast.referrer, case_for_china.code), series.pk, share=True)
+    after = referrer.get(render, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    x0, y0, x1, y1 = where[0]
+    assert np.asarray(Image.open(io.BytesIO(after.content)).convert("L"))[y0:y1, x0:x1].max() < 40
+
+
+def test_a_rendering_saved_from_the_copy_before_masking_is_never_served(cast, case_for_china):
+    series, instance, where = receive_screen(cast, case_for_china)
+    unmasked = renderings.rendering(instance, "default")  # a worker read the copy before review...
+    default_storage.delete(renderings._name(instance, "default"))
+    review_series(imaging_access(cast.referrer, case_for_china.code), series.pk, share=True)
+    # ...and saved its rendering after the review had dropped the cached ones
+    default_storage.save(renderings._name(instance, "default"), io.BytesIO(unmasked))
+    share_study(imaging_access(cast.referrer, case_for_china.code), series.study_id)
+    answer = sign_in(Client(), cast.consultant_china).get(
+        f"/consultations/{case_for_china.code}/imaging/instances/{instance.pk}/default.webp"
+    )
+    x0, y0, x1, y1 = where[0]
+    assert np.asarray(Image.open(io.BytesIO(answer.content)).convert("L"))[y0:y1, x0:x1].max() < 40
 
 
 def test_only_the_referring_team_lets_a_screen_go(cast, case_for_china):

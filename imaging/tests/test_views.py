@@ -162,7 +162,7 @@ def test_the_manifest_gives_geometry_slices_in_order_and_the_renderings_are_cach
     assert image["Content-Type"] == "image/webp" and image.content[:4] == b"RIFF"
     assert len(image.content) < 80_000  # a few tens of KB on a slow link
     instance = Instance.objects.get(pk=manifest["instances"][0]["id"])
-    cached = f"imaging-renderings/{instance.series.study_id}/{instance.series_id}/{instance.pk}-brain.webp"
+    cached = f"imaging-renderings/{instance.series.study_id}/{instance.series_id}/{instance.pk}-{instance.sha256[:12]}-brain.webp"
     assert default_storage.exists(cached)
     full = consultant.get(urls(case)["full"])
     assert full["Content-Type"] == "image/png"
@@ -173,9 +173,12 @@ def test_the_worker_prepares_the_first_window_and_the_thumbnail(cast, case):
     assert prepare_renderings.call(series.pk) == len(GE_FILES)
     for instance in series.instances.all():
         assert default_storage.exists(
-            f"imaging-renderings/{series.study_id}/{series.pk}/{instance.pk}-brain.webp"
+            f"imaging-renderings/{series.study_id}/{series.pk}/{instance.pk}-{instance.sha256[:12]}-brain.webp"
         )
-    assert default_storage.exists(f"imaging-renderings/{series.study_id}/{series.pk}/thumbnail.webp")
+    middle = list(series.instances.all())[len(GE_FILES) // 2]
+    assert default_storage.exists(
+        f"imaging-renderings/{series.study_id}/{series.pk}/thumbnail-{middle.sha256[:12]}.webp"
+    )
 
 
 def test_bad_windows_and_presets_are_refused_clearly(cast, case):
