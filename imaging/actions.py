@@ -23,6 +23,7 @@ from consultations.models import Case, Status
 from core.errors import ActionError
 from imaging import audit_actions as acts
 from imaging.access import ImagingAccess
+from imaging.messages import DEID_REASON_LABELS, explain_words_removed
 from imaging.models import Annotation, Instance, Series, Study, UploadBatch
 from imaging.services import MASKED, Batch, mask_text
 from imaging.tasks import queue_renderings, restamp_study
@@ -59,13 +60,12 @@ REASON_LABELS = {
     Reason.PATIENT_CHARACTERISTICS: gettext_lazy("age, sex, size and weight are needed for the opinion"),
     Reason.DEVICE_IDENTITY: gettext_lazy("the device's identity is not kept"),
     Reason.MODIFIED_DATES: gettext_lazy("intervals kept, calendar dates moved"),
-    Reason.CLEAN_DESCRIPTOR: gettext_lazy("a description kept after a check for identifiers"),
-    Reason.UNSAFE_DESCRIPTOR: gettext_lazy("free text is not kept"),
     Reason.IDENTIFIER_FOUND: gettext_lazy("it contained the patient's name, number or another identifier"),
     Reason.UNKNOWN_VR: gettext_lazy("of a type that cannot be checked"),
     Reason.SAFE_PRIVATE: gettext_lazy("private, on the list of values known to be safe"),
     Reason.PSEUDONYM: gettext_lazy("the case code stands in for the patient"),
     Reason.NOT_IN_PROFILE: gettext_lazy("technical, carries no identifier"),
+    **DEID_REASON_LABELS,  # the allow-lists' reasons, with imaging.messages' other explanations
 }
 MASKED_LABEL = gettext_lazy("Text masked")
 MAX_ANNOTATION_TEXT = 300
@@ -230,6 +230,7 @@ class ReportLine:
     attribute: str
     action: str
     reason: str
+    detail: str = ""  # "2 words removed": a count, the words themselves are never kept
 
 
 @dataclass(frozen=True)
@@ -258,11 +259,13 @@ def deid_summary(series: Series) -> DeidSummary:
                 "%(n)s regions of text filled with black in the shared copy (%(why)s)",
                 regions,
             ) % {"n": regions, "why": MASK_REASON_LABELS.get(reason, reason)}
+            detail = ""
         else:
             action_label = str(actions.get(action, action))
             reason_label = str(reasons.get(reason, reason))
+            detail = explain_words_removed(int(more[0])) if more else ""
         counted[action_label] += 1
-        lines.append(ReportLine(attribute=path, action=action_label, reason=reason_label))
+        lines.append(ReportLine(attribute=path, action=action_label, reason=reason_label, detail=detail))
     return DeidSummary(
         counts=sorted(counted.items(), key=lambda item: -item[1]),
         lines=lines,

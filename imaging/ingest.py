@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -159,10 +160,27 @@ def patient_fingerprint(ds: Dataset, key: bytes) -> str:
 
 
 def _float(value: Any) -> float | None:
+    """A finite number, or None: "1e999999" is infinity to Python and no measurement."""
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if math.isfinite(number) else None
+
+
+INTEGER_COLUMN = 2**31 - 1  # what every database's integer column holds
+
+
+def _ordinal(value: Any) -> int | None:
+    """A series or instance number. One that is no number, or that no column can hold (an IS of
+    40 digits), is refused here as a header that cannot be understood, like any other value
+    pydicom cannot read, rather than failing when the row is saved after the files were written."""
+    if value in (None, ""):
+        return None
+    number = int(value)  # ValueError for an IS that is no number
+    if not -INTEGER_COLUMN <= number <= INTEGER_COLUMN:
+        raise ValueError("a series or instance number out of range")
+    return number
 
 
 def _spacing(value: Any) -> tuple[float, float] | None:
@@ -238,8 +256,8 @@ def prepare(
         original_sop_uid=originals[2],
         patient_fingerprint=fingerprint,
         modality=str(ds.get("Modality", "") or ""),
-        series_number=int(ds.SeriesNumber) if ds.get("SeriesNumber") not in (None, "") else None,
-        instance_number=int(ds.InstanceNumber) if ds.get("InstanceNumber") not in (None, "") else None,
+        series_number=_ordinal(ds.get("SeriesNumber")),
+        instance_number=_ordinal(ds.get("InstanceNumber")),
         series_description=str(ds.get("SeriesDescription", "") or ""),
         study_date=str(ds.get("StudyDate", "") or ""),
         rows=int(ds.Rows),

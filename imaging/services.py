@@ -21,7 +21,7 @@ import pydicom
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from accounts.models import Institution, User
 from consultations.models import Case, PatientIdentity
@@ -94,6 +94,14 @@ class Batch:
                 else Identity()
             )
         return self._identity
+
+    def forget_failed_file(self) -> None:
+        """After a file failed and its savepoint took back what it wrote: a date offset cached
+        for it (its row is gone, the next file would be shifted by days no row keeps) and a
+        patient of whom nothing was kept are forgotten too."""
+        self._shifts.clear()
+        if not self.stored and not self.duplicates:
+            self.fingerprint = None
 
     def shift_days(self, fingerprint: str) -> int:
         if fingerprint not in self._shifts:
@@ -265,7 +273,10 @@ def _add_to_review_and_report(series: Series, prepared: Prepared) -> None:
         changed += ["suspicions", "reviewed_at", "reviewed_by"]
     report = dict(series.report)
     for entry in prepared.report:
-        report.setdefault(entry.path, [entry.action.value, entry.reason.value])
+        line: list[str | int] = [entry.action.value, entry.reason.value]
+        if entry.words_removed:
+            line.append(entry.words_removed)  # a count: the removed words are never stored
+        report.setdefault(entry.path, line)
     if report != series.report:
         series.report = report
         changed.append("report")
@@ -298,7 +309,8 @@ def _save_both_copies(series: Series, prepared: Prepared, original: bytes) -> In
         _verify(instance.file.name, instance.sha256)
         _verify(instance.original.name, instance.original_sha256)
         instance.save()
-    except (StorageMismatch, IntegrityError):
+    except BaseException:
+        # Whatever failed (a number no column holds, a lost connection): no file without its row.
         default_storage.delete(instance.file.name)
         default_storage.delete(instance.original.name)
         raise

@@ -142,7 +142,7 @@ def _store_part(batch: Batch, part: Part, number: int, instance_url: Callable[[I
         with transaction.atomic():
             instance = receive(batch, part.data, f"part {number}")
     except Exception as error:
-        _forget_failed_part(batch)
+        batch.forget_failed_file()  # its savepoint took back what it wrote
         return _failure(sop_class, sop_uid, number, error)
     if instance is None:
         message = _("This image was already received: the first copy is kept.")
@@ -164,15 +164,6 @@ def _failure(sop_class: str, sop_uid: str, number: int, error: Exception) -> Par
         "This file could not be processed. It was not stored; send it again, or tell an administrator."
     )
     return PartResult(sop_class, sop_uid, PROCESSING_FAILURE, message, stored=False)
-
-
-def _forget_failed_part(batch: Batch) -> None:
-    """The savepoint took back what the part wrote; the batch must not remember it either: a
-    date offset it cached (its row is gone: the next part would be shifted by days no row
-    keeps, and the patient's next study by others), or a patient of whom nothing was kept."""
-    batch._shifts.clear()  # noqa: SLF001  (imaging.services has no public way yet)
-    if not batch.stored and not batch.duplicates:
-        batch.fingerprint = None
 
 
 def _log_failure(number: int, error: Exception) -> None:

@@ -6,10 +6,15 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
+from conftest import sign_in
 from imaging.actions import REASON_LABELS
 from imaging.messages import DEID_REASON_LABELS, explain_words_removed
+from imaging.models import Study
+from imaging.services import Batch, receive
+from imaging.tests.data import encoded, small_ct
 from lib.deid.dicom import Entry, Reason
 
 
@@ -41,3 +46,28 @@ def test_an_entry_can_hold_only_a_count_of_what_was_removed():
     # What goes in the report: path, action, reason and a number; no field for the words.
     assert [f.name for f in dataclasses.fields(Entry)] == ["path", "action", "reason", "words_removed"]
     assert {f.type for f in dataclasses.fields(Entry)} >= {"int"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("en", "2 words removed"), ("sw", "maneno 2 yameondolewa"), ("zh-hans", "已删除 2 个词")],
+)
+def test_the_report_page_says_how_many_words_a_description_lost_and_never_which(
+    cast, case_for_china, language, said
+):
+    batch = Batch(
+        institution=cast.institutions["SRRH"],
+        source=Study.Source.UPLOAD,
+        case=case_for_china,
+        user=cast.referrer,
+    )
+    slice_ = small_ct(1, 1, SeriesDescription="HEAD AXIAL Kimaro Zuberi")
+    instance = receive(batch, encoded(slice_))
+    assert instance is not None
+    client = sign_in(Client(), cast.referrer)
+    client.post("/i18n/setlang/", {"language": language})
+    page = client.get(f"/consultations/{case_for_china.code}/imaging/series/{instance.series_id}/report/")
+    text = page.content.decode()
+    assert page.status_code == 200 and said in text
+    assert "Kimaro" not in text and "Zuberi" not in text

@@ -132,15 +132,7 @@ def test_a_hostile_part_is_refused_on_its_own_and_the_good_ones_kept(cast, setti
     assert Instance.objects.count() == 2 and Series.objects.count() == 1
 
 
-# The Instance Number too large for its column fails only when the row is saved, after both
-# copies were written: imaging/services.py deletes them on a storage or integrity failure only
-# (patch asked for in /tmp/helpers/requests-ingest-robust.md).
-FILES_LEFT = pytest.mark.xfail(strict=True, reason="services._save_both_copies keeps files on other failures")
-
-
-@pytest.mark.parametrize(
-    "kind", [pytest.param(k, marks=FILES_LEFT) if k == "IS too large" else k for k in HOSTILE]
-)
+@pytest.mark.parametrize("kind", HOSTILE)
 def test_a_request_of_only_a_hostile_part_is_409_and_leaves_nothing(cast, kind, caplog):
     before = files_in_storage()
     with caplog.at_level(logging.DEBUG):
