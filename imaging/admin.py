@@ -64,12 +64,14 @@ class DicomSenderAdmin(AuditedModelAdmin):
             )
             % {"count": len(found), "where": failed_root()},
         )
+        # Each line starts with a word: the admin capitalises a message, and a file name must stay
+        # as it is on disk.
         for aside in found[:LISTED_SET_ASIDE]:
             messages.warning(
                 request,
                 ngettext(
-                    "%(file)s from %(sender)s, set aside %(when)s after %(tries)s try: %(reason)s",
-                    "%(file)s from %(sender)s, set aside %(when)s after %(tries)s tries: %(reason)s",
+                    "File %(file)s from %(sender)s, set aside %(when)s after %(tries)s try: %(reason)s",
+                    "File %(file)s from %(sender)s, set aside %(when)s after %(tries)s tries: %(reason)s",
                     aside.tries,
                 )
                 % {
