@@ -10,34 +10,23 @@ the outcome is recorded through the real action in that platform.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
 from lib.languages import CODES
+from neurodaraja.testing.platform import DEMO_PASSWORD, DEMO_REFERRER, DemoPlatform, chromium, needs_chromium
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-PASSWORD = "Daraja-demo-2026"  # noqa: S105 (the demo data's password)
-REFERRER = "referrer@demo.neurodaraja.test"
+PASSWORD, REFERRER = DEMO_PASSWORD, DEMO_REFERRER
 STORED = (
     "management, operated_by, operation, operation_date, complications, discharge_status, "
     "gose_discharge, gose_6_months"
 )
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and DRIVER), reason="Chromium and chromedriver are not installed (.ci/run installs them)."
-)
+pytestmark = needs_chromium
 
 # Recorded in the platform by the real action, on the demo's first sent case (Demo Patient A).
 RECORD_OUTCOME = """
@@ -60,77 +49,18 @@ print(case.code)
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, str]]:
-    folder = tmp_path_factory.mktemp("platform")
-    (folder / "media").mkdir()
-    env = {
-        **os.environ,
-        "DEBUG": "true",
-        "DEMO_MODE": "true",
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(folder / "media"),
-        "IMAGING_INCOMING_ROOT": str(folder / "incoming"),
-        "DEMO_DICOM_DIR": str(folder / "no-demo-imaging"),
-    }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "-v0"], ["loaddemo"]):
-        subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, capture_output=True)  # noqa: S603
-    recorded = subprocess.run(  # noqa: S603 - our own command
-        [*manage, "shell", "-c", RECORD_OUTCOME],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    code = recorded.stdout.strip().splitlines()[-1]
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603 - our own command
-        [*manage, "runplatform", "--port", str(port), "--web-workers", "2"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if requests.get(f"{url}/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.5)
-        else:
-            pytest.fail("The platform did not start.")
-        yield url, folder / "db.sqlite3", code
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
+    platform = DemoPlatform(tmp_path_factory.mktemp("platform"))
+    code = platform.manage("shell", "-c", RECORD_OUTCOME).strip().splitlines()[-1]
+    with platform.serving() as url:
+        yield url, platform.database, code
 
 
 @pytest.fixture
 def browser() -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM or ""
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=390,844"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    driver.implicitly_wait(5)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def wait_for(condition, what: str, page, timeout: float = 60.0) -> None:  # noqa: ANN001

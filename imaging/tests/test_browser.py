@@ -9,82 +9,26 @@ platform runs in its own processes on its own database.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
 from imaging.tests.data import GE_HEAD_CT, needs_data
+from neurodaraja.testing.platform import DEMO_PASSWORD, DEMO_REFERRER, DemoPlatform, chromium, needs_chromium
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-PASSWORD = "Daraja-demo-2026"
-REFERRER = "referrer@demo.neurodaraja.test"
+PASSWORD, REFERRER = DEMO_PASSWORD, DEMO_REFERRER
 
-pytestmark = [
-    needs_data(),
-    pytest.mark.skipif(
-        not (CHROMIUM and DRIVER),
-        reason="Chromium and chromedriver are not installed (.ci/run installs them).",
-    ),
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = [needs_data(), needs_chromium]
 
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    folder = tmp_path_factory.mktemp("platform")
-    (folder / "media").mkdir()
-    env = {
-        **os.environ,
-        "DEBUG": "true",
-        "DEMO_MODE": "true",
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(folder / "media"),
-        "IMAGING_INCOMING_ROOT": str(folder / "incoming"),
-        # No demo imaging: the slices this test sends must be new to the platform.
-        "DEMO_DICOM_DIR": str(folder / "no-demo-imaging"),
-    }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "-v0"], ["loaddemo"]):
-        subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, capture_output=True)  # noqa: S603
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603 - our own command
-        [*manage, "runplatform", "--port", str(port), "--web-workers", "2"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if requests.get(f"{url}/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.5)
-        else:
-            pytest.fail("The platform did not start.")
-        yield url, folder / "db.sqlite3"
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
+    platform = DemoPlatform(tmp_path_factory.mktemp("platform"))
+    with platform.serving() as url:
+        yield url, platform.database
 
 
 def demo_case_code(platform_db: Path) -> str:
@@ -98,20 +42,8 @@ def demo_case_code(platform_db: Path) -> str:
 
 @pytest.fixture
 def browser() -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM or ""
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=390,844"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    driver.implicitly_wait(5)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def script_errors(driver) -> list[str]:  # noqa: ANN001 (a selenium WebDriver)

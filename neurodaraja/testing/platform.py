@@ -1,0 +1,123 @@
+"""The platform started in its own processes, as `make run` starts it (web server, worker, demo
+data on a throwaway SQLite database), and a headless Chromium at phone size, for browser tests.
+
+The test database of the other tests cannot be used there: a browser needs a running server,
+and the audit trail's triggers refuse the flush a live-server test would need.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+DEMO_PASSWORD = "Daraja-demo-2026"  # noqa: S105 (the demo data's password)
+DEMO_REFERRER = "referrer@demo.neurodaraja.test"
+
+needs_chromium = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER), reason="Chromium and chromedriver are not installed (.ci/run installs them)."
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class DemoPlatform:
+    """Migrated and loaded with the demo data in `folder`, with no demo imaging (a test's slices
+    must be new to it); `manage()` runs a command in it, `serving()` starts it."""
+
+    def __init__(self, folder: Path) -> None:
+        (folder / "media").mkdir(exist_ok=True)
+        self.database = folder / "db.sqlite3"
+        self.env = {
+            **os.environ,
+            "DEBUG": "true",
+            "DEMO_MODE": "true",
+            "DATABASE_URL": f"sqlite:///{self.database}",
+            "MEDIA_ROOT": str(folder / "media"),
+            "IMAGING_INCOMING_ROOT": str(folder / "incoming"),
+            "DEMO_DICOM_DIR": str(folder / "no-demo-imaging"),
+        }
+        self.manage("migrate", "-v0")
+        self.manage("loaddemo")
+
+    def manage(self, *arguments: str) -> str:
+        """What the command printed."""
+        done = subprocess.run(  # noqa: S603 - our own command
+            [sys.executable, str(ROOT / "manage.py"), *arguments],
+            env=self.env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout
+
+    @contextmanager
+    def serving(self) -> Iterator[str]:
+        """The platform's address while it runs."""
+        port = free_port()
+        server = subprocess.Popen(  # noqa: S603 - our own command
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "runplatform",
+                "--port",
+                str(port),
+                "--web-workers",
+                "2",
+            ],
+            env=self.env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(120):
+                try:
+                    if requests.get(f"{url}/healthz", timeout=1).ok:
+                        break
+                except requests.RequestException:
+                    time.sleep(0.5)
+            else:
+                pytest.fail("The platform did not start.")
+            yield url
+        finally:
+            os.killpg(server.pid, 15)
+            server.wait(timeout=30)
+
+
+@contextmanager
+def chromium(window: str = "390,844") -> Iterator[object]:
+    """A headless Chromium (a selenium WebDriver) that keeps the page's console log."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM or ""
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", f"--window-size={window}"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.implicitly_wait(5)
+    try:
+        yield driver
+    finally:
+        driver.quit()
