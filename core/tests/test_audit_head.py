@@ -10,7 +10,6 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from accounts import audit_actions as acts
 from core.audit import record, verify_chain
@@ -44,20 +43,10 @@ def rewrite_history_from(entry_id: int) -> None:
         fields = dataclasses.replace(entry.chain_fields(), previous_hash=previous_hash, actor_label=label)
         updates.append((label, previous_hash, fields.digest(), entry.id))
         previous_hash = fields.digest()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER USER")
-        else:
-            cursor.execute("DROP TRIGGER core_auditentry_no_update")
-        for params in updates:
-            cursor.execute(
-                "UPDATE core_auditentry SET actor_label = %s, previous_hash = %s, entry_hash = %s "
-                "WHERE id = %s",
-                params,
-            )
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER USER")
+    tamper(
+        "UPDATE core_auditentry SET actor_label = %s, previous_hash = %s, entry_hash = %s WHERE id = %s",
+        *updates,
+    )
 
 
 def run(*args: str) -> str:
