@@ -332,15 +332,7 @@ def restamp(study: Study) -> int:
             continue
         ds.PatientName = code
         ds.PatientID = code
-        buffer = io.BytesIO()
-        ds.save_as(buffer, enforce_file_format=True)
-        data = buffer.getvalue()
-        digest = hashlib.sha256(data).hexdigest()
-        previous = instance.file.name
-        instance.file.save("stored.dcm", ContentFile(data), save=False)
-        _verify(instance.file.name, digest)
-        Instance.objects.filter(pk=instance.pk).update(file=instance.file.name, size=len(data), sha256=digest)
-        default_storage.delete(previous)
+        _replace_stored_copy(instance, ds)
         changed += 1
     return changed
 
