@@ -15,6 +15,7 @@ tried only by those it must refuse (the app's own tests prove what it does when 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,18 @@ from neurodaraja.testing.personas import EVERYONE, Personas
 Expected = dict[str, int]
 Ids = dict[str, Any]
 State = Callable[[Personas, Ids], object]
+
+
+def fill(value: Any, ids: Ids) -> Any:
+    """Placeholders in a URL or a request body ("{case}", "/x/{case}/"), from an app's objects()."""
+    if isinstance(value, dict):
+        return {key: fill(item, ids) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fill(item, ids) for item in value]
+    if isinstance(value, str):
+        exact = re.fullmatch(r"\{(\w+)\}", value)
+        return ids[exact.group(1)] if exact else value.format(**ids)
+    return value
 
 
 def expect(allowed: Iterable[str], refused: int = 403, ok: int = 200, **exceptions: int) -> Expected:

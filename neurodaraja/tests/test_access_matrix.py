@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from neurodaraja.api import api as ninja_api
-from neurodaraja.testing.access import Change, Endpoint, Ids, Page, TokenRoute
+from neurodaraja.testing.access import Change, Endpoint, Ids, Page, TokenRoute, fill
 from neurodaraja.testing.api_clients import bearer_client
 from neurodaraja.testing.cases import with_profiles
 from neurodaraja.testing.personas import EVERYONE, Personas, sign_in
@@ -60,18 +60,6 @@ def cases(kind: str) -> list[Any]:
 
 def entry_path(entry: Page | Change | Endpoint | TokenRoute) -> str:
     return entry.path if isinstance(entry, Endpoint) else entry.url
-
-
-def fill(value: Any, ids: Ids) -> Any:
-    """Placeholders in a URL or a request body, from the app's objects()."""
-    if isinstance(value, dict):
-        return {key: fill(item, ids) for key, item in value.items()}
-    if isinstance(value, list):
-        return [fill(item, ids) for item in value]
-    if isinstance(value, str):
-        exact = re.fullmatch(r"\{(\w+)\}", value)
-        return ids[exact.group(1)] if exact else value.format(**ids)
-    return value
 
 
 @pytest.fixture

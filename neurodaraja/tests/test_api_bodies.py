@@ -16,7 +16,7 @@ from django.apps import apps
 
 from neurodaraja.api import MAX_BODY_DEPTH, BodyRefused, JsonObjectParser
 from neurodaraja.api import api as ninja_api
-from neurodaraja.testing.access import Endpoint
+from neurodaraja.testing.access import Endpoint, fill
 from neurodaraja.testing.api_clients import bearer_client
 from neurodaraja.testing.cases import with_profiles
 
@@ -64,17 +64,6 @@ def json_body_operations() -> list[tuple[str, str]]:
         for method, operation in operations.items()
         if "application/json" in operation.get("requestBody", {}).get("content", {})
     )
-
-
-def fill(value: Any, ids: dict[str, Any]) -> Any:
-    if isinstance(value, dict):
-        return {key: fill(item, ids) for key, item in value.items()}
-    if isinstance(value, list):
-        return [fill(item, ids) for item in value]
-    if isinstance(value, str):
-        exact = re.fullmatch(r"\{(\w+)\}", value)
-        return ids[exact.group(1)] if exact else value.format(**ids)
-    return value
 
 
 def rows() -> dict[str, int]:
