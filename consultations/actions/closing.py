@@ -73,7 +73,10 @@ def _end_assignments(case: Case) -> None:
 @transaction.atomic
 def record_outcome(
     access: CaseAccess, user: User, data: dict[str, Any], *, request: HttpRequest | None = None
-) -> Outcome:
+) -> bool:
+    """Record (or correct) what happened to the patient, close the case and tell the consultants
+    who answered. False when the outcome was sent back as it is stored: then nothing is saved,
+    audited or told (a form saved twice must not e-mail the consultants twice)."""
     if not access.in_referring_team:
         raise PermissionDenied
     case = lock_case(access, must_be_open=False)  # an outcome may be corrected after closing
@@ -85,6 +88,12 @@ def record_outcome(
         author_in_team=True,
     )
     outcome = Outcome.objects.filter(case=case).first() or Outcome(case=case)
+    if (
+        outcome.pk
+        and case.status == Status.CLOSED
+        and all(getattr(outcome, field) == value for field, value in data.items())
+    ):
+        return False
     for field, value in data.items():
         setattr(outcome, field, value)
     refuse_contradictions(case, outcome)  # before anything is saved, closed or told
@@ -105,7 +114,7 @@ def record_outcome(
         detail={"management": outcome.management, "discharge": outcome.discharge_status},
     )
     notify(consultants, notices.OUTCOME, params=params(case), url=case_url(case))
-    return outcome
+    return True
 
 
 def known_dates(case: Case) -> rules.KnownDates:

@@ -10,12 +10,15 @@ from html.parser import HTMLParser
 import pytest
 from django.forms.models import model_to_dict
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from consultations import actions
 from consultations.access import case_access
 from consultations.models import Case, Outcome, PatientIdentity
+from core.models import AuditEntry, Notification
 from lib.languages import CODES
+from neurodaraja.testing.api_clients import bearer_client
 from neurodaraja.testing.cases import answered
 from neurodaraja.testing.personas import sign_in
 
@@ -113,9 +116,40 @@ def test_the_outcome_form_saved_unchanged_keeps_every_stored_value(cast, make_ca
     url = f"/consultations/{case.code}/outcome/"
     form = shown_form(client, url)
     assert form.dates == {"operation_date": today.isoformat()}  # what a date input can show
-    response = client.post(url, as_post(form.fields))
-    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    told, audited = (
+        Notification.objects.count(),
+        AuditEntry.objects.filter(action="consultations.outcome_recorded"),
+    )
+    entries, updated = audited.count(), Outcome.objects.get(case=case).updated_at
+    response = client.post(url, as_post(form.fields), follow=True)
+    assert response.redirect_chain, response.context["form"].errors
     assert stored_outcome(case) == before
+    # Nothing changed, so nothing is recorded and no consultant is told again; the page says so.
+    assert Outcome.objects.get(case=case).updated_at == updated
+    assert audited.count() == entries and Notification.objects.count() == told
+    with translation.override(language):
+        assert (
+            gettext("Nothing was changed: the outcome stays as it was recorded.") in response.content.decode()
+        )
+
+
+def test_an_outcome_sent_again_unchanged_through_the_api_tells_no_one_again(cast, make_case):
+    case = answered(cast, make_case)
+    body = {"management": "conservative", "discharge_status": "home", "gose_discharge": 7}
+    api = bearer_client(cast.referrer)
+    recorded = AuditEntry.objects.filter(action="consultations.outcome_recorded")
+
+    def put() -> None:
+        answer = api.put(f"/api/v1/cases/{case.code}/outcome", body, content_type="application/json")
+        assert answer.status_code == 200, answer.content
+
+    put()
+    told = Notification.objects.count()
+    put()
+    assert Notification.objects.count() == told and recorded.count() == 1
+    body["gose_discharge"] = 6  # a correction is recorded and told
+    put()
+    assert Notification.objects.count() > told and recorded.count() == 2
 
 
 @pytest.mark.parametrize("language", CODES)

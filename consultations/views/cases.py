@@ -342,14 +342,17 @@ def outcome(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in OutcomeForm.Meta.fields}
         try:
-            actions.record_outcome(access, user, data, request=request)
+            changed = actions.record_outcome(access, user, data, request=request)
         except FieldErrors as refused:
             for error in refused.errors:
                 form.add_error(error["field"] if error["field"] in form.fields else None, error["message"])
         except ActionError as error:
             form.add_error(None, str(error.message))
         else:
-            messages.success(request, _("Outcome recorded. The consultants who answered have been told."))
+            if changed:
+                messages.success(request, _("Outcome recorded. The consultants who answered have been told."))
+            else:
+                messages.info(request, _("Nothing was changed: the outcome stays as it was recorded."))
             return _to_case(access.case)
     return render(
         request,
