@@ -7,7 +7,8 @@ Plain Python. The referrer sees each finding and must remove it or confirm that 
   together, found inside the text with no word boundary (患者王芳头痛), never one character alone;
 - the hospital number, however it is spaced or punctuated;
 - the patient's phone number, in local or international form, and any other phone-like number;
-- calendar dates in the usual written forms (exact dates are identifiers in the consent terms).
+- calendar dates in the usual written forms (exact dates are identifiers in the consent terms);
+  a date that can be read as the patient's date of birth or admission date is hers.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 
 class Kind(StrEnum):
@@ -34,8 +37,9 @@ class Finding:
     start: int
     end: int
     text: str
-    # The patient's own name, hospital number or phone, matched against the identity record: it
-    # can never be kept, whatever the referrer ticks. A pattern (another number, a date) can.
+    # The patient's own name, hospital number, phone, date of birth or admission date, matched
+    # against the identity record: it can never be kept, whatever the referrer ticks. A pattern
+    # (another number, another date) can.
     of_the_patient: bool = False
 
     @property
@@ -45,11 +49,38 @@ class Finding:
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
+class IdentityRecord(Protocol):
+    """What an identity record holds (consultations' PatientIdentity), without importing it."""
+
+    full_name: str
+    hospital_number: str
+    phone: str
+    date_of_birth: date | None
+    admitted_on: date | None
+
+
 @dataclass(frozen=True)
 class Identity:
     full_name: str = ""
     hospital_number: str = ""
     phone: str = ""
+    date_of_birth: date | None = None
+    admitted_on: date | None = None
+
+    @classmethod
+    def of(cls, record: IdentityRecord) -> Identity:
+        """Everything of the record that is looked for, so that no caller forgets a field."""
+        return cls(
+            full_name=record.full_name,
+            hospital_number=record.hospital_number,
+            phone=record.phone,
+            date_of_birth=record.date_of_birth,
+            admitted_on=record.admitted_on,
+        )
+
+    @property
+    def dates(self) -> frozenset[date]:
+        return frozenset(d for d in (self.date_of_birth, self.admitted_on) if d is not None)
 
 
 _MONTHS = (
@@ -58,13 +89,26 @@ _MONTHS = (
     # Kiswahili month names (Januari… Desemba) and the common "mwezi wa" form
     "januari|februari|machi|aprili|mei|juni|julai|agosti|septemba|oktoba|novemba|desemba"
 )
+# Each pattern names its parts, so that a found date can be read back as the day it says.
 _DATE_PATTERNS = [
-    re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b"),  # 12/03/2025, 12.3.25, 12-03-2025
-    re.compile(r"\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b"),  # 2025-03-12
-    re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{2,4}}\b", re.IGNORECASE),
-    re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{2,4}}\b", re.IGNORECASE),
-    re.compile(r"\d{4}年\d{1,2}月\d{1,2}日"),  # 2025年3月12日
+    # 12/03/2025, 12.3.25, 12-03-2025; day first or month first
+    re.compile(r"\b(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<year>\d{2,4})\b"),
+    re.compile(r"\b(?P<year>\d{4})[./-](?P<month>\d{1,2})[./-](?P<day>\d{1,2})\b"),  # 2025-03-12
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<name>{_MONTHS})\.?,?\s+(?P<year>\d{{2,4}})\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?P<name>{_MONTHS})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{2,4}})\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"(?P<year>\d{4})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日"),  # 2025年3月12日
 ]
+# The month a name stands for, by its first three letters (Machi, Mei, Agosti... included).
+_MONTH_NUMBERS = {
+    "jan": 1, "feb": 2, "mar": 3, "mac": 3, "apr": 4, "may": 5, "mei": 5, "jun": 6, "jul": 7,
+    "aug": 8, "ago": 8, "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "des": 12,
+}  # fmt: skip
 # Nine or more digits, allowing spaces, dots, dashes and a leading +: phone-like.
 _PHONE_LIKE = re.compile(r"(?<!\w)\+?\d(?:[\s.-]?\d){8,14}(?!\w)")
 
@@ -165,11 +209,31 @@ def _scan_one(field: str, text: str, identity: Identity) -> list[Finding]:
                 found.append(
                     Finding(field, Kind.PHONE, match.start(), match.end(), match.group().strip(), True)
                 )
+    dates = identity.dates
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
             if not _covered(found, match.start(), match.end()):
-                found.append(Finding(field, Kind.DATE, match.start(), match.end(), match.group()))
+                patients = any(_reads_as(match, day) for day in dates)
+                found.append(Finding(field, Kind.DATE, match.start(), match.end(), match.group(), patients))
     return _without_overlaps(found)
+
+
+def _reads_as(match: re.Match[str], day: date) -> bool:
+    """Whether the written date can be read as this day: 03/04 as the 3rd of April or as March
+    4th, a two-digit year as the same year in any century."""
+    parts = match.groupdict()
+    year = parts["year"]
+    if int(year) != day.year and not (len(year) == 2 and int(year) == day.year % 100):
+        return False
+    if parts.get("name"):
+        month = _MONTH_NUMBERS[parts["name"][:3].casefold()]
+        readings = [(int(parts["day"]), month)]
+    elif parts.get("a"):
+        a, b = int(parts["a"]), int(parts["b"])
+        readings = [(a, b), (b, a)]
+    else:
+        readings = [(int(parts["day"]), int(parts["month"]))]
+    return (day.day, day.month) in readings
 
 
 def _covered(found: Iterable[Finding], start: int, end: int) -> bool:

@@ -119,9 +119,7 @@ def refuse_identifiers(
     identity = Identity()
     if author_in_team:
         person = case.identity
-        identity = Identity(
-            full_name=person.full_name, hospital_number=person.hospital_number, phone=person.phone
-        )
+        identity = Identity.of(person)
     findings = scan(texts, identity)
     if findings and not confirmed:
         raise ActionError(

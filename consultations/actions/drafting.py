@@ -157,9 +157,7 @@ def record_consent(
 
 def identifier_findings(case: Case) -> list[Finding]:
     person = case.identity
-    identity = Identity(
-        full_name=person.full_name, hospital_number=person.hospital_number, phone=person.phone
-    )
+    identity = Identity.of(person)
     return scan({field: getattr(case, field) for field in FREE_TEXT_FIELDS}, identity)
 
 
