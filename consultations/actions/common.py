@@ -110,8 +110,9 @@ def lock_case(access: CaseAccess, *, must_be_open: bool = True, related: Iterabl
 def refuse_identifiers(
     case: Case, texts: dict[str, str], *, author_in_team: bool, confirmed: bool = False
 ) -> int:
-    """Text written after sending is checked like the referral was: the patient's name, numbers,
-    phone numbers and calendar dates are refused unless the author confirms them.
+    """Text written after sending is checked like the referral was: the patient's own name,
+    number, phone and dates are always refused; other numbers, phones and calendar dates are
+    refused unless the author confirms them.
 
     For authors outside the referring team only the patterns are checked (phones, dates): matching
     their words against the patient's name would tell them the name.
@@ -128,6 +129,14 @@ def refuse_identifiers(
                 "example “day 3”)."
             )
             % {"found": ", ".join(sorted({f"“{finding.text}”" for finding in findings}))},
+            code="identifiers",
+        )
+    hers = [finding for finding in findings if finding.of_the_patient]
+    if hers:
+        # Her own name, number, phone or dates: a confirmation cannot keep them (as before sending).
+        raise ActionError(
+            _("The patient's own name, number, phone or date cannot be sent: %(found)s. Remove it.")
+            % {"found": ", ".join(sorted({f"“{finding.text}”" for finding in hers}))},
             code="identifiers",
         )
     return len(findings)

@@ -1,6 +1,7 @@
 """The patient's own date of birth and admission date, written into the narrative, cannot leave the
 hospital: the send page offers no tick for them, a forged tick keeps nothing, and the API says they
-may not be kept. Another date (not hers) can still be kept and sent."""
+may not be kept; after sending, a tick cannot put them (or her name) in the thread either. Another
+date (not hers) can still be kept and sent."""
 
 from __future__ import annotations
 
@@ -125,3 +126,25 @@ def test_the_api_says_her_dates_may_not_be_kept(cast, make_case, api):
     assert [f["text"] for f in remaining] == HER_DATES
     assert call(referrer, "post", f"/cases/{case.code}/submit").json()["code"] == "identifiers"
     assert fresh(case).status == Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("written", "hers"),
+    [("born 14/03/1985", "14/03/1985"), ("DOB 1985年3月14日", "1985年3月14日"), ("Amina is better", "Amina")],
+)
+def test_after_sending_a_tick_cannot_put_her_own_identifiers_in_the_thread(cast, make_case, written, hers):
+    case = make_case(send=True, identity={"date_of_birth": BORN, "admitted_on": admitted()})
+    team = case_access(cast.referrer, case)
+    with pytest.raises(ActionError) as refused:
+        actions.post_message(team, cast.referrer, f"Update: {written}", confirmed_identifiers=True)
+    assert refused.value.code == "identifiers" and hers in str(refused.value.message)
+    assert not case.messages.exists()
+
+
+def test_after_sending_another_date_can_still_be_confirmed_in_the_thread(cast, make_case):
+    case = make_case(send=True, identity={"date_of_birth": BORN, "admitted_on": admitted()})
+    team = case_access(cast.referrer, case)
+    with pytest.raises(ActionError):
+        actions.post_message(team, cast.referrer, f"CT elsewhere on {OTHER_DATE}")
+    actions.post_message(team, cast.referrer, f"CT elsewhere on {OTHER_DATE}", confirmed_identifiers=True)
+    assert case.messages.get().body == f"CT elsewhere on {OTHER_DATE}"
