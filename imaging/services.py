@@ -86,13 +86,7 @@ class Batch:
     def identity(self) -> Identity:
         if self._identity is None:
             record = PatientIdentity.objects.filter(case=self.case).first() if self.case else None
-            self._identity = (
-                Identity(
-                    full_name=record.full_name, hospital_number=record.hospital_number, phone=record.phone
-                )
-                if record is not None
-                else Identity()
-            )
+            self._identity = Identity.of(record) if record is not None else Identity()
         return self._identity
 
     def forget_failed_file(self) -> None:

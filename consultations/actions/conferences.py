@@ -150,9 +150,7 @@ def summarise(
     identity = Identity()
     if case_access(coordinator, case).in_referring_team:
         person = case.identity
-        identity = Identity(
-            full_name=person.full_name, hospital_number=person.hospital_number, phone=person.phone
-        )
+        identity = Identity.of(person)
     if scan({"summary": summary}, identity):
         # Recorded outside the refused change, so that repeated guesses show in the trail.
         _record_on_conference(
