@@ -34,6 +34,7 @@ from lib.deid.burned_in import Suspicion, suspicions
 
 pytestmark = needs_data()
 LATIN = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 CJK = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
 # What a viewer's screen prints in its corners: the name, the hospital number, the real date.
 PRINTED = [
@@ -72,8 +73,36 @@ def screen(**changes: object) -> tuple[bytes, list[tuple[int, int, int, int]]]:
     return encoded(ds), where
 
 
-def receive_screen(cast, case, **changes: object):
-    data, where = screen(**changes)
+def large_screen(lines: list[tuple[str, tuple[int, int]]], typeface: Path, size: int, light: bool):
+    """A real GE slice with lines of large or bold text drawn into its pixels: light (the
+    slice's brightest value) on the slice, or dark (its darkest) on a bright label, as the
+    browser review planted them; and which pixels show the text (the glyphs, or the whole label:
+    dark glyphs are already black, the label around them is what reads)."""
+    if not typeface.exists():
+        pytest.skip(f"{typeface} is not installed")
+    ds = pydicom.dcmread(GE_HEAD_CT / "01.dcm")
+    for keyword, value in IDENTITY.items():
+        setattr(ds, keyword, value)
+    pixels = ds.pixel_array.copy()
+    ink = Image.new("L", (pixels.shape[1], pixels.shape[0]), 0)
+    draw = ImageDraw.Draw(ink)
+    for text, corner in lines:
+        draw.text(corner, text, fill=255, font=ImageFont.truetype(str(typeface), size))
+    glyphs = np.asarray(ink) > 127
+    rows, columns = np.nonzero(glyphs)
+    assert columns.max() < pixels.shape[1] - 1, "the text must fit on the slice"
+    if not light:
+        pixels[max(rows.min() - 6, 0) : rows.max() + 7, max(columns.min() - 6, 0) : columns.max() + 7] = (
+            pixels.max()
+        )
+    pixels[glyphs] = ds.pixel_array.max() if light else ds.pixel_array.min()
+    ds.PixelData = pixels.tobytes()
+    assert suspicions(ds) == []
+    return encoded(ds), glyphs if light else pixels != ds.pixel_array
+
+
+def receive_screen(cast, case, data: bytes | None = None, **changes: object):
+    data, where = (data, []) if data is not None else screen(**changes)
     batch = Batch(
         institution=cast.institutions["SRRH"], source=Study.Source.UPLOAD, case=case, user=cast.referrer
     )
@@ -133,6 +162,36 @@ def test_letting_it_go_masks_the_text_in_the_shared_copy_and_keeps_the_original(
     entry = AuditEntry.objects.filter(action="imaging.reviewed").latest("pk")
     assert entry.detail["masked_images"] == 1 and entry.detail["masked_regions"] == summary.masked_regions
     assert "Amina" not in str(entry.detail) and "Amina" not in str(series.report)
+
+
+@pytest.mark.parametrize(
+    ("typeface", "size", "light"),
+    [
+        (BOLD, 28, True),
+        (BOLD, 36, True),
+        (BOLD, 48, True),
+        (BOLD, 36, False),
+        (LATIN, 48, False),
+        (CJK, 36, True),
+    ],
+    ids=["bold-28", "bold-36", "bold-48", "bold-36-on-a-label", "regular-48-on-a-label", "chinese-36"],
+)
+def test_large_or_bold_text_is_held_back_and_masked_to_the_last_glyph(
+    cast, case_for_china, typeface, size, light
+):
+    """The browser review's finding: bold 28 and 36 px text on a real slice went to China."""
+    if typeface == CJK:
+        lines = [("患者 王芳", (12, 12)), ("1985年3月14日", (12, 500 - int(size * 1.3)))]
+    else:
+        lines = [("WANG FANG", (12, 12)), ("SRRH-2026-0457", (12, 500 - int(size * 1.3)))]
+    data, text = large_screen(lines, typeface, size, light)
+    series, instance, _where = receive_screen(cast, case_for_china, data)
+    assert series.suspicions == [Suspicion.TEXT_IN_PIXELS.value] and series.awaits_review
+    before = stored_pixels(instance)
+    review_series(imaging_access(cast.referrer, case_for_china.code), series.pk, share=True)
+    after = stored_pixels(instance)
+    assert (after[text] == before.min()).all(), int(np.count_nonzero(after[text] != before.min()))
+    assert np.array_equal(after[150:350, 150:350], before[150:350, 150:350])  # the brain untouched
 
 
 def test_the_referrers_page_says_what_was_masked_in_three_languages(cast, case_for_china):

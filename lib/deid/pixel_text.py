@@ -11,6 +11,9 @@ than a stroke, and soft-tissue contrast is a small fraction of the image's range
 16 x 16 pixels counts as text when it holds enough thin ridges in both directions, and a region
 is a horizontal run of such windows (a word or more). On the real CT series in
 shared/data/dicom no window holds more than half the ridges needed (`lib/tests/test_pixel_text.py`).
+Large or bold letters (strokes 4 to 10 pixels wide) are found the same way on the image averaged
+down by 2 and by 3 (`SCALES`), where their strokes are thin; their boxes are in the image's own
+coordinates, as masking needs them.
 """
 
 from __future__ import annotations
@@ -29,6 +32,14 @@ MAX_GAP = 1  # windows missing between two parts of one run (the space between w
 MIN_TOTAL = 24  # fewer ridge pixels than this in the whole image: no text, stop early
 MAX_SIDE = 1024  # larger images (screen captures) are averaged down to this first
 MARGIN = 3  # pixels added around each region, so that masking covers the glyphs' edges
+# Large or bold letters have strokes too wide to be ridges (a 28 px bold stroke is 4-5 pixels):
+# the same test runs again on the image averaged down by 2 and 3, where they are thin. There a
+# stroke must stand out by more of the range: solid ink stays solid when averaged, the thin bone
+# septa of the skull base average down to grey (at a quarter of the range they would reach 10
+# ridges at half size and 15 at a third, as much as bold 48 px text). A line at a third of the
+# size must also be longer (5 windows, 150 pixels: a word of 48 px letters).
+# (factor, contrast as a fraction of the range, ridges a window needs, windows a run needs)
+SCALES = ((1, CONTRAST, MIN_RIDGES, MIN_WINDOWS), (2, 0.45, 6, 3), (3, 0.5, 6, 5))
 
 
 @dataclass(frozen=True)
@@ -53,20 +64,29 @@ def luminance(pixels: np.ndarray) -> np.ndarray:
 
 def _shrink(grey: np.ndarray) -> tuple[np.ndarray, int]:
     factor = -(-max(grey.shape) // MAX_SIDE)
+    return _averaged(grey, factor), factor
+
+
+def _averaged(grey: np.ndarray, factor: int) -> np.ndarray:
+    """The mean of each factor x factor block (a sum of strided views: a reshape's mean costs
+    more than the whole stroke test)."""
     if factor <= 1:
-        return grey, 1
-    rows, columns = grey.shape[0] // factor * factor, grey.shape[1] // factor * factor
-    blocks = grey[:rows, :columns].reshape(rows // factor, factor, columns // factor, factor)
-    return blocks.mean(axis=(1, 3)), factor
+        return grey
+    rows, columns = grey.shape[0] // factor, grey.shape[1] // factor
+    total = np.zeros((rows, columns), np.float32)
+    for i in range(factor):
+        for j in range(factor):
+            total += grey[i : rows * factor : factor, j : columns * factor : factor]
+    return total / np.float32(factor * factor)
 
 
-def _threshold(grey: np.ndarray, min_contrast: float) -> float:
+def _threshold(grey: np.ndarray, min_contrast: float, contrast: float = CONTRAST) -> float:
     sample = grey[::8, ::8]
     low, high = np.percentile(sample, [0.1, 99.9])
     # A dark screen with a little white text has its 99.9th percentile in the background.
     spread = max(float(high - low), 0.25 * float(grey.max() - grey.min()))
     # The floor keeps the noise of a flat image (a phantom, a narrow range) from counting.
-    return max(CONTRAST * spread, min_contrast)
+    return max(contrast * spread, min_contrast)
 
 
 def _ridges(grey: np.ndarray, threshold: float, axis: int) -> np.ndarray:
@@ -108,16 +128,23 @@ def find_text(pixels: np.ndarray, min_contrast: float = 0.0) -> list[Box]:
     """Regions of one frame that look like printed text; empty for an ordinary slice.
     `min_contrast` is the least difference, in the pixels' own units, a stroke must have with
     its surroundings (see `contrast_floor`)."""
-    grey, factor = _shrink(luminance(pixels))
-    if min(grey.shape) < 4 * STEP:
-        return []
-    threshold = _threshold(grey, min_contrast)
-    # The common case, an ordinary slice, is settled on every other row, in one direction.
-    if int(np.count_nonzero(_ridges(grey[::2], threshold, 1))) < MIN_TOTAL // 2:
-        return []
-    scores = np.minimum(_windows(_ridges(grey, threshold, 1)), _windows(_ridges(grey, threshold, 0)))
-    boxes = _runs(scores)
-    return _merge([_scaled(box, factor, pixels.shape[:2]) for box in boxes])
+    full, factor = _shrink(luminance(pixels))
+    found: list[Box] = []
+    for scale, contrast, min_ridges, min_windows in SCALES:
+        grey = _averaged(full, scale)
+        if min(grey.shape) < 4 * STEP:
+            break
+        threshold = _threshold(grey, min_contrast, contrast)
+        # The common case, an ordinary slice, is settled on every other row, in one direction.
+        if int(np.count_nonzero(_ridges(grey[::2], threshold, 1))) < MIN_TOTAL // 2:
+            continue
+        scores = np.minimum(_windows(_ridges(grey, threshold, 1)), _windows(_ridges(grey, threshold, 0)))
+        boxes = _runs(scores, min_ridges, min_windows)
+        # Averaged down, a window is coarse and the first or last stroke of a line may fall in
+        # one that is not counted: a cell more on each side.
+        margin = (MARGIN + STEP) * scale * factor if scale > 1 else MARGIN
+        found += [_scaled(box, factor * scale, pixels.shape[:2], margin) for box in boxes]
+    return _lines(_merge(found))
 
 
 CT_MIN_CONTRAST_HU = 300  # printed text is far from soft tissue; noise and texture are not
@@ -133,10 +160,10 @@ def contrast_floor(*, is_ct: bool, bits_stored: int, slope: float = 1.0) -> floa
     return fifth if bits_stored <= 8 else 0.0
 
 
-def _runs(scores: np.ndarray) -> list[Box]:
-    """Runs along each row of windows with some strokes (WEAK), kept when MIN_WINDOWS of them
+def _runs(scores: np.ndarray, min_ridges: int = MIN_RIDGES, min_windows: int = MIN_WINDOWS) -> list[Box]:
+    """Runs along each row of windows with some strokes (WEAK), kept when `min_windows` of them
     look like text: thin letters (l, i, 1) and the space between words do not cut a line."""
-    strong, weak = scores >= MIN_RIDGES, scores >= WEAK
+    strong, weak = scores >= min_ridges, scores >= min(WEAK, min_ridges)
     found = []
     for row in np.flatnonzero(strong.any(axis=1)):
         columns = np.flatnonzero(weak[row]).tolist()
@@ -145,17 +172,17 @@ def _runs(scores: np.ndarray) -> list[Box]:
             if column is not None and column - previous <= MAX_GAP + 1:
                 previous = column
                 continue
-            if int(np.count_nonzero(strong[row, start : previous + 1])) >= MIN_WINDOWS:
+            if int(np.count_nonzero(strong[row, start : previous + 1])) >= min_windows:
                 found.append(Box(start * STEP, int(row) * STEP, (previous - start + 2) * STEP, 2 * STEP))
             if column is not None:
                 start = previous = column
     return found
 
 
-def _scaled(box: Box, factor: int, shape: tuple[int, ...]) -> Box:
-    x, y = max(box.x * factor - MARGIN, 0), max(box.y * factor - MARGIN, 0)
-    right = min((box.x + box.width) * factor + MARGIN, shape[1])
-    bottom = min((box.y + box.height) * factor + MARGIN, shape[0])
+def _scaled(box: Box, factor: int, shape: tuple[int, ...], margin: int = MARGIN) -> Box:
+    x, y = max(box.x * factor - margin, 0), max(box.y * factor - margin, 0)
+    right = min((box.x + box.width) * factor + margin, shape[1])
+    bottom = min((box.y + box.height) * factor + margin, shape[0])
     return Box(x, y, right - x, bottom - y)
 
 
@@ -177,6 +204,28 @@ def _merge(boxes: list[Box]) -> list[Box]:
         else:
             merged.append(box)
     return _merge(merged) if len(merged) < len(boxes) else merged
+
+
+def _same_line(a: Box, b: Box) -> bool:
+    """Side by side, overlapping in height by half the lower one, and closer than it is tall:
+    words of one line, which scales found piecemeal (large letters, a wide space)."""
+    height = min(a.height, b.height)
+    overlap = min(a.y + a.height, b.y + b.height) - max(a.y, b.y)
+    gap = max(a.x, b.x) - min(a.x + a.width, b.x + b.width)
+    return overlap >= height / 2 and gap <= height
+
+
+def _lines(boxes: list[Box]) -> list[Box]:
+    """Regions on one line of text become one, so that masking leaves no word between them."""
+    for i, a in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            b = boxes[j]
+            if _same_line(a, b):
+                x, y = min(a.x, b.x), min(a.y, b.y)
+                right, bottom = max(a.x + a.width, b.x + b.width), max(a.y + a.height, b.y + b.height)
+                rest = [box for k, box in enumerate(boxes) if k not in (i, j)]
+                return _lines(_merge([*rest, Box(x, y, right - x, bottom - y)]))
+    return boxes
 
 
 MIN_SUPPORT = 6  # ridges in a window inside a box another reader found; real CT never passes 4
