@@ -117,6 +117,10 @@ def _windows(ridges: np.ndarray) -> np.ndarray:
     return cells[:-1, :-1] + cells[1:, :-1] + cells[:-1, 1:] + cells[1:, 1:]
 
 
+def _scores(grey: np.ndarray, threshold: float) -> np.ndarray:
+    return np.minimum(_windows(_ridges(grey, threshold, 1)), _windows(_ridges(grey, threshold, 0)))
+
+
 def window_scores(grey: np.ndarray, min_contrast: float = 0.0) -> np.ndarray:
     """Per 16 x 16 window (step 8): the smaller of its ridge counts across and along. For tests
     and tuning; `find_text` is what ingest uses."""
@@ -138,8 +142,14 @@ def find_text(pixels: np.ndarray, min_contrast: float = 0.0) -> list[Box]:
         # The common case, an ordinary slice, is settled on every other row, in one direction.
         if int(np.count_nonzero(_ridges(grey[::2], threshold, 1))) < MIN_TOTAL // 2:
             continue
-        scores = np.minimum(_windows(_ridges(grey, threshold, 1)), _windows(_ridges(grey, threshold, 0)))
+        scores = _scores(grey, threshold)
         boxes = _runs(scores, min_ridges, min_windows)
+        if boxes and contrast > CONTRAST:
+            # A line found there goes on through the letters that are less bright than the
+            # range asks (over the brain rather than air): those continue it at the usual
+            # contrast, as thin letters continue a line at full size.
+            weak = _scores(grey, _threshold(grey, min_contrast)) >= WEAK
+            boxes = [line for line in _runs(scores, min_ridges, min_windows, weak) if _contains(line, boxes)]
         # Averaged down, a window is coarse and the first or last stroke of a line may fall in
         # one that is not counted: a cell more on each side.
         margin = (MARGIN + STEP) * scale * factor if scale > 1 else MARGIN
@@ -160,10 +170,17 @@ def contrast_floor(*, is_ct: bool, bits_stored: int, slope: float = 1.0) -> floa
     return fifth if bits_stored <= 8 else 0.0
 
 
-def _runs(scores: np.ndarray, min_ridges: int = MIN_RIDGES, min_windows: int = MIN_WINDOWS) -> list[Box]:
-    """Runs along each row of windows with some strokes (WEAK), kept when `min_windows` of them
-    look like text: thin letters (l, i, 1) and the space between words do not cut a line."""
-    strong, weak = scores >= min_ridges, scores >= min(WEAK, min_ridges)
+def _runs(
+    scores: np.ndarray,
+    min_ridges: int = MIN_RIDGES,
+    min_windows: int = MIN_WINDOWS,
+    weak: np.ndarray | None = None,
+) -> list[Box]:
+    """Runs along each row of windows with some strokes (WEAK, or `weak`), kept when
+    `min_windows` of them look like text: thin letters (l, i, 1) and the space between words do
+    not cut a line."""
+    strong = scores >= min_ridges
+    weak = (scores >= min(WEAK, min_ridges)) | strong if weak is None else weak | strong
     found = []
     for row in np.flatnonzero(strong.any(axis=1)):
         columns = np.flatnonzero(weak[row]).tolist()
@@ -184,6 +201,16 @@ def _scaled(box: Box, factor: int, shape: tuple[int, ...], margin: int = MARGIN)
     right = min((box.x + box.width) * factor + margin, shape[1])
     bottom = min((box.y + box.height) * factor + margin, shape[0])
     return Box(x, y, right - x, bottom - y)
+
+
+def _contains(line: Box, boxes: list[Box]) -> bool:
+    return any(
+        line.x <= b.x
+        and line.y <= b.y
+        and b.x + b.width <= line.x + line.width
+        and b.y + b.height <= line.y + line.height
+        for b in boxes
+    )
 
 
 def _overlap(a: Box, b: Box) -> bool:

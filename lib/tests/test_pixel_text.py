@@ -147,6 +147,26 @@ def test_text_of_any_size_and_weight_on_a_real_slice_is_found_and_boxed(typeface
 
 
 @needs_data
+@pytest.mark.parametrize("size", [28, 36, 48])
+@pytest.mark.parametrize("where", [(10, 10), (10, 400), (40, 200)], ids=["top", "bottom", "over-the-brain"])
+def test_the_browser_reviews_planted_text_is_found_and_every_glyph_boxed(size, where):
+    """What the review planted: two lines of DejaVu Sans Bold, the first running off the slice;
+    also across the head, where the letters over the brain stand out less than over air."""
+    ds = pydicom.dcmread(DICOM_DATA / "ge-head-ct/01.dcm")
+    ink = Image.new("L", (512, 512), 0)
+    draw = ImageDraw.Draw(ink)
+    draw.text(where, "WANG FANG SRRH-2026-0457", fill=255, font=font(BOLD_FONT, size))
+    draw.text((where[0], where[1] + int(size * 1.3)), "DOB 14/03/1985", fill=255, font=font(BOLD_FONT, size))
+    glyphs = np.asarray(ink) > 127
+    pixels = ds.pixel_array.copy()
+    pixels[glyphs] = pixels.max()
+    boxes = find_text(pixels, floor(ds))
+    masked = np.zeros(glyphs.shape, dtype=np.int16)
+    mask(masked, boxes, value=1)
+    assert boxes and masked[glyphs].all(), (boxes, int(np.count_nonzero(glyphs & (masked == 0))))
+
+
+@needs_data
 @pytest.mark.parametrize(("contrast", "ridges"), [(1.0, 2 / 3), (0.85, 5 / 6)])
 def test_at_every_scale_the_real_ct_stays_well_short_of_text(contrast, ridges):
     """No slice is flagged, without the CT floor, even with every scale's ridges lowered by a
