@@ -148,8 +148,18 @@ def find_text(pixels: np.ndarray, min_contrast: float = 0.0) -> list[Box]:
             # A line found there goes on through the letters that are less bright than the
             # range asks (over the brain rather than air): those continue it at the usual
             # contrast, as thin letters continue a line at full size.
-            weak = _scores(grey, _threshold(grey, min_contrast)) >= WEAK
-            boxes = [line for line in _runs(scores, min_ridges, min_windows, weak) if _contains(line, boxes)]
+            usual = _scores(grey, _threshold(grey, min_contrast))
+            lines = [
+                line
+                for line in _runs(scores, min_ridges, min_windows, usual >= WEAK)
+                if _contains(line, boxes)
+            ]
+            # The next line of text, just above or below, may be over the brain all along.
+            boxes = lines + [
+                line
+                for line in _runs(usual, min_ridges, min_windows)
+                if any(_next_line(line, found) for found in lines)
+            ]
         # Averaged down, a window is coarse and the first or last stroke of a line may fall in
         # one that is not counted: a cell more on each side.
         margin = (MARGIN + STEP) * scale * factor if scale > 1 else MARGIN
@@ -240,6 +250,12 @@ def _same_line(a: Box, b: Box) -> bool:
     overlap = min(a.y + a.height, b.y + b.height) - max(a.y, b.y)
     gap = max(a.x, b.x) - min(a.x + a.width, b.x + b.width)
     return overlap >= height / 2 and gap <= height
+
+
+def _next_line(a: Box, b: Box) -> bool:
+    """Overlapping side to side, less than a line's height apart up or down."""
+    gap = max(a.y, b.y) - min(a.y + a.height, b.y + b.height)
+    return a.x < b.x + b.width and b.x < a.x + a.width and gap <= min(a.height, b.height)
 
 
 def _lines(boxes: list[Box]) -> list[Box]:
