@@ -36,7 +36,7 @@ MARGIN = 3  # pixels added around each region, so that masking covers the glyphs
 # the same test runs again on the image averaged down by 2 and 3, where they are thin. There a
 # stroke must stand out by more of the range: solid ink stays solid when averaged, the thin bone
 # septa of the skull base average down to grey (at a quarter of the range they would reach 10
-# ridges at half size and 15 at a third, as much as bold 48 px text). A line at a third of the
+# ridges at half size and 15 at a third, near the 19 of bold 48 px text). A line at a third of the
 # size must also be longer (5 windows, 150 pixels: a word of 48 px letters).
 # (factor, contrast as a fraction of the range, ridges a window needs, windows a run needs)
 SCALES = ((1, CONTRAST, MIN_RIDGES, MIN_WINDOWS), (2, 0.45, 6, 3), (3, 0.5, 6, 5))
