@@ -105,3 +105,30 @@ def test_the_outcome_form_saved_unchanged_in_the_browser_changes_nothing(platfor
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     wait_for(lambda: not browser.current_url.rstrip("/").endswith("/outcome"), "the saved outcome", browser)
     assert stored(database, code) == before
+
+
+@pytest.mark.parametrize("language", CODES)
+def test_the_case_page_fits_a_360_pixel_phone(platform, language):
+    """The case page's facts (label, value) stack or wrap instead of pushing the values off the
+    right edge: the Kiswahili labels are the longest."""
+    from selenium.webdriver.common.by import By
+
+    url, database, code = platform
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE accounts_user SET preferred_language = ? WHERE email = ?", (language, REFERRER))
+    with chromium("360,740", phone=True) as phone:
+        phone.get(f"{url}/accounts/login/")
+        phone.find_element(By.NAME, "username").send_keys(REFERRER)
+        phone.find_element(By.NAME, "password").send_keys(PASSWORD)
+        phone.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        wait_for(lambda: "/accounts/login/" not in phone.current_url, "the sign-in", phone)
+        phone.get(f"{url}/consultations/{code}/")
+        assert phone.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+        width, wide = phone.execute_script(
+            "const w = document.documentElement.clientWidth;"
+            "return [w, [...document.querySelectorAll('main *')]"
+            ".filter(e => e.getBoundingClientRect().right > w + 1)"
+            ".map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 40))"
+            ".slice(0, 5)];"
+        )
+        assert width <= 360 and not wide, wide

@@ -105,8 +105,10 @@ class DemoPlatform:
 
 
 @contextmanager
-def chromium(window: str = "390,844") -> Iterator[object]:
-    """A headless Chromium (a selenium WebDriver) that keeps the page's console log."""
+def chromium(window: str = "390,844", *, phone: bool = False) -> Iterator[object]:
+    """A headless Chromium (a selenium WebDriver) that keeps the page's console log. A headless
+    window is never narrower than 500 px: `phone` lays the page out at exactly `window`, as a
+    phone's browser does (device metrics, the page's viewport meta honoured)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -117,6 +119,10 @@ def chromium(window: str = "390,844") -> Iterator[object]:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     driver.implicitly_wait(5)
+    if phone:
+        width, height = (int(side) for side in window.split(","))
+        metrics = {"width": width, "height": height, "deviceScaleFactor": 2, "mobile": True}
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
     try:
         yield driver
     finally:
