@@ -13,17 +13,7 @@ from consultations.access import case_access
 from consultations.models import Assignment, Case, OnCallShift, Status
 from core.errors import ActionError
 from core.models import AuditEntry, Country, Notification
-
-
-def consent(case, user, countries=None):
-    actions.record_consent(
-        case_access(user, case),
-        user,
-        given_by="patient",
-        relationship="",
-        method="written",
-        countries=countries if countries is not None else Country.objects.all(),
-    )
+from neurodaraja.testing.cases import consent
 
 
 def test_a_draft_waits_for_consent_before_it_can_be_sent(cast, make_case):

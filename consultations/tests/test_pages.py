@@ -11,8 +11,8 @@ from django.utils import timezone
 from consultations import actions
 from consultations.access import case_access
 from consultations.models import Case, OnCallShift, Status
-from core.models import AuditEntry, Country, DiagnosisCategory
-from neurodaraja.testing.cases import assigned_to_china, english
+from core.models import AuditEntry, DiagnosisCategory
+from neurodaraja.testing.cases import assigned_to_china, consent, english
 from neurodaraja.testing.pages import PAGE_BUDGET, compressed, static_size
 from neurodaraja.testing.personas import EVERYONE, sign_in
 
@@ -152,14 +152,7 @@ def test_only_referrers_open_the_referral_form(cast, consultants):
 
 def test_the_send_page_lists_identifiers_and_sends_once_they_are_dealt_with(cast, make_case):
     case = make_case(clinical={"history": "Amina came with her brother; ward phone 0754 999 888"})
-    actions.record_consent(
-        case_access(cast.referrer, case),
-        cast.referrer,
-        given_by="patient",
-        relationship="",
-        method="written",
-        countries=Country.objects.all(),
-    )
+    consent(case, cast.referrer)
     client = sign_in(Client(), cast.referrer)
     page = client.get(f"/consultations/{case.code}/send/").content.decode()
     assert "<mark>Amina</mark>" in page and "it cannot be sent" in page
@@ -181,14 +174,7 @@ def test_the_send_page_lists_identifiers_and_sends_once_they_are_dealt_with(cast
 
 def test_the_send_page_offers_emergency_for_red_flags(cast, make_case):
     case = make_case(clinical={"pupil_left_reaction": "non_reactive"})
-    actions.record_consent(
-        case_access(cast.referrer, case),
-        cast.referrer,
-        given_by="patient",
-        relationship="",
-        method="written",
-        countries=Country.objects.all(),
-    )
+    consent(case, cast.referrer)
     client = sign_in(Client(), cast.referrer)
     assert "A pupil does not react" in client.get(f"/consultations/{case.code}/send/").content.decode()
     client.post(f"/consultations/{case.code}/send/", {"raise_to_emergency": "on"})

@@ -16,7 +16,7 @@ from consultations import actions
 from consultations.access import case_access
 from consultations.models import Case, Status
 from core.errors import ActionError
-from core.models import Country
+from neurodaraja.testing.cases import consent
 from neurodaraja.testing.personas import sign_in
 
 BORN = date(1985, 3, 14)
@@ -37,14 +37,7 @@ def draft(make_case, cast, *dates: str) -> Case:
         clinical={"history": history(*dates)},
         identity={"date_of_birth": BORN, "admitted_on": admitted()},
     )
-    actions.record_consent(
-        case_access(cast.referrer, case),
-        cast.referrer,
-        given_by="patient",
-        relationship="",
-        method="written",
-        countries=Country.objects.all(),
-    )
+    consent(case, cast.referrer)
     return case
 
 

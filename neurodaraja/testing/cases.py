@@ -56,6 +56,18 @@ def with_profiles(cast: Personas) -> Personas:
     return cast
 
 
+def consent(case: Case, user: User, countries: Any = None) -> None:
+    """The patient's written consent to a consultation abroad (to every country, unless named)."""
+    actions.record_consent(
+        case_access(user, case),
+        user,
+        given_by="patient",
+        relationship="",
+        method="written",
+        countries=countries if countries is not None else Country.objects.all(),
+    )
+
+
 def case_for(
     cast: Personas,
     *,
