@@ -11,16 +11,14 @@ the outcome is recorded through the real action in that platform.
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from lib.languages import CODES
-from neurodaraja.testing.platform import DEMO_PASSWORD, DEMO_REFERRER, DemoPlatform, chromium, needs_chromium
+from neurodaraja.testing.platform import DemoPlatform, chromium, needs_chromium, sign_in, wait_for
 
-PASSWORD, REFERRER = DEMO_PASSWORD, DEMO_REFERRER
 STORED = (
     "management, operated_by, operation, operation_date, complications, discharge_status, "
     "gose_discharge, gose_6_months"
@@ -63,17 +61,6 @@ def browser() -> Iterator[object]:
         yield driver
 
 
-def wait_for(condition, what: str, page, timeout: float = 60.0) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.3)
-    raise AssertionError(
-        f"Waited {timeout:.0f} s for {what}. The page shows:\n{page.find_element('css selector', 'main').text[-1500:]}"
-    )
-
-
 def stored(database: Path, code: str) -> tuple:
     with sqlite3.connect(database) as db:
         return db.execute(
@@ -90,13 +77,7 @@ def test_the_outcome_form_saved_unchanged_in_the_browser_changes_nothing(platfor
     url, database, code = platform
     before = stored(database, code)
     assert before[3]  # a date of operation is stored
-    with sqlite3.connect(database) as db:
-        db.execute("UPDATE accounts_user SET preferred_language = ? WHERE email = ?", (language, REFERRER))
-    browser.get(f"{url}/accounts/login/")
-    browser.find_element(By.NAME, "username").send_keys(REFERRER)
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    wait_for(lambda: "/accounts/login/" not in browser.current_url, "the sign-in", browser)
+    sign_in(browser, url, database, language)
     browser.get(f"{url}/consultations/{code}/outcome/")
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
     date_input = browser.find_element(By.NAME, "operation_date")
@@ -114,14 +95,8 @@ def test_the_case_page_fits_a_360_pixel_phone(platform, language):
     from selenium.webdriver.common.by import By
 
     url, database, code = platform
-    with sqlite3.connect(database) as db:
-        db.execute("UPDATE accounts_user SET preferred_language = ? WHERE email = ?", (language, REFERRER))
     with chromium("360,740", phone=True) as phone:
-        phone.get(f"{url}/accounts/login/")
-        phone.find_element(By.NAME, "username").send_keys(REFERRER)
-        phone.find_element(By.NAME, "password").send_keys(PASSWORD)
-        phone.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        wait_for(lambda: "/accounts/login/" not in phone.current_url, "the sign-in", phone)
+        sign_in(phone, url, database, language)
         phone.get(f"{url}/consultations/{code}/")
         assert phone.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
         width, wide = phone.execute_script(

@@ -10,16 +10,13 @@ platform runs in its own processes on its own database.
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from imaging.tests.data import GE_HEAD_CT, needs_data
-from neurodaraja.testing.platform import DEMO_PASSWORD, DEMO_REFERRER, DemoPlatform, chromium, needs_chromium
-
-PASSWORD, REFERRER = DEMO_PASSWORD, DEMO_REFERRER
+from neurodaraja.testing.platform import DemoPlatform, chromium, needs_chromium, sign_in, wait_for
 
 pytestmark = [needs_data(), needs_chromium]
 
@@ -54,17 +51,6 @@ def script_errors(driver) -> list[str]:  # noqa: ANN001 (a selenium WebDriver)
     ]
 
 
-def wait_for(condition, what: str, timeout: float = 60.0, page=None) -> None:  # noqa: ANN001
-    """Generous limits: this checks behaviour, not speed, on a machine busy with other tests."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.5)
-    shown = page.find_element("css selector", "main").text[-1500:] if page is not None else ""
-    raise AssertionError(f"Waited {timeout:.0f} s for {what}. The page shows:\n{shown}")
-
-
 def test_a_referrer_sends_slices_from_a_phone_and_reads_them_in_the_viewer(platform, browser):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
@@ -72,30 +58,24 @@ def test_a_referrer_sends_slices_from_a_phone_and_reads_them_in_the_viewer(platf
 
     url, database = platform
     code = demo_case_code(database)  # Demo Patient B: no imaging yet
-    with sqlite3.connect(database) as db:  # the demo referrer reads Kiswahili; these checks read English
-        db.execute("UPDATE accounts_user SET preferred_language = 'en' WHERE email = ?", (REFERRER,))
-    browser.get(f"{url}/accounts/login/")
-    browser.find_element(By.NAME, "username").send_keys(REFERRER)
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    wait_for(lambda: "/accounts/login/" not in browser.current_url, "the sign-in", 60, browser)
+    sign_in(browser, url, database, "en")  # the demo referrer reads Kiswahili; these checks read English
     browser.get(f"{url}/consultations/{code}/imaging/")
     slices = sorted(GE_HEAD_CT.glob("*.dcm"))[:8]
     browser.find_element(By.ID, "upload-files").send_keys("\n".join(str(p) for p in slices))
     browser.find_element(By.ID, "upload-start").click()
     progress = browser.find_element(By.ID, "upload-progress")
     # sent, then processed by the worker
-    wait_for(lambda: "8 images stored" in progress.text, "the upload to be processed", 240, browser)
+    wait_for(lambda: "8 images stored" in progress.text, "the upload to be processed", browser, 240)
     assert not script_errors(browser)
     browser.get(f"{url}/consultations/{code}/imaging/")
     browser.find_element(By.CSS_SELECTOR, ".series a").click()
     status = browser.find_element(By.CSS_SELECTOR, "[data-status]")
-    wait_for(lambda: "loaded 8 of 8" in status.text, "every slice in the viewer", 120, browser)
+    wait_for(lambda: "loaded 8 of 8" in status.text, "every slice in the viewer", browser, 120)
     stage = browser.find_element(By.CSS_SELECTOR, "[data-stage]")
     stage.click()
     before = status.text
     stage.send_keys(Keys.ARROW_DOWN)
-    wait_for(lambda: status.text != before, "the next slice", 30, browser)
+    wait_for(lambda: status.text != before, "the next slice", browser, 30)
     browser.find_element(By.CSS_SELECTOR, "[data-tool=measure]").click()
     ActionChains(browser).move_to_element_with_offset(stage, -60, 0).click_and_hold().move_by_offset(
         60, 0
@@ -104,5 +84,5 @@ def test_a_referrer_sends_slices_from_a_phone_and_reads_them_in_the_viewer(platf
     assert measured.endswith("mm") and float(measured.split()[0]) > 0
     browser.find_element(By.CSS_SELECTOR, "[data-measure-save]").click()
     annotations = browser.find_element(By.CSS_SELECTOR, "[data-annotation-list]")
-    wait_for(lambda: "mm" in annotations.get_attribute("textContent"), "the saved distance", 30, browser)
+    wait_for(lambda: "mm" in annotations.get_attribute("textContent"), "the saved distance", browser, 30)
     assert not script_errors(browser)

@@ -13,9 +13,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -127,3 +128,29 @@ def chromium(window: str = "390,844", *, phone: bool = False) -> Iterator[object
         yield driver
     finally:
         driver.quit()
+
+
+def wait_for(condition: Callable[[], object], what: str, page: Any, timeout: float = 60.0) -> None:
+    """Generous limits: this checks behaviour, not speed, on a machine busy with other tests."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    shown = page.find_element("css selector", "main").text[-1500:]
+    raise AssertionError(f"Waited {timeout:.0f} s for {what}. The page shows:\n{shown}")
+
+
+def sign_in(driver: Any, url: str, database: Path, language: str, email: str = DEMO_REFERRER) -> None:
+    """Sign a demo person in, reading `language` (set in the platform's database first)."""
+    import sqlite3
+
+    from selenium.webdriver.common.by import By
+
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE accounts_user SET preferred_language = ? WHERE email = ?", (language, email))
+    driver.get(f"{url}/accounts/login/")
+    driver.find_element(By.NAME, "username").send_keys(email)
+    driver.find_element(By.NAME, "password").send_keys(DEMO_PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait_for(lambda: "/accounts/login/" not in driver.current_url, "the sign-in", driver)
