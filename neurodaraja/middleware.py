@@ -15,6 +15,7 @@ slash, the Content-Security-Policy, the language) do their part with the product
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponseBase
@@ -24,7 +25,8 @@ from django.urls import Resolver404, get_resolver
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponseBase:
     """The page `handler404` names, as Django sends it when DEBUG is off."""
     handler = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(404)
-    return handler(request, exception)
+    # The stubs type a handler as taking the request only; a 404 handler also takes the exception.
+    return cast(Callable[[HttpRequest, Exception], HttpResponseBase], handler)(request, exception)
 
 
 class ProductNotFoundMiddleware:
