@@ -85,8 +85,13 @@ astelion vantage titan galan orian elan scenaria supria eclos echelon oval airis
 evolution syngo scanner version software
 """
 _DEVICES_CHINESE = "联影 东软 迈瑞 万东 安科 明峰 医疗 医疗系统 科技"
+# The demo's synthetic head CT (lib.phantom) says what it is in its header, and the viewer shows
+# it: these words must survive in its descriptions, its manufacturer and its comments.
+SYNTHETIC_MANUFACTURER = "NeuroDaraja synthetic phantom"
+SYNTHETIC_MARKERS = frozenset({"synthetic", "phantom", "neurodaraja"})
+_SYNTHETIC = "synthetic neurodaraja numerical demonstration human"
 
-TERMS: frozenset[str] = frozenset((_ENGLISH + _KISWAHILI + _DEVICES).split()) | frozenset(
+TERMS: frozenset[str] = frozenset((_ENGLISH + _KISWAHILI + _DEVICES + _SYNTHETIC).split()) | frozenset(
     (_CHINESE + _DEVICES_CHINESE).split()
 )
 _CJK_ONLY = re.compile(f"[{CJK}]+")
@@ -251,4 +256,12 @@ def clean(text: str) -> Cleaned:
     return Cleaned(result, removed)
 
 
-__all__ = ["TERMS", "Cleaned", "clean", "is_code", "is_safe_word"]
+__all__ = [
+    "SYNTHETIC_MANUFACTURER",
+    "SYNTHETIC_MARKERS",
+    "TERMS",
+    "Cleaned",
+    "clean",
+    "is_code",
+    "is_safe_word",
+]
