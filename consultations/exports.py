@@ -17,6 +17,7 @@ from consultations.access import CaseAccess
 from consultations.actions.common import record_on_case
 from consultations.models import Attachment, Case, Opinion
 from core.errors import ActionError
+from core.i18n import datetime_with_zone
 
 
 def _institution_of(consultant: User) -> str:
@@ -56,14 +57,9 @@ def letter_pdf(case: Case, *, language: str, with_identity: bool) -> bytes:
             ]
         blocks = [
             letter.OpinionBlock(
-                heading=_("Opinion of %(name)s, %(institution)s — %(date)s")
-                % {
-                    "name": opinion.consultant.full_name,
-                    "institution": _institution_of(opinion.consultant),
-                    "date": formats.date_format(
-                        timezone.localtime(opinion.created_at), "SHORT_DATETIME_FORMAT"
-                    ),
-                },
+                heading=_("Opinion of %(name)s, %(institution)s")
+                % {"name": opinion.consultant.full_name, "institution": _institution_of(opinion.consultant)},
+                when=datetime_with_zone(opinion.created_at),
                 lines=_opinion_lines(opinion),
             )
             for opinion in opinions
@@ -80,7 +76,7 @@ def letter_pdf(case: Case, *, language: str, with_identity: bool) -> bytes:
                 "This letter gives a specialist's advice on the information that was sent. The treating "
                 "team remains responsible for the patient's care. Printed from NeuroDaraja on %(date)s."
             )
-            % {"date": formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")},
+            % {"date": datetime_with_zone(timezone.now())},
             language=language,
         )
         return letter.render(document)
@@ -102,7 +98,15 @@ def export_letter(
         request=request,
         detail={"identity": with_identity, "language": language},
     )
-    return letter_pdf(case, language=language, with_identity=with_identity)
+    # Times in the reader's zone, named: from the API no page has activated it.
+    with timezone.override(user.time_zone):
+        return letter_pdf(case, language=language, with_identity=with_identity)
+
+
+def letter_file_name(access: CaseAccess, *, language: str, with_identity: bool) -> str:
+    """Distinct for the letter that carries the patient's name, which the name itself never is."""
+    kind = "advice-with-name" if with_identity and access.sees_identity else "advice"
+    return f"{access.case.code}-{kind}-{language}.pdf"
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ subset), so Chinese, Kiswahili and English all render on any reader, with no fon
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import pylopdf_fonts_zh_cn
@@ -13,10 +14,14 @@ from fpdf import FPDF
 
 FONT = "NotoSansSC"
 
+# fontTools logs every glyph of the font subset at INFO: a page of noise per letter printed.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
 
 @dataclass(frozen=True)
 class OpinionBlock:
-    heading: str  # "Opinion of Dr Li Wen, Qilu Hospital — 25/11/2026 14:20"
+    heading: str  # "Opinion of Dr Li Wen, Qilu Hospital"
+    when: str  # "25/11/2026 14:20 (Africa/Dar es Salaam, UTC+03:00)": on its own line, never cut
     lines: list[tuple[str, str]]  # (label, text)
 
 
@@ -45,7 +50,8 @@ def render(letter: Letter) -> bytes:
 
     def text(value: str, size: float = 10.5, height: float = 5.8, gap: float = 1.5) -> None:
         pdf.set_font(FONT, size=size)
-        pdf.multi_cell(width, height, value, new_x="LMARGIN", new_y="NEXT")
+        # Ragged right: justifying stretches the spaces of mixed Latin and Chinese lines.
+        pdf.multi_cell(width, height, value, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
 
     def pairs(lines: list[tuple[str, str]]) -> None:
@@ -70,7 +76,8 @@ def render(letter: Letter) -> bytes:
         pdf.set_draw_color(201, 209, 217)
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
         pdf.ln(2)
-        text(opinion.heading, size=12, height=7, gap=1)
+        text(opinion.heading, size=12, height=7, gap=0)
+        text(opinion.when, size=9.5, height=5, gap=1.5)
         pairs(opinion.lines)
         pdf.ln(2)
     if letter.footer:

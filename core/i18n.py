@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
-from django.utils.translation import get_language
+from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.languages import CODES, language
@@ -30,3 +33,21 @@ class MultilingualName(models.Model):
     def name(self) -> str:
         translated = getattr(self, f"name_{column_suffix(get_language() or 'en')}", "")
         return translated or self.name_en
+
+
+def zone_name(moment: datetime) -> str:
+    """The zone of an aware time as a person picks it in their profile ("Africa/Dar es Salaam")."""
+    key = getattr(moment.tzinfo, "key", None) or moment.tzname() or "UTC"
+    return key.replace("_", " ")
+
+
+def datetime_with_zone(moment: datetime) -> str:
+    """A time in the active zone, which is named with its offset: a printed time travels between
+    Dar es Salaam (UTC+3) and China (UTC+8), where the same 23:00 reads 04:00."""
+    local = timezone.localtime(moment)
+    offset = local.strftime("%z")  # "+0300"
+    return gettext("%(datetime)s (%(zone)s, UTC%(offset)s)") % {
+        "datetime": formats.date_format(local, "SHORT_DATETIME_FORMAT"),
+        "zone": zone_name(local),
+        "offset": f"{offset[:3]}:{offset[3:]}",
+    }

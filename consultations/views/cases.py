@@ -461,7 +461,10 @@ def advice_letter(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, str(error.message))
         return _to_case(access.case)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{access.case.code}-advice-{language}.pdf"'
+    name = exports.letter_file_name(
+        access, language=language, with_identity=request.GET.get("identity") == "1"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
