@@ -442,6 +442,13 @@ def _identifiers(ds: Dataset, identity: Identity) -> _Identifiers:
     if len(digits_phone) >= 9:
         digits.add(digits_phone[-9:])  # local and international forms share the last nine digits
     words -= _HARMLESS_WORDS
+    if str(ds.get("Manufacturer", "") or "").strip() == vocabulary.SYNTHETIC_MANUFACTURER:
+        # The demo's phantom is named after what it is (SYNTHETIC^PHANTOM): those words are its
+        # marks, which must stay visible in the shared copy, not a person's name. No scanner
+        # writes this manufacturer, and only these words are spared.
+        markers = re.compile("|".join(sorted(vocabulary.SYNTHETIC_MARKERS)))
+        words -= vocabulary.SYNTHETIC_MARKERS
+        compact = {value for value in compact if markers.sub("", value)}
     return _Identifiers(frozenset(words), frozenset(compact), frozenset(digits), frozenset(cjk))
 
 
