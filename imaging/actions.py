@@ -22,7 +22,9 @@ from consultations.actions import refuse_identifiers as refuse_identifiers_in_ca
 from consultations.models import Case, Status
 from core.errors import ActionError
 from imaging import audit_actions as acts
+from imaging import geometry
 from imaging.access import ImagingAccess
+from imaging.geometry import round_tenth
 from imaging.messages import DEID_REASON_LABELS, explain_words_removed
 from imaging.models import Annotation, Instance, Series, Study, UploadBatch
 from imaging.services import MASKED, Batch, mask_text
@@ -298,16 +300,14 @@ def _points(value: object, needed: int, instance: Instance) -> list[list[float]]
         x, y = float(point[0]), float(point[1])
         if not (0 <= x <= instance.series.columns and 0 <= y <= instance.series.rows):
             raise ActionError(_("The annotation is outside the image."), code="invalid")
-        points.append([round(x, 1), round(y, 1)])
+        points.append([round_tenth(x), round_tenth(y)])  # as the viewer rounds them
     return points
 
 
 def distance_mm(series: Series, points: list[list[float]]) -> float | None:
-    """Distance between two pixel positions in millimetres (None without a pixel spacing)."""
-    if series.pixel_spacing_row is None or series.pixel_spacing_column is None:
-        return None
-    (x1, y1), (x2, y2) = points
-    return math.hypot((x2 - x1) * series.pixel_spacing_column, (y2 - y1) * series.pixel_spacing_row)
+    """Distance between two pixel positions in millimetres, to a tenth, as the viewer shows it
+    before saving (imaging.geometry: one computation, one rounding); None without a spacing."""
+    return geometry.distance_mm(points, series.pixel_spacing_row, series.pixel_spacing_column)
 
 
 def annotate(
@@ -358,7 +358,7 @@ def annotate(
         kind=kind,
         points=clean_points,
         text=text,
-        millimetres=round(millimetres, 1) if millimetres is not None else None,
+        millimetres=millimetres,
     )
     acts.record_on_case(
         acts.ANNOTATION_ADDED, case_access.case, access.user, request, instance=instance.pk, kind=kind

@@ -16,8 +16,16 @@ from consultations.access import get_case_for_user
 from imaging.access import imaging_access
 from imaging.actions import start_batch
 from imaging.ingest import IngestError, Refusal
-from imaging.messages import explain, explain_member, explain_photo, explain_too_large_file
-from imaging.models import Upload, UploadBatch
+from imaging.messages import (
+    explain,
+    explain_already_here,
+    explain_attached,
+    explain_member,
+    explain_photo,
+    explain_too_large_file,
+    study_label,
+)
+from imaging.models import Study, Upload, UploadBatch
 from imaging.unpack import Problem
 
 router = Router(tags=["imaging"])
@@ -42,6 +50,8 @@ class UploadOut(Schema):
     stored: int
     duplicates: int
     skipped: list[SkippedOut]
+    notices: list[str] = []  # files already on the case, or a waiting study they brought to it
+    studies: list[int] = []  # the studies its images went to
 
 
 class BatchOut(Schema):
@@ -65,6 +75,23 @@ def skipped_messages(upload: Upload) -> list[SkippedOut]:
     return found
 
 
+def upload_notices(upload: Upload) -> list[str]:
+    """Said, never silent: images already on this case, and waiting studies they attached."""
+    outcome = upload.outcome
+    ids = set(outcome.get("already_here", [])) | set(outcome.get("attached", []))
+    if not ids:
+        return []
+    found = Study.objects.filter(pk__in=ids, case=upload.batch.case_id).prefetch_related("series")
+    studies = {s.pk: s for s in found}
+    notices = []
+    for key, explain_one in (("already_here", explain_already_here), ("attached", explain_attached)):
+        for study_id in outcome.get(key, []):
+            study = studies.get(study_id)
+            if study is not None:
+                notices.append(explain_one(study_label(study.label, study.study_day)))
+    return notices
+
+
 def upload_out(upload: Upload) -> UploadOut:
     """What became of one file, as the API and the case page's upload report show it."""
     return UploadOut(
@@ -76,6 +103,8 @@ def upload_out(upload: Upload) -> UploadOut:
         stored=upload.outcome.get("stored", 0),
         duplicates=upload.outcome.get("duplicates", 0),
         skipped=skipped_messages(upload),
+        notices=upload_notices(upload),
+        studies=[int(s) for s in upload.outcome.get("studies", [])],
     )
 
 

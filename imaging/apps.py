@@ -7,4 +7,7 @@ class ImagingConfig(AppConfig):
     verbose_name = _("Imaging")
 
     def ready(self) -> None:
-        from imaging import audit_actions, node_tasks, plugins, tasks  # noqa: F401  (registers them)
+        from consultations.signals import case_submitted
+        from imaging import audit_actions, node_tasks, notices, plugins, receivers, tasks  # noqa: F401  (registers them)
+
+        case_submitted.connect(receivers.share_with_the_case, dispatch_uid="imaging.share_with_the_case")

@@ -31,6 +31,7 @@ from pydicom.errors import InvalidDicomError
 from pydicom.uid import UID
 
 from imaging import compression
+from imaging.geometry import is_synthetic
 from lib.deid.burned_in import Suspicion, suspicions
 from lib.deid.dicom import Entry, Options, deidentify
 from lib.deid.pixel_text import contrast_floor, find_text
@@ -91,6 +92,8 @@ class Prepared:
     slice_thickness: float | None
     slice_position: float | None
     window: tuple[float, float] | None
+    orientation: tuple[float, ...] | None = None  # ImageOrientationPatient: row, then column cosines
+    synthetic: bool = False  # a demonstration phantom's, by both of its marks (imaging.geometry)
     suspicions: list[Suspicion] = field(default_factory=list)
     report: list[Entry] = field(default_factory=list)
 
@@ -191,6 +194,13 @@ def _spacing(value: Any) -> tuple[float, float] | None:
     return (row, column) if row and column and row > 0 and column > 0 else None
 
 
+def _orientation(value: Any) -> tuple[float, ...] | None:
+    if not value or len(value) != 6:
+        return None
+    cosines = [_float(v) for v in value]
+    return tuple(c for c in cosines if c is not None) if None not in cosines else None
+
+
 def _first(value: Any) -> Any:
     if value is None:
         return None
@@ -228,6 +238,9 @@ def prepare(
     # Judged on the header as it came: de-identification may remove the very descriptions
     # (a "SCREEN SAVE", a "DOSE REPORT") that say the pixels need a look.
     found = suspicions(ds)
+    synthetic = is_synthetic(
+        str(ds.get("Manufacturer", "") or ""), str(ds.get("SeriesDescription", "") or "")
+    )
     outcome = deidentify(ds, options if isinstance(options, Options) else options(fingerprint), new_uid)
     try:
         pixels = compression.decode(ds)
@@ -269,6 +282,8 @@ def prepare(
         if position and len(position) == 3
         else _float(ds.get("SliceLocation")),
         window=(center, width) if center is not None and width else None,
+        orientation=_orientation(ds.get("ImageOrientationPatient")),
+        synthetic=synthetic,
         suspicions=found,
         report=outcome.entries,
     )

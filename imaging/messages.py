@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -49,6 +52,28 @@ def explain(error: IngestError) -> str:
     if refusal is Refusal.ANOTHER_INSTITUTION:
         return _("This study is already held by another hospital.")
     return _("This study is already attached to another case.")
+
+
+def study_label(description: str, day: date | None) -> str:
+    """How the referring team recognises a study: its description and its (moved) date."""
+    if description and day:
+        return _("%(description)s of %(date)s") % {"description": description, "date": date_format(day)}
+    if description:
+        return description
+    if day:
+        return _("the study of %(date)s") % {"date": date_format(day)}
+    return _("a study without a description")
+
+
+def explain_already_here(label: str) -> str:
+    return _("These images are already on this case: %(study)s. Nothing was stored twice.") % {"study": label}
+
+
+def explain_attached(label: str) -> str:
+    return _(
+        "These images were waiting at your hospital (sent by a scanner, a PACS or DICOMweb) and are "
+        "now on this case: %(study)s."
+    ) % {"study": label}
 
 
 def explain_member(problem: Problem) -> str:
@@ -112,8 +137,11 @@ def explain_words_removed(count: int) -> str:
 __all__ = [
     "DEID_REASON_LABELS",
     "explain",
+    "explain_already_here",
+    "explain_attached",
     "explain_member",
     "explain_photo",
     "explain_too_large_file",
     "explain_words_removed",
+    "study_label",
 ]

@@ -7,6 +7,7 @@ consultant, never exported and never logged.
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import uuid
 
@@ -35,6 +36,9 @@ class Study(models.Model):
     received_from = models.CharField(max_length=64, blank=True)  # calling AE title, for node studies
     description = models.CharField(_("description"), max_length=64, blank=True)
     study_date = models.CharField(max_length=8, blank=True)  # moved by the patient's offset
+    # Demonstration images of a numerical phantom (imaging.geometry.is_synthetic): the viewer
+    # and the case say "not a patient".
+    is_synthetic = models.BooleanField(_("synthetic demonstration images"), default=False)
     shared_at = models.DateTimeField(_("shared"), null=True, blank=True)
     shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -49,6 +53,23 @@ class Study(models.Model):
     def __str__(self) -> str:
         return f"study {self.pk}"
 
+    @property
+    def label(self) -> str:
+        """Its description, or what its series are ("CT Head without contrast")."""
+        if self.description:
+            return self.description
+        names = dict.fromkeys(f"{s.modality} {s.description}".strip() for s in self.series.all())
+        return ", ".join(name for name in names if name)[:100]
+
+    @property
+    def study_day(self) -> datetime.date | None:
+        """The (moved) study date as a date, for showing in the reader's language; None when the
+        scanner wrote none or something that is no date."""
+        try:
+            return datetime.datetime.strptime(self.study_date, "%Y%m%d").date()  # noqa: DTZ007 (a date)
+        except ValueError:
+            return None
+
 
 class Series(models.Model):
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="series")
@@ -62,6 +83,9 @@ class Series(models.Model):
     pixel_spacing_row = models.FloatField(null=True, blank=True)
     pixel_spacing_column = models.FloatField(null=True, blank=True)
     slice_thickness = models.FloatField(null=True, blank=True)
+    # ImageOrientationPatient of its first image (six direction cosines), for the viewer's
+    # orientation letters; empty when the scanner wrote none.
+    orientation = models.JSONField(default=list, blank=True)
     # Why its pixels may show identifiers (burned-in text): empty when there is no reason.
     suspicions = models.JSONField(default=list, blank=True)
     reviewed_by = models.ForeignKey(

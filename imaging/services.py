@@ -72,6 +72,7 @@ class Batch:
     duplicates: int = 0
     group: CommitGroups | None = None  # commits the index every few files (see CommitGroups)
     attached: set[int] = field(default_factory=set)  # waiting studies this batch brought to its case
+    already_here: set[int] = field(default_factory=set)  # studies of its case it sent again
     skipped: list[tuple[str, IngestError]] = field(default_factory=list)
     # Looked up once per batch, not once per file.
     _identity: Identity | None = field(default=None, repr=False)
@@ -197,14 +198,20 @@ def _require_the_cases_patient(batch: Batch, prepared: Prepared) -> None:
 
 
 def _keep_the_first_copy(batch: Batch, held: Instance) -> None:
-    """The same image sent again: keep the first, lose nothing. Sent to a case while it waits
-    unattached at the same hospital (from the scanner), it joins that case."""
+    """The same image sent again: keep the first, lose nothing, and say so (the batch names the
+    study: `already_here`, `attached`). Sent to a case while it waits unattached at the same
+    hospital (from the scanner), it joins that case; another hospital's or another case's study
+    is never taken by its UIDs."""
     waiting = held.series.study
     if waiting.institution_id != batch.institution.pk:
         raise IngestError(Refusal.ANOTHER_INSTITUTION)
-    if batch.case is not None and waiting.case_id not in (None, batch.case.pk):
+    if batch.case is None:
+        return
+    if waiting.case_id == batch.case.pk:
+        batch.already_here.add(waiting.pk)
+    elif waiting.case_id is not None:
         raise IngestError(Refusal.ON_ANOTHER_CASE)
-    if batch.case is not None and waiting.case_id is None and waiting.institution_id == batch.institution.pk:
+    else:
         waiting.case = batch.case
         waiting.save(update_fields=["case"])
         batch.attached.add(waiting.pk)
@@ -222,14 +229,17 @@ def _study_of(batch: Batch, prepared: Prepared) -> Study:
             "source": batch.source,
             "received_from": batch.received_from[:64],
             "study_date": prepared.study_date[:8],
+            "is_synthetic": prepared.synthetic,
         },
     )
     if study.institution_id != batch.institution.pk:
         raise IngestError(Refusal.ANOTHER_INSTITUTION)
     if batch.case is not None:
-        if study.case_id is None:
+        if study.case_id is None:  # more images of a study waiting at the hospital: said too
             study.case = batch.case
             study.save(update_fields=["case"])
+            if not _created:
+                batch.attached.add(study.pk)
         elif study.case_id != batch.case.pk:
             raise IngestError(Refusal.ON_ANOTHER_CASE)
     return study
@@ -249,6 +259,7 @@ def _series_of(study: Study, prepared: Prepared) -> Series:
             "pixel_spacing_row": prepared.pixel_spacing[0] if prepared.pixel_spacing else None,
             "pixel_spacing_column": prepared.pixel_spacing[1] if prepared.pixel_spacing else None,
             "slice_thickness": prepared.slice_thickness,
+            "orientation": list(prepared.orientation or []),
         },
     )
     return series

@@ -105,6 +105,11 @@ def ingest_upload(upload_id: str) -> dict:
         "stored": len(batch.stored),
         "duplicates": batch.duplicates,
         "skipped": skipped,
+        # Which studies the files went to, so the page can show each when it is ready and say
+        # where a file sent again already was.
+        "studies": sorted({instance.series.study_id for instance in batch.stored}),
+        "already_here": sorted(batch.already_here - batch.attached),
+        "attached": sorted(batch.attached),
     }
     taken = batch.stored or batch.duplicates
     Upload.objects.filter(pk=upload_id).update(

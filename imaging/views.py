@@ -11,6 +11,8 @@ import tempfile
 import zipfile
 from typing import Any
 
+import pydicom
+import pydicom.errors
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
@@ -25,7 +27,7 @@ from django.http import (
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -34,7 +36,9 @@ from imaging import actions, renderings
 from imaging import audit_actions as acts
 from imaging.access import ImagingAccess, imaging_access, instance_for, series_for
 from imaging.api import upload_out
-from imaging.models import Annotation, Instance, Series, UploadBatch
+from imaging.geometry import edge_letters
+from imaging.models import Annotation, Instance, Series, Upload, UploadBatch
+from imaging.queries import more_to_come, sharing_state
 from imaging.render import PRESETS
 from imaging.renderings import preset_window
 from tools_path import TOOLS
@@ -46,6 +50,15 @@ PRESET_LABELS = {
     "bone": gettext_lazy("Bone"),
 }
 SCANNER_LABEL = gettext_lazy("Scanner's window")
+# The letters at the image's edges, as CT viewers print them; the words for screen readers.
+ORIENTATION_LETTERS = {
+    "R": (pgettext_lazy("patient orientation", "R"), gettext_lazy("the patient's right")),
+    "L": (pgettext_lazy("patient orientation", "L"), gettext_lazy("the patient's left")),
+    "A": (pgettext_lazy("patient orientation", "A"), gettext_lazy("the front of the patient")),
+    "P": (pgettext_lazy("patient orientation", "P"), gettext_lazy("the back of the patient")),
+    "H": (pgettext_lazy("patient orientation", "H"), gettext_lazy("the patient's head")),
+    "F": (pgettext_lazy("patient orientation", "F"), gettext_lazy("the patient's feet")),
+}
 RENDER_CACHE = "private, max-age=604800"  # a stored slice never changes...
 # ...except a flagged one, masked once when the referrer lets it go: its renderings are checked
 # with the browser each time (an ETag of the stored copy), so a cached unmasked one is not shown.
@@ -108,7 +121,9 @@ def case_imaging(request: HttpRequest, code: str) -> HttpResponse:
         "case": case,
         "studies": studies,
         "waiting": list(actions.waiting_studies(access.user, case)) if access.manages else [],
-        "can_upload": access.manages and case.is_open,
+        "can_upload": access.manages and not case.is_closed,  # drafts too: shared when sent
+        "sharing": None if access.manages else sharing_state(access),
+        "more": None if access.manages or not studies else more_to_come(access),
         "batch_url": reverse("imaging:batches", args=[case.code]),
     }
     return render(request, "imaging/case_imaging.html", context)
@@ -209,7 +224,18 @@ def batch_status(request: HttpRequest, code: str, batch_id: str) -> JsonResponse
     batch = UploadBatch.objects.filter(pk=batch_id, case=access.case_access.case).first()
     if not access.manages or batch is None:
         raise Http404
-    return JsonResponse({"uploads": [upload_out(u).model_dump(mode="json") for u in batch.uploads.all()]})
+    uploads = list(batch.uploads.all())
+    labels = dict(Upload.State.choices)
+    return JsonResponse(
+        {
+            "uploads": [
+                {**upload_out(u).model_dump(mode="json"), "state_label": str(labels.get(u.state, u.state))}
+                for u in uploads
+            ],
+            # Still on its way or being processed: the page asks again in a moment.
+            "pending": any(u.state not in (Upload.State.DONE, Upload.State.FAILED) for u in uploads),
+        }
+    )
 
 
 # --- the viewer ------------------------------------------------------------------------------
@@ -267,6 +293,39 @@ def _annotation_json(annotation: Annotation, user: User, code: str) -> dict[str,
     }
 
 
+def _remember_orientation(series: Series) -> None:
+    """Series stored before the index kept the orientation: read it once from the first image's
+    header (the de-identified copy keeps it)."""
+    first = series.instances.first()
+    if first is None:
+        return
+    try:
+        with first.file.open("rb") as stored:
+            value = pydicom.dcmread(stored, stop_before_pixels=True).get("ImageOrientationPatient")
+        cosines = [float(v) for v in value] if value else []
+    except (OSError, ValueError, TypeError, pydicom.errors.InvalidDicomError):
+        return
+    if len(cosines) == 6:
+        series.orientation = cosines
+        Series.objects.filter(pk=series.pk).update(orientation=cosines)
+
+
+def orientation_marks(series: Series) -> dict[str, dict[str, str]] | None:
+    """The translated letters (and words) at each edge of the series' images, or None."""
+    if not series.orientation:
+        _remember_orientation(series)
+    edges = edge_letters(series.orientation or None)
+    if edges is None:
+        return None
+    return {
+        edge: {
+            "letters": "".join(str(ORIENTATION_LETTERS[c][0]) for c in letters),
+            "title": ", ".join(str(ORIENTATION_LETTERS[c][1]) for c in letters),
+        }
+        for edge, letters in edges.items()
+    }
+
+
 def _slice_spacing(positions: list[float | None]) -> float | None:
     known = [p for p in positions if p is not None]
     if len(known) < 2:
@@ -311,6 +370,7 @@ def manifest(request: HttpRequest, code: str, series_id: int) -> JsonResponse:
             "custom_url": base + "window.webp?center={center}&width={width}",
             "full_url": base + "window.png?center={center}&width={width}",
             "annotations_url": base + "annotations/",
+            "orientation": orientation_marks(series),
             "annotations": [_annotation_json(a, access.user, case.code) for a in annotations],
             "can_annotate": _may_annotate(access),
             "presets": _presets(series),

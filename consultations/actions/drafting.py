@@ -20,7 +20,7 @@ from consultations.actions.common import case_url, lock_case, params, record_on_
 from consultations.actions.routing import route_new_case
 from consultations.case_fields import CLINICAL_FIELDS, FREE_TEXT_FIELDS, IDENTITY_FIELDS
 from consultations.models import Case, Consent, PatientIdentity, Status, new_case_code
-from consultations.signals import clinical_record_changed
+from consultations.signals import case_submitted, clinical_record_changed
 from consultations.triage import TriageInput, Urgency, red_flags, response_deadline
 from core.errors import ActionError
 from core.models import Country, DiagnosisCategory
@@ -252,4 +252,5 @@ def submit(access: CaseAccess, user: User, *, request: HttpRequest | None = None
     )
     route_new_case(case, request=request)
     notify(referring_team(case), notices.CASE_SENT, params=params(case), url=case_url(case), exclude=user)
+    case_submitted.send(sender=Case, case=case, user=user, request=request)
     return case

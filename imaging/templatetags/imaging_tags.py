@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from consultations.access import CaseAccess
 from imaging.access import ImagingAccess
+from imaging.queries import more_to_come, sharing_state
 
 register = template.Library()
 
@@ -18,6 +19,7 @@ def case_imaging(user: Any, access: CaseAccess) -> dict[str, Any]:
     imaging = ImagingAccess(user=user, case_access=access)
     series = list(imaging.series().annotate(instance_count=Count("instances"))[:12])
     case = access.case
+    state = sharing_state(imaging)
     return {
         "case": case,
         "manages": imaging.manages,
@@ -32,5 +34,8 @@ def case_imaging(user: Any, access: CaseAccess) -> dict[str, Any]:
         ],
         "awaiting_review": any(s.awaits_review for s in series) if imaging.manages else False,
         "unshared": imaging.manages and imaging.studies().filter(shared_at__isnull=True).exists(),
+        "synthetic": any(s.study.is_synthetic for s in series),
+        "state": state,
+        "more": None if imaging.manages or not series else more_to_come(imaging),
         "imaging_url": reverse("imaging:case", args=[case.code]),
     }

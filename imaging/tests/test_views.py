@@ -71,7 +71,7 @@ def test_the_referrer_sees_the_study_its_summary_and_can_share_it(cast, case):
     page = referrer.get(f"/consultations/{case.code}/imaging/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Not shared yet" in html and "De-identification:" in html
+    assert "only your hospital sees it until you share it" in html and "De-identification:" in html
     share(referrer, case)
     assert Study.objects.get(case=case).shared_at is not None
     assert AuditEntry.objects.filter(action="imaging.shared").exists()
@@ -344,7 +344,7 @@ def test_the_browser_starts_a_batch_and_reads_what_became_of_it(cast, case):
     started = referrer.post(f"/consultations/{case.code}/imaging/batches/")
     assert started.status_code == 201
     status = referrer.get(started.json()["status_url"])
-    assert status.status_code == 200 and status.json() == {"uploads": []}
+    assert status.status_code == 200 and status.json() == {"uploads": [], "pending": False}
     assert sign_in(Client(), cast.consultant_china).get(started.json()["status_url"]).status_code == 404
     assert referrer.get("/imaging/nd_upload.py").status_code == 200
     Case.objects.filter(pk=case.pk).update(status=Status.CLOSED)

@@ -66,7 +66,7 @@
     return hash.toString(16);
   }
 
-  async function send(file, batch, row, totals, batches) {
+  async function send(file, batch, row, totals, batches, rows) {
     var key = "nd-upload:" + root.getAttribute("data-case") + ":" +
       fnv1a((file.webkitRelativePath || file.name) + ":" + file.size + ":" + file.lastModified);
     var saved = null;
@@ -92,6 +92,7 @@
       localStorage.setItem(key, JSON.stringify({ location: location, status: batch.status_url }));
       batches[batch.status_url] = true;
     }
+    rows[location.split("/").pop()] = row; // the upload's id ends its address
     totals.sent += offset;
     while (offset < file.size) {
       var part = file.slice(offset, Math.min(offset + CHUNK, file.size));
@@ -121,39 +122,50 @@
   }
 
   async function statuses(urls) {
-    var uploads = [];
+    var uploads = [], pending = false;
     for (var i = 0; i < urls.length; i++) {
       var answer = await fetch(urls[i], { credentials: "same-origin" }).catch(function () { return null; });
       if (!answer || !answer.ok) return null;
-      uploads = uploads.concat((await answer.json()).uploads);
+      var body = await answer.json();
+      uploads = uploads.concat(body.uploads);
+      pending = pending || body.pending;
     }
-    return { uploads: uploads };
+    return { uploads: uploads, pending: pending };
   }
 
-  async function report(urls) {
-    for (var i = 0; i < 200; i++) {
-      var body = await statuses(urls);
+  // The studies part of this page, fetched again and put in place: each study shows as soon as
+  // it is stored, with its state and what to do (review, share), as the server renders it.
+  async function refreshStudies() {
+    var here = document.getElementById("imaging-studies");
+    if (!here || !window.DOMParser) return;
+    var answer = await fetch(window.location.pathname, { credentials: "same-origin" }).catch(function () { return null; });
+    if (!answer || !answer.ok) return;
+    var fresh = new DOMParser().parseFromString(await answer.text(), "text/html").getElementById("imaging-studies");
+    if (fresh) here.replaceChildren.apply(here, Array.prototype.slice.call(fresh.childNodes));
+  }
+
+  function describe(u) {
+    var text = u.state_label;
+    if (u.state === "done") text += ": " + u.stored + " " + t("stored") + (u.duplicates ? ", " + u.duplicates + " " + t("duplicates") : "");
+    return text;
+  }
+
+  // Follows each file through processing (a small JSON answer every few seconds, cheap on a
+  // slow link) until every file is sent and processed.
+  async function follow(urls, rows, sending) {
+    var seen = "";
+    for (var i = 0; i < 600; i++) {
+      var body = await statuses(Object.keys(urls));
       if (body) {
-        var pending = body.uploads.filter(function (u) { return u.state !== "done" && u.state !== "failed"; });
-        if (!pending.length) {
-          var stored = 0, duplicates = 0, lines = [];
-          body.uploads.forEach(function (u) {
-            stored += u.stored; duplicates += u.duplicates;
-            u.skipped.forEach(function (s) { lines.push(s.name + ": " + s.message); });
-            if (u.state === "failed" && !u.skipped.length) lines.push(u.name + ": " + t("not-processed"));
-          });
-          var summary = document.createElement("p");
-          summary.className = "notice";
-          summary.textContent = t("done") + ": " + stored + " " + t("stored") + ", " + duplicates + " " + t("duplicates") +
-            ". " + t("reload");
-          progress.appendChild(summary);
-          if (lines.length) {
-            var list = document.createElement("ul");
-            lines.forEach(function (line) { var li = document.createElement("li"); li.textContent = line; list.appendChild(li); });
-            progress.appendChild(list);
-          }
-          return;
-        }
+        var studies = {};
+        body.uploads.forEach(function (u) {
+          var row = rows[u.id];
+          if (row && u.state !== "receiving") row.note(describe(u));
+          u.studies.forEach(function (id) { studies[id] = true; });
+        });
+        var now = Object.keys(studies).sort().join(",");
+        if (now !== seen) { seen = now; await refreshStudies(); }
+        if (!sending.active && !body.pending) { finish(body.uploads); await refreshStudies(); return; }
       }
       await sleep(3000);
     }
@@ -161,6 +173,31 @@
     late.className = "notice";
     late.textContent = t("still-processing");
     progress.appendChild(late);
+  }
+
+  function finish(uploads) {
+    var stored = 0, duplicates = 0, lines = [], notices = [];
+    uploads.forEach(function (u) {
+      stored += u.stored; duplicates += u.duplicates;
+      u.skipped.forEach(function (s) { lines.push(s.name + ": " + s.message); });
+      if (u.state === "failed" && !u.skipped.length) lines.push(u.name + ": " + t("not-processed"));
+      u.notices.forEach(function (n) { if (notices.indexOf(n) < 0) notices.push(n); });
+    });
+    var summary = document.createElement("p");
+    summary.className = "notice";
+    summary.textContent = t("done") + ": " + stored + " " + t("stored") + ", " + duplicates + " " + t("duplicates") + ".";
+    progress.appendChild(summary);
+    notices.forEach(function (text) {
+      var notice = document.createElement("p");
+      notice.className = "notice warning";
+      notice.textContent = text;
+      progress.appendChild(notice);
+    });
+    if (lines.length) {
+      var list = document.createElement("ul");
+      lines.forEach(function (line) { var li = document.createElement("li"); li.textContent = line; list.appendChild(li); });
+      progress.appendChild(list);
+    }
   }
 
   form.addEventListener("submit", async function (event) {
@@ -184,15 +221,20 @@
     var totals = { sent: 0, show: function () { summary.textContent = mb(this.sent) + " / " + mb(total) + " · " + mb(total - this.sent) + " " + t("left"); } };
     totals.show();
     var queue = files.slice();
-    var batches = {};
+    var batches = {}, rows = {}, sending = { active: true }, following = null;
     async function worker() {
-      while (queue.length) { var file = queue.shift(); await send(file, batch, new Row(file), totals, batches); }
+      while (queue.length) {
+        var file = queue.shift();
+        await send(file, batch, new Row(file), totals, batches, rows);
+        if (!following) following = follow(batches, rows, sending); // processing starts with the first file
+      }
     }
     var workers = [];
     for (var i = 0; i < PARALLEL; i++) workers.push(worker());
     await Promise.all(workers);
+    sending.active = false;
     totals.show();
-    await report(Object.keys(batches));
+    await (following || follow(batches, rows, sending));
     document.getElementById("upload-start").disabled = false;
   });
 })();

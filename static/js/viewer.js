@@ -9,7 +9,18 @@ const MIN_ZOOM = 0.5;
 const MAX_ZOOM = 16;
 
 const clamp = (value, low, high) => Math.min(high, Math.max(low, value));
+
+// --- geometry: the same computation as imaging/geometry.py (a test runs this block there) ---
+// Points to a tenth of a pixel, sqrt(dx² + dy²) in mm (not hypot: its last bit may differ
+// between engines), then a tenth of a millimetre, halves up: what is shown is what is saved.
 const round1 = (value) => Math.round(value * 10) / 10;
+function distanceMm(points, spacingRow, spacingColumn) {
+  if (!(spacingRow > 0) || !(spacingColumn > 0)) return null;
+  const [[x1, y1], [x2, y2]] = points.map((point) => point.map(round1));
+  const dx = (x2 - x1) * spacingColumn, dy = (y2 - y1) * spacingRow;
+  return round1(Math.sqrt(dx * dx + dy * dy));
+}
+// --- end of geometry ---
 
 const viewerRoot = document.getElementById("viewer");
 if (viewerRoot && window.fetch) main(viewerRoot);
@@ -44,6 +55,7 @@ function main(root) {
     measure: q("measure"), measureValue: q("measure-value"), measureSave: q("measure-save"),
     textForm: q("text-form"), windowForm: q("window-form"), abc: q("abc"),
   };
+  const orient = qa("orient");
   const ctx = el.canvas.getContext("2d");
   const presetButtons = qa("preset");
   const toolButtons = qa("tool");
@@ -97,6 +109,12 @@ function main(root) {
     const ps = series.pixel_spacing;
     spacing = Array.isArray(ps) && ps[0] > 0 && ps[1] > 0 ? [Number(ps[0]), Number(ps[1])] : null;
     instances.forEach((instance, index) => indexOf.set(instance.id, index));
+    const marks = data.orientation || {};
+    orient.forEach((node) => {
+      const mark = marks[node.dataset.orient];
+      node.hidden = !mark;
+      if (mark) { node.textContent = mark.letters; node.title = mark.title; }
+    });
     (data.annotations || []).forEach(addAnnotationData);
 
     Object.assign(el.canvas, { width: cols, height: rows });
@@ -110,6 +128,7 @@ function main(root) {
     // The middle slice first: the no-script image is that slice in the first preset, already cached.
     current = fromHash ? clamp(Number(fromHash[1]) - 1, 0, N - 1) : Math.floor(N / 2);
     bindEvents();
+    fitStage();
     ready = true;
     // The first preset: the brain window for CT, the scanner's own window for MRI and the rest.
     const first = presetButtons[0];
@@ -151,6 +170,7 @@ function main(root) {
     }
     if (window.ResizeObserver) new ResizeObserver(() => applyView()).observe(stage);
     else window.addEventListener("resize", () => applyView());
+    window.addEventListener("resize", fitStage);
   }
 
   // --- Slices ---------------------------------------------------------------------------
@@ -406,7 +426,32 @@ function main(root) {
   function applyView() {
     const s = scale(), o = origin();
     el.layer.style.transform = `translate(${o.x}px, ${o.y}px) scale(${s})`;
+    placeOrientation(o, s);
     drawOverlay();
+  }
+
+  // On a wide screen the image (with its slider) fits in the window as the page opens: no
+  // scrolling to see its lower half. A phone keeps the square stage of the stylesheet.
+  function fitStage() {
+    const stage = el.stage;
+    if (!window.matchMedia("(min-width: 48rem)").matches) { stage.style.height = ""; return; }
+    const top = stage.getBoundingClientRect().top + window.scrollY;
+    const slices = el.slider.parentElement.getBoundingClientRect().height + 16;
+    const room = Math.floor(window.innerHeight - top - slices);
+    stage.style.height = Math.max(256, Math.min(room, stage.clientWidth)) + "px";
+  }
+
+  // The letters sit at the image's edges, kept on the stage when the image is zoomed past it.
+  function placeOrientation(o, s) {
+    const width = el.stage.clientWidth, height = el.stage.clientHeight;
+    const left = clamp(o.x, 0, width), right = clamp(o.x + cols * s, 0, width);
+    const top = clamp(o.y, 0, height), bottom = clamp(o.y + rows * s, 0, height);
+    const middleX = (left + right) / 2, middleY = (top + bottom) / 2;
+    const spots = { left: [left, middleY], right: [right, middleY], top: [middleX, top], bottom: [middleX, bottom] };
+    orient.forEach((node) => {
+      const [x, y] = spots[node.dataset.orient];
+      Object.assign(node.style, { left: x + "px", top: y + "px" });
+    });
   }
 
   function toImage(clientX, clientY) {
@@ -563,11 +608,11 @@ function main(root) {
 
   // --- Measurement and ABC/2 ------------------------------------------------------------
   function finishMeasurement(p, q) {
-    const dx = q[0] - p[0], dy = q[1] - p[1];
-    const mm = spacing ? Math.hypot(dx * spacing[1], dy * spacing[0]) : null; // x: columns, y: rows
-    measurement = { index: current, points: [p, q], mm };
+    const points = [p, q].map(([x, y]) => [round1(clamp(x, 0, cols)), round1(clamp(y, 0, rows))]); // as saved
+    const mm = spacing ? distanceMm(points, spacing[0], spacing[1]) : null;
+    measurement = { index: current, points, mm };
     el.measure.hidden = false;
-    el.measureValue.textContent = mm === null ? `${distanceText(null, [p, q])} (${t.msgNoSpacing})` : distanceText(mm);
+    el.measureValue.textContent = mm === null ? `${distanceText(null, points)} (${t.msgNoSpacing})` : distanceText(mm);
     if (el.measureSave) el.measureSave.hidden = false;
     if (mm === null) return;
     distances.push(mm);
@@ -677,7 +722,7 @@ function main(root) {
     const m = measurement;
     if (!m) return;
     el.measureSave.disabled = true;
-    const saved = await saveAnnotation(m.index, "distance", m.points, { millimetres: m.mm === null ? null : round1(m.mm) });
+    const saved = await saveAnnotation(m.index, "distance", m.points, { millimetres: m.mm });
     el.measureSave.disabled = false;
     if (!saved || measurement !== m) return;
     measurement = null; // now drawn as an annotation
