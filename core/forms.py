@@ -19,6 +19,7 @@ from django import forms
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.audit import registered_actions
 
@@ -123,7 +124,7 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Who (e-mail)"), required=False, max_length=254)
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
-    date_from = DateField(label=_("From"), required=False)
+    date_from = DateField(label=pgettext_lazy("first day", "From"), required=False)
     date_to = DateField(label=_("To"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -53,12 +54,16 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(
-        request,
-        403,
-        _("Not allowed"),
-        _("Your role does not allow this. If you need it, ask your coordinator."),
-    )
+    # A refusal that says why (raised with a translated message) is shown as it is.
+    given = exception.args[0] if exception is not None and exception.args else None
+    if isinstance(given, str | Promise) and str(given):
+        message = str(given)
+    elif "coordinator" in getattr(request.user, "roles", ()):  # accounts.Role.COORDINATOR
+        # A coordinator is the one others ask: send them to an administrator instead.
+        message = _("Your role does not allow this. If you need it, ask an administrator.")
+    else:
+        message = _("Your role does not allow this. If you need it, ask your coordinator.")
+    return _error(request, 403, _("Not allowed"), message)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,0 +1,30 @@
+"""Slips a reader met in the Kiswahili and Chinese pages (issue 11), kept fixed."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+from core.forms import AuditFilterForm
+
+
+def test_kiswahili_names_the_cisterns_in_kiswahili():
+    with translation.override("sw"):
+        assert translation.gettext("basal cisterns").startswith("nafasi za maji ya ubongo")
+        assert translation.gettext("suprasellar cisterns").startswith("nafasi za maji ya ubongo")
+
+
+def test_chinese_names_a_person_with_their_full_name_not_a_things_name():
+    with translation.override("zh-hans"):
+        assert translation.gettext("Full name") == "姓名"
+        assert translation.gettext("full name") == "姓名"
+
+
+def test_the_shift_form_says_start_and_end_time_alike_and_the_audit_filter_says_dates():
+    with translation.override("zh-hans"):
+        # The shift's From/Until are a date and an hour each.
+        assert (translation.gettext("From"), translation.gettext("Until")) == ("开始时间", "结束时间")
+        form = AuditFilterForm()
+        assert (str(form.fields["date_from"].label), str(form.fields["date_to"].label)) == (
+            "开始日期",
+            "结束日期",
+        )
