@@ -39,8 +39,9 @@ def free_port() -> int:
 
 
 class DemoPlatform:
-    """Migrated and loaded with the demo data in `folder`, with no demo imaging (a test's slices
-    must be new to it); `manage()` runs a command in it, `serving()` starts it."""
+    """Migrated and loaded with the demo data in `folder`, with the synthetic demo CT on Demo
+    Patient A but none of the real CT (a test's slices must be new to it); `manage()` runs a
+    command in it, `serving()` starts it."""
 
     def __init__(self, folder: Path) -> None:
         (folder / "media").mkdir(exist_ok=True)
