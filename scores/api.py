@@ -17,13 +17,20 @@ from core.errors import FieldErrors
 from scores import actions
 from scores.case_scores import FINDINGS_FIELDS, record_findings
 from scores.forms import _choice_label
-from scores.library import CALCULATORS, InputError
+from scores.library import CALCULATORS, InputError, Result
+from scores.library.base import Reference, shown_percent
 from scores.messages import explain, field_label
 from scores.models import CaseScore
-from scores.present import calculator_text, present
+from scores.present import calculator_text, present, reference_caveat
 from scores.templatetags.scores_tags import stored_result
 
 router = Router(tags=["scores"])
+
+
+REFERENCES_DESCRIPTION = (
+    'citation, doi, unverified ("", "doi", "citation_and_doi" or "details": what of the '
+    "reference could not be independently verified) and caveat (that, said in the user's language)."
+)
 
 
 class FieldOut(Schema):
@@ -46,21 +53,36 @@ class CalculatorOut(Schema):
     limits: str
     family: str
     version: str
-    references: list[dict[str, str]]
+    references: list[dict[str, str]] = PydanticField(description=REFERENCES_DESCRIPTION)
     fields: list[FieldOut]
 
 
 class ScoreOut(Schema):
     calculator: str
     version: str
-    total: float | None
+    total: float | None = PydanticField(
+        description="As computed, unrounded (a haematoma volume in mL, for example); round only to display."
+    )
     band: str | None
     band_label: str
-    probabilities: dict[str, float]
+    probabilities: dict[str, float] = PydanticField(
+        description="Probability of each outcome, 0 to 1, as computed (unrounded). For PECARN, "
+        "`clinically_important_tbi` is the published risk of a clinically important traumatic brain injury "
+        "in the patient's group (Kuppermann 2009): under 2 years 0.044 (CT recommended), 0.009 (observe or "
+        "CT), less than 0.0002 (CT not recommended); from 2 years 0.043, 0.009, less than 0.0005."
+    )
+    upper_bounds: list[str] = PydanticField(
+        description="Outcomes of `probabilities` published only as an upper bound: the risk is less than "
+        "the value given (PECARN's 'CT not recommended' group)."
+    )
+    probability_texts: dict[str, str] = PydanticField(
+        description="Each probability as shown on the pages: a percentage rounded half up to 0.1 "
+        "('20.6 %'), or '< 0.02 %' for an upper bound."
+    )
     notes: list[str]
     note_texts: list[str]
     parts: list[dict[str, Any]]
-    references: list[dict[str, str]]
+    references: list[dict[str, str]] = PydanticField(description=REFERENCES_DESCRIPTION)
 
 
 class StoredScoreOut(ScoreOut):
@@ -122,7 +144,7 @@ def _calculator_out(code: str) -> CalculatorOut:
         limits=calculator_text(calculator, "limits", language),
         family=calculator.family,
         version=calculator.version,
-        references=[{"citation": r.citation, "doi": r.doi} for r in calculator.references],
+        references=[_reference_out(r, language) for r in calculator.references],
         fields=[
             FieldOut(
                 name=f.name,
@@ -140,9 +162,19 @@ def _calculator_out(code: str) -> CalculatorOut:
     )
 
 
-def _score_out(code: str, result: Any) -> dict[str, Any]:
+def _reference_out(reference: Reference, language: str) -> dict[str, str]:
+    return {
+        "citation": reference.citation,
+        "doi": reference.doi,
+        "unverified": reference.unverified.value if reference.unverified else "",
+        "caveat": reference_caveat(reference, language),
+    }
+
+
+def _score_out(code: str, result: Result) -> dict[str, Any]:
     calculator = CALCULATORS[code]
-    shown = present(calculator, result, _language())
+    language = _language()
+    shown = present(calculator, result, language)
     data = result.as_dict()
     return {
         "calculator": code,
@@ -151,10 +183,12 @@ def _score_out(code: str, result: Any) -> dict[str, Any]:
         "band": data["band"],
         "band_label": shown.band,
         "probabilities": data["probabilities"],
+        "upper_bounds": data["upper_bounds"],
+        "probability_texts": {p.outcome: shown_percent(p) for p in result.probabilities},
         "notes": data["notes"],
         "note_texts": shown.notes,
         "parts": data["parts"],
-        "references": [{"citation": r["citation"], "doi": r["doi"]} for r in data["references"]],
+        "references": [_reference_out(r, language) for r in result.references],
     }
 
 

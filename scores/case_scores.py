@@ -24,9 +24,8 @@ from core.models import DiagnosisCategory
 from scores import audit_actions as acts
 from scores.library import CALCULATORS, InputError
 from scores.library.base import Problem
-from scores.messages import explain
+from scores.messages import calculator_text, explain
 from scores.models import CaseFindings, CaseScore, YesOrSuspected
-from scores.present import calculator_text
 
 ASSESSED = {PupilReaction.BRISK, PupilReaction.SLUGGISH, PupilReaction.NON_REACTIVE}
 
@@ -115,6 +114,16 @@ def _entered_grades(
     if findings.karnofsky is not None:
         found["karnofsky"] = {"score": findings.karnofsky}
     return found
+
+
+def prognosis_notices(case: Case) -> list[str]:
+    """Why a head-injured adult gets no prognosis on the case, as note codes. At GCS 13–14
+    IMPACT (GCS 12 or less) does not apply and CRASH, which would, is not implemented
+    (REFERENCES.md 3 and 4): without this the scores just stop, with no reason given."""
+    age = _age_years(case)
+    if case.category.asks_injury_details and age is not None and age >= 18 and case.gcs_total in (13, 14):
+        return ["no_prognosis_gcs_13_14"]
+    return []
 
 
 def _trauma_inputs(
@@ -385,6 +394,7 @@ __all__ = [
     "FindingsRecorded",
     "candidate_inputs",
     "findings_fields_for",
+    "prognosis_notices",
     "record_findings",
     "refresh",
     "refresh_on_change",

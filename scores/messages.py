@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from scores.content import first
-from scores.library.base import InputError, Problem
+from scores.library.base import Calculator, InputError, Problem
+
+
+def calculator_text(calculator: Calculator, part: str, language: str) -> str:
+    family = "impact" if calculator.code.startswith("impact") else calculator.code
+    return first([f"calc.{calculator.code}.{part}", f"calc.{family}.{part}"], language)
 
 
 def field_label(calculator_code: str, field: str, language: str) -> str:
@@ -25,12 +30,13 @@ def explain(error: InputError, calculator_code: str, language: str) -> str:
     if error.problem is Problem.NOT_WHOLE:
         return _("%(field)s must be a whole number.") % {"field": label}
     if error.problem is Problem.OUT_OF_RANGE:
-        return _("%(field)s must be between %(min)s and %(max)s %(unit)s.") % {
-            "field": label,
-            "min": _number(params.get("min")),
-            "max": _number(params.get("max")),
-            "unit": params.get("unit", ""),
-        }
+        values = {"field": label, "min": _number(params.get("min")), "max": _number(params.get("max"))}
+        if params.get("unit"):
+            return _("%(field)s must be between %(min)s and %(max)s %(unit)s.") % {
+                **values,
+                "unit": params["unit"],
+            }
+        return _("%(field)s must be between %(min)s and %(max)s.") % values
     if error.problem is Problem.NOT_ALLOWED:
         if params.get("step"):
             return _("%(field)s goes in steps of %(step)s.") % {

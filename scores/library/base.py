@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -103,11 +104,20 @@ def _number(name: str, raw: object) -> float:
     return value
 
 
+class Unverified(StrEnum):
+    """What of a reference REFERENCES.md could not check, so that the reader is told."""
+
+    DOI = "doi"  # the DOI as quoted in another implementation, not independently verified
+    CITATION_AND_DOI = "citation_and_doi"  # both as quoted in another implementation
+    DETAILS = "details"  # bibliographic details as commonly cited; the source was not read
+
+
 @dataclass(frozen=True)
 class Reference:
     citation: str
     doi: str = ""
     note: str = ""
+    unverified: Unverified | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,7 @@ class Part:
 class Probability:
     outcome: str  # e.g. "mortality_6_months"
     value: float  # 0..1
+    below: bool = False  # the source gives only an upper bound: "less than value"
 
 
 @dataclass(frozen=True)
@@ -141,9 +152,20 @@ class Result:
             "total": self.total,
             "parts": [{"item": p.item, "value": p.value, "points": p.points} for p in self.parts],
             "band": self.band,
-            "probabilities": {p.outcome: round(p.value, 4) for p in self.probabilities},
+            # As computed: rounding happens once, for display (shown_percent), so a stored
+            # result reads the same as the calculator.
+            "probabilities": {p.outcome: p.value for p in self.probabilities},
+            "upper_bounds": [p.outcome for p in self.probabilities if p.below],
             "notes": list(self.notes),
-            "references": [{"citation": r.citation, "doi": r.doi, "note": r.note} for r in self.references],
+            "references": [
+                {
+                    "citation": r.citation,
+                    "doi": r.doi,
+                    "note": r.note,
+                    "unverified": r.unverified.value if r.unverified else "",
+                }
+                for r in self.references
+            ],
         }
 
 
@@ -165,3 +187,24 @@ class Calculator:
 
 def logistic(linear_predictor: float) -> float:
     return 1.0 / (1.0 + math.exp(-linear_predictor))
+
+
+def shown_number(value: float, places: int = 1) -> str:
+    """The one rounding rule for display: half up, in decimal, from the float's shortest repr
+    (so 0.45 shows 0.5, where binary rounding of 0.44999… would show 0.4)."""
+    return _rounded(Decimal(repr(value)), places)
+
+
+def _rounded(value: Decimal, places: int) -> str:
+    return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def shown_percent(probability: Probability | float, places: int = 1) -> str:
+    """A probability as a percentage for display: "20.6 %", or "< 0.02 %" for an upper bound."""
+    value = probability.value if isinstance(probability, Probability) else probability
+    below = isinstance(probability, Probability) and probability.below
+    percent = Decimal(repr(value)) * 100
+    if below:
+        # An upper bound is shown as published (0.02, not rounded up or down to 0.0).
+        return f"< {percent.normalize():f} %"
+    return f"{_rounded(percent, places)} %"

@@ -14,6 +14,7 @@ from scores.library.base import (
     Problem,
     Reference,
     Result,
+    Unverified,
     logistic,
 )
 
@@ -21,6 +22,7 @@ MARSHALL_REFERENCE = Reference(
     "Marshall LF et al. A new classification of head injury based on computerized tomography. "
     "J Neurosurg 1991 (supplement), Table 1.",
     note="Mortality by class is not shown: the published sets conflict (REFERENCES.md 7a).",
+    unverified=Unverified.DETAILS,  # REFERENCES.md 7a: full citation not verified
 )
 ROTTERDAM_REFERENCE = Reference(
     "Maas AIR, Hukkelhoven CWPM, Marshall LF, Steyerberg EW. Prediction of outcome in traumatic brain injury "
@@ -32,6 +34,7 @@ HELSINKI_REFERENCE = Reference(
     "computerized tomography classification system (Helsinki computerized tomography score). "
     "Neurosurgery 2014;75(6):632-646.",
     doi="10.1227/NEU.0000000000000533",
+    unverified=Unverified.CITATION_AND_DOI,  # REFERENCES.md 7c: as quoted in a docstring
     note="Equations from a single secondary source (REFERENCES.md 7c).",
 )
 

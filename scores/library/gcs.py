@@ -14,6 +14,7 @@ from scores.library.base import (
     Problem,
     Reference,
     Result,
+    Unverified,
 )
 
 NT = "NT"
@@ -26,6 +27,7 @@ GCS_REFERENCES = (
         "Teasdale G, Maas A, Lecky F, Manley G, Stocchetti N, Murray G. The Glasgow Coma Scale at 40 years. "
         "Lancet Neurol 2014;13:844-54.",
         doi="10.1016/S1474-4422(14)70120-6",
+        unverified=Unverified.DOI,  # REFERENCES.md 1: as quoted in a docstring
     ),
 )
 GCS_P_REFERENCE = Reference(

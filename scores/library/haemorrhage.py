@@ -15,12 +15,14 @@ from scores.library.base import (
     Problem,
     Reference,
     Result,
+    Unverified,
 )
 
 ICH_REFERENCE = Reference(
     "Hemphill JC 3rd, Bonovich DC, Besmertis L, Manley GT, Johnston SC. The ICH score: a simple, reliable grading "
     "scale for intracerebral hemorrhage. Stroke 2001;32(4):891-7.",
     doi="10.1161/01.str.32.4.891",
+    unverified=Unverified.DOI,  # REFERENCES.md 5: as quoted in code docstrings
 )
 # 30-day mortality by ICH score; 6 is estimated (no patient scored 6 in the derivation cohort).
 ICH_MORTALITY = {0: 0.0, 1: 0.13, 2: 0.26, 3: 0.72, 4: 0.97, 5: 1.0, 6: 1.0}
@@ -101,7 +103,7 @@ def _volume(code: str, factor: float, values: dict[str, Any], version: str, note
     return Result(
         code,
         version,
-        round(volume, 1),
+        volume,  # as computed; rounded to 0.1 mL only for display
         (Part("a_cm", values["a_cm"], None), Part("b_cm", values["b_cm"], None), *c_parts),
         notes=(note,),
         references=(VOLUME_REFERENCE,),
@@ -110,17 +112,17 @@ def _volume(code: str, factor: float, values: dict[str, Any], version: str, note
 
 ABC2 = Calculator(
     "abc2",
-    "abc2/kothari-1996/1",
+    "abc2/kothari-1996/2",
     VOLUME_FIELDS,
-    lambda v: _volume("abc2", 0.5, v, "abc2/kothari-1996/1", "abc2_overestimates_slightly"),
+    lambda v: _volume("abc2", 0.5, v, "abc2/kothari-1996/2", "abc2_overestimates_slightly"),
     (VOLUME_REFERENCE,),
     family="haemorrhage",
 )
 ELLIPSOID = Calculator(
     "ellipsoid",
-    "ellipsoid/pi-over-6/1",
+    "ellipsoid/pi-over-6/2",
     VOLUME_FIELDS,
-    lambda v: _volume("ellipsoid", math.pi / 6, v, "ellipsoid/pi-over-6/1", "ellipsoid_exact_formula"),
+    lambda v: _volume("ellipsoid", math.pi / 6, v, "ellipsoid/pi-over-6/2", "ellipsoid_exact_formula"),
     (VOLUME_REFERENCE,),
     family="haemorrhage",
 )
@@ -129,6 +131,7 @@ WFNS_REFERENCE = Reference(
     "Report of World Federation of Neurological Surgeons Committee on a Universal Subarachnoid Hemorrhage Grading "
     "Scale (Drake CG et al.). J Neurosurg 1988.",
     note="Grades as tabulated by Suarez et al.; GCS 15 with a motor deficit is not defined.",
+    unverified=Unverified.DETAILS,  # REFERENCES.md 8a: citation not verified, paper not read
 )
 
 
@@ -161,6 +164,7 @@ HUNT_HESS_REFERENCE = Reference(
     "Hunt WE, Hess RM. Surgical risk as related to time of intervention in the repair of intracranial aneurysms. "
     "J Neurosurg 1968.",
     note="Assigned by the clinician from the description; survival figures are not shown (source unclear).",
+    unverified=Unverified.DETAILS,  # REFERENCES.md 8b
 )
 
 
@@ -189,6 +193,7 @@ FISHER_REFERENCE = Reference(
     "Frontera JA, Claassen J, Schmidt JM, et al. Prediction of symptomatic vasospasm after subarachnoid "
     "hemorrhage: the modified Fisher scale. Neurosurgery 2006.",
     note="Thin and thick are not precisely defined in the original; 1 mm is the common cut-off.",
+    unverified=Unverified.DETAILS,  # REFERENCES.md 8c
 )
 VASOSPASM = {0: 0.0, 1: 0.24, 2: 0.33, 3: 0.33, 4: 0.40}
 

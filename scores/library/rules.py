@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from scores.library.base import Calculator, Field, InputError, Kind, Part, Problem, Reference, Result
+from scores.library.base import (
+    Calculator,
+    Field,
+    InputError,
+    Kind,
+    Part,
+    Probability,
+    Problem,
+    Reference,
+    Result,
+)
 
 CCHR_REFERENCE = Reference(
     "Stiell IG, Wells GA, Vandemheen K, et al. The Canadian CT Head Rule for patients with minor head injury. "
@@ -90,6 +100,12 @@ UNDER_TWO_INTERMEDIATE = (
 )
 OVER_TWO_HIGH = ("altered_mental_status", "basilar_skull_fracture_signs")
 OVER_TWO_INTERMEDIATE = ("loss_of_consciousness", "vomiting", "severe_headache", "severe_mechanism")
+# The published risk of a clinically important TBI in each group (REFERENCES.md 9b): under two
+# years, then from two. "CT not recommended" is published as an upper bound ("less than").
+PECARN_RISK = {
+    True: {"ct_recommended": 0.044, "observe_or_ct": 0.009, "ct_not_recommended": 0.0002},
+    False: {"ct_recommended": 0.043, "observe_or_ct": 0.009, "ct_not_recommended": 0.0005},
+}
 PECARN_FLAGS = tuple(
     dict.fromkeys(UNDER_TWO_HIGH + UNDER_TWO_INTERMEDIATE + OVER_TWO_HIGH + OVER_TWO_INTERMEDIATE)
 )
@@ -129,12 +145,16 @@ def compute_pecarn(values: dict[str, Any]) -> Result:
     if values["age_months"] < 3 and intermediate:
         intermediate.append("younger_than_3_months")  # weighs toward CT in the intermediate group
     band = "ct_recommended" if high else "observe_or_ct" if intermediate else "ct_not_recommended"
+    risk = Probability(
+        "clinically_important_tbi", PECARN_RISK[under_two][band], below=band == "ct_not_recommended"
+    )
     return Result(
         "pecarn",
         PECARN.version,
         None,
         parts,
         band=band,
+        probabilities=(risk,),
         notes=(group, *high, *intermediate),
         references=(PECARN_REFERENCE,),
     )
@@ -142,7 +162,7 @@ def compute_pecarn(values: dict[str, Any]) -> Result:
 
 PECARN = Calculator(
     "pecarn",
-    "pecarn/kuppermann-2009/1",
+    "pecarn/kuppermann-2009/2",
     (
         Field("age_months", Kind.NUMBER, minimum=0, maximum=300, unit="months"),
         Field("gcs", Kind.INTEGER, minimum=3, maximum=15),

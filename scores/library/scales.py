@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scores.library.base import Calculator, Field, Kind, Part, Reference, Result
+from scores.library.base import Calculator, Field, Kind, Part, Reference, Result, Unverified
 
 FOUR_REFERENCE = Reference(
     "Wijdicks EFM, Bamlet WR, Maramattom BV, Manno EM, McClelland RL. Validation of a new coma scale: the FOUR "
@@ -52,7 +52,12 @@ ASIA = Calculator(
     family="spine",
 )
 
-KARNOFSKY_REFERENCE = Reference("Karnofsky Performance Status scale (0–100 in steps of 10).")
+KARNOFSKY_REFERENCE = Reference(
+    "Karnofsky DA, Burchenal JH. In: MacLeod CM (ed.), Evaluation of Chemotherapeutic Agents. "
+    "Columbia University Press, 1949, pp. 191–205.",
+    note="The levels' wording as printed in the performance-status tables read for REFERENCES.md 11.",
+    unverified=Unverified.DETAILS,  # REFERENCES.md 11: "as commonly cited; not read here"
+)
 
 
 def compute_karnofsky(values: dict[str, Any]) -> Result:
@@ -69,19 +74,26 @@ def compute_karnofsky(values: dict[str, Any]) -> Result:
 
 KARNOFSKY = Calculator(
     "karnofsky",
-    "karnofsky/1",
+    "karnofsky/2",
     (Field("score", Kind.INTEGER, minimum=0, maximum=100, step=10),),
     compute_karnofsky,
     (KARNOFSKY_REFERENCE,),
     family="function",
 )
 
-GOS_REFERENCE = Reference("Jennett B, Bond M. Assessment of outcome after severe brain damage. Lancet 1975.")
+GOS_REFERENCE = Reference(
+    "Jennett B, Bond M. Assessment of outcome after severe brain damage. Lancet 1975.",
+    unverified=Unverified.DETAILS,  # REFERENCES.md 11 names the authors and year only
+)
 GOSE_REFERENCE = Reference(
-    "Extended Glasgow Outcome Scale (GOS-E).",
+    "Wilson JTL, Pettigrew LEL, Teasdale GM. J Neurotrauma 1998;15(8):573-85 (the structured interview for the "
+    "GOS and the GOS-E).",
     note="1–4 unfavourable, 5–8 favourable. Upper and lower severe disability differ by whether the person can "
     "be left alone for more than 8 hours.",
+    unverified=Unverified.DETAILS,  # REFERENCES.md 11: "as commonly cited; not read here"
 )
+# GOS-E level → GOS level (REFERENCES.md 11): 1→1, 2→2, 3–4→3, 5–6→4, 7–8→5.
+GOSE_TO_GOS = {1: 1, 2: 2, 3: 3, 4: 3, 5: 4, 6: 4, 7: 5, 8: 5}
 
 
 def compute_gos(values: dict[str, Any]) -> Result:
@@ -105,7 +117,7 @@ def compute_gose(values: dict[str, Any]) -> Result:
         level,
         (Part("level", level, level),),
         band=str(level),
-        notes=("gose_unfavourable" if level <= 4 else "gose_favourable",),
+        notes=("gose_unfavourable" if level <= 4 else "gose_favourable", f"gose_is_gos_{GOSE_TO_GOS[level]}"),
         references=(GOSE_REFERENCE,),
     )
 
@@ -120,7 +132,7 @@ GOS = Calculator(
 )
 GOSE = Calculator(
     "gose",
-    "gose/1",
+    "gose/2",
     (Field("level", Kind.INTEGER, minimum=1, maximum=8),),
     compute_gose,
     (GOSE_REFERENCE,),

@@ -429,7 +429,7 @@ def test_spine_and_tumour_cases_carry_the_entered_grades_labelled_in_the_users_l
     assert stored_scores(spine)["asia"].result["band"] == "C"
     tumour = make_case(send=True, category="tumour")
     form = client.get(f"/consultations/{tumour.code}/findings/").content.decode()
-    assert "70 — cares for self" in form  # the Karnofsky description, not a bare number
+    assert "70 — Cares for self, unable to carry on normal activity" in form  # the scale's wording
     assert client.post(f"/consultations/{tumour.code}/findings/", {"karnofsky": "70"}).status_code == 302
     assert stored_scores(tumour)["karnofsky"].result["total"] == 70
     response = client.post(f"/consultations/{tumour.code}/findings/", {"karnofsky": "75"})
