@@ -268,13 +268,16 @@ def send_password_reset(
 
 
 @transaction.atomic
-def password_changed(user: User, *, via: str, request: HttpRequest | None = None) -> None:
+def password_changed(user: User, *, via: str, request: HttpRequest | None = None) -> int:
     """A password changed through Django's own forms (reset link or security page): recorded, and
     the person's API tokens revoked, since whoever knew the old password may have made one. Their
-    other sessions end by themselves (Django checks each session against the password hash)."""
+    other sessions end by themselves (Django checks each session against the password hash).
+    Returns how many tokens were revoked, to tell the person."""
     record(acts.PASSWORD_CHANGED, actor=user, target=user, request=request, detail={"via": via})
-    for token in ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True):
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
         _revoke(token, user, request=request, detail={"why": "password_changed"})
+    return len(tokens)
 
 
 # --- invitations ----------------------------------------------------------------------------

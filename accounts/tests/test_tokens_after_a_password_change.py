@@ -56,3 +56,44 @@ def test_a_failed_change_revokes_nothing(cast):
     )
     assert response.status_code == 200
     assert token_works(raw)
+
+
+def shown_messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_the_person_is_told_their_tokens_were_revoked(cast):
+    actions.create_api_token(cast.trainee, name="phone", valid_days=30)
+    actions.create_api_token(cast.trainee, name="laptop", valid_days=30)
+    response = sign_in(Client(), cast.trainee).post(
+        "/accounts/security/password/",
+        {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW},
+        follow=True,
+    )
+    (message,) = shown_messages(response)
+    assert "signed out everywhere else" in message
+    assert "your 2 API tokens were revoked" in message
+
+
+def test_someone_without_tokens_is_not_told_of_tokens(cast):
+    response = sign_in(Client(), cast.trainee).post(
+        "/accounts/security/password/",
+        {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW},
+        follow=True,
+    )
+    (message,) = shown_messages(response)
+    assert "signed out everywhere else" in message and "token" not in message
+
+
+def test_a_reset_link_says_so_too_in_the_persons_language(cast, client):
+    actions.create_api_token(cast.trainee, name="phone", valid_days=30)
+    actions.update_profile(cast.trainee, {"preferred_language": "sw"})
+    mail.outbox.clear()
+    client.post("/accounts/password-reset/", {"email": "trainee@example.test"})
+    (message,) = mail.outbox
+    link = message.body[message.body.index("/accounts/reset/") :].split()[0]
+    set_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.cookies["django_language"] = "sw"
+    response = client.post(set_url, {"new_password1": NEW, "new_password2": NEW}, follow=True)
+    (shown,) = shown_messages(response)
+    assert "tokeni 1 ya API imefutwa" in shown

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -136,7 +137,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        password_changed(form.user, via="reset", request=self.request)
+        revoked = password_changed(form.user, via="reset", request=self.request)
+        messages.success(self.request, _password_changed_message(revoked))
         return response
 
 
@@ -150,6 +152,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        password_changed(form.user, via="change", request=self.request)
-        messages.success(self.request, _("Your password has been changed."))
+        revoked = password_changed(form.user, via="change", request=self.request)
+        messages.success(self.request, _password_changed_message(revoked))
         return response
+
+
+def _password_changed_message(revoked: int) -> str:
+    if not revoked:
+        return _("Your password has been changed. You were signed out everywhere else.")
+    return ngettext(
+        "Your password has been changed. You were signed out everywhere else, and your %(count)s API "
+        "token was revoked: make a new one where you still need it.",
+        "Your password has been changed. You were signed out everywhere else, and your %(count)s API "
+        "tokens were revoked: make new ones where you still need them.",
+        revoked,
+    ) % {"count": revoked}
