@@ -9,20 +9,34 @@
   (Tanzania), so a referral from elsewhere never exposes it.
 - Anyone else gets 404: they may not learn that the case exists.
 
-Conferences are seen by the coordinators of the organising institution and by those invited;
-on-call shifts by the consultant who keeps them.
+Conferences are seen by the coordinators of the organising institution and by those invited.
+Those invited also read the cases on its list, as a consultant abroad does (never the identity,
+never a change), and only while they are invited: teaching often discusses a closed case with
+trainees who are on no case's team. A conference's list is drawn from the cases its organiser
+sees, closed ones included, never a draft.
+
+On-call shifts are kept by the consultant and by the coordinators of the consultant's
+institution (the coordinators who already see that consultant's cases).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Membership, Role, User
-from consultations.models import Assignment, Case, Conference, OnCallShift, Opinion, Status
+from consultations.models import (
+    Assignment,
+    Case,
+    Conference,
+    ConferenceCase,
+    OnCallShift,
+    Opinion,
+    Status,
+)
 
 REFERRING_TEAM_ROLES = (Role.REFERRER, Role.CONSULTANT, Role.SUPERVISOR, Role.COORDINATOR)
 
@@ -70,6 +84,8 @@ class CaseAccess:
     is_assigned_consultant: bool  # may acknowledge and answer
     is_answering_consultant: bool  # assigned now, or has answered: may write in the thread
     coordinates_referrer: bool  # coordinator of the referring institution: may assign and close
+    # Seen only as one invited to this conference (its id): reads the case, changes nothing.
+    via_conference: int | None = None
 
     @property
     def may_discuss(self) -> bool:
@@ -95,17 +111,43 @@ def case_access(user: User, case: Case) -> CaseAccess:
     )
 
 
+CASE_RELATED = ("referring_institution__country", "category", "specialty", "created_by")
+
+
 def get_case_for_user(user: User, code: str) -> CaseAccess:
     case = (
         cases_visible_to(user)
-        .select_related("referring_institution__country", "category", "specialty", "created_by")
+        .select_related(*CASE_RELATED)
         .prefetch_related("assignments__consultant")
         .filter(code=code.upper())
         .first()
     )
-    if case is None:
+    if case is not None:
+        return case_access(user, case)
+    item = conference_item_for_invitee(user, code)
+    if item is None:
         raise Http404
-    return case_access(user, case)
+    return replace(case_access(user, item.case), via_conference=item.conference_id)
+
+
+def conference_item_for_invitee(user: User, code: str) -> ConferenceCase | None:
+    """The case `code` on a conference `user` is invited to (now: an invitation withdrawn ends it)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return (
+        ConferenceCase.objects.filter(case__code=code.upper(), conference__participants__person=user)
+        .exclude(case__status=Status.DRAFT)
+        .select_related(*(f"case__{name}" for name in CASE_RELATED))
+        .prefetch_related("case__assignments__consultant")
+        .order_by("conference_id")
+        .first()
+    )
+
+
+def discussable_cases(coordinator: User) -> QuerySet[Case]:
+    """The cases a coordinator may put on a conference: those they see, once sent, closed ones
+    included (teaching often discusses a case after its outcome)."""
+    return cases_visible_to(coordinator).exclude(status=Status.DRAFT)
 
 
 def conferences_for(user: User) -> QuerySet[Conference]:
@@ -126,6 +168,30 @@ def get_conference(user: User, conference_id: int) -> tuple[Conference, bool]:
 
 def get_own_shift(user: User, shift_id: int) -> OnCallShift:
     shift = OnCallShift.objects.filter(pk=shift_id, consultant=user).first()
+    if shift is None:
+        raise Http404
+    return shift
+
+
+def rostered_consultants(user: User) -> QuerySet[User]:
+    """The consultants whose shifts `user` keeps: themselves if a consultant, and the consultants
+    of the institutions they coordinate."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    coordinated = [i.pk for i in user.institutions_with_role(Role.COORDINATOR)]
+    mine = Q(pk=user.pk) if user.has_role(Role.CONSULTANT) else Q(pk__in=[])
+    there = Membership.objects.filter(institution__in=coordinated, role=Role.CONSULTANT).values("user_id")
+    return User.objects.filter(mine | Q(pk__in=there), is_active=True).distinct().order_by("full_name")
+
+
+def get_shift_to_change(user: User, shift_id: int) -> OnCallShift:
+    """A shift `user` may edit or remove (their own, or a consultant's they coordinate); 404
+    otherwise, as for anything they may not know exists."""
+    shift = (
+        OnCallShift.objects.filter(pk=shift_id, consultant__in=rostered_consultants(user))
+        .select_related("consultant")
+        .first()
+    )
     if shift is None:
         raise Http404
     return shift

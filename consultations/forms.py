@@ -284,12 +284,15 @@ class ConferenceForm(forms.Form):
 
 
 class ConferenceCaseForm(forms.Form):
-    case = forms.ModelChoiceField(label=_("Open case"), queryset=Case.objects.none(), to_field_name="code")
+    # Open or closed: teaching often discusses a case after its outcome.
+    case = forms.ModelChoiceField(label=_("Case"), queryset=Case.objects.none(), to_field_name="code")
 
     def __init__(self, *args: Any, cases: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = cases  # type: ignore[attr-defined]
-        self.fields["case"].label_from_instance = lambda case: f"{case.code} · {case.category.name}"  # type: ignore[attr-defined]
+        self.fields["case"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda case: f"{case.code} · {case.category.name} · {case.get_status_display()}"
+        )
 
 
 class InviteForm(forms.Form):

@@ -1,5 +1,6 @@
-"""Case conferences: schedule, list cases, invite, mark attendance, summarise. Coordinators of
-the organising institution organise; reading a conference is recorded like reading a case."""
+"""Case conferences: schedule, list cases (open or closed: teaching discusses both), invite, mark
+attendance, summarise. Coordinators of the organising institution organise; reading a conference
+is recorded like reading a case."""
 
 from __future__ import annotations
 
@@ -15,9 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Institution, Role, User
 from consultations import audit_actions as acts
 from consultations import notices
-from consultations.access import case_access
+from consultations.access import case_access, discussable_cases
 from consultations.models import Case, Conference, ConferenceCase, ConferenceParticipant
-from consultations.queries import eligible_cases
 from core.audit import AuditAction, record
 from core.errors import ActionError
 from core.notifications import notify
@@ -85,7 +85,7 @@ def add_case(
     coordinator: User, conference: Conference, case: Case, *, request: HttpRequest | None = None
 ) -> ConferenceCase:
     _require_organiser(coordinator, conference)
-    if not eligible_cases(coordinator).filter(pk=case.pk).exists():
+    if not discussable_cases(coordinator).filter(pk=case.pk).exists():
         raise Http404
     item, created = ConferenceCase.objects.get_or_create(conference=conference, case=case)
     if not created:

@@ -1,4 +1,5 @@
-"""Case conferences: schedule, draw the case list from open cases, invite, mark attendance, summarise."""
+"""Case conferences: schedule, draw the case list from the cases sent (open or closed), invite,
+mark attendance, summarise."""
 
 from __future__ import annotations
 
@@ -17,10 +18,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Institution, Role, User
-from consultations.access import cases_visible_to, conferences_for, get_conference
+from consultations.access import cases_visible_to, conferences_for, discussable_cases, get_conference
 from consultations.actions import conferences
 from consultations.forms import ConferenceCaseForm, ConferenceForm, InviteForm, SummaryForm
-from consultations.queries import eligible_cases
 from core.errors import ActionError
 from core.models import Country
 
@@ -90,9 +90,12 @@ def conference_detail(request: HttpRequest, conference_id: int) -> HttpResponse:
     conference, organises = get_conference(user, conference_id)
     conferences.record_view(user, conference, request=request)
     items = list(conference.items.select_related("case__category"))
-    visible = set(
-        cases_visible_to(user).filter(pk__in=[i.case_id for i in items]).values_list("pk", flat=True)
-    )
+    if conference.participants.filter(person=user).exists():
+        visible = {item.case_id for item in items}  # those invited read every case on the list
+    else:
+        visible = set(
+            cases_visible_to(user).filter(pk__in=[i.case_id for i in items]).values_list("pk", flat=True)
+        )
     context: dict[str, Any] = {
         "conference": conference,
         "organises": organises,
@@ -103,7 +106,9 @@ def conference_detail(request: HttpRequest, conference_id: int) -> HttpResponse:
         "participants": conference.participants.select_related("person"),
     }
     if organises:
-        context["case_form"] = ConferenceCaseForm(cases=eligible_cases(user).select_related("category"))
+        context["case_form"] = ConferenceCaseForm(
+            cases=discussable_cases(user).select_related("category").order_by("-submitted_at")
+        )
         context["invite_form"] = InviteForm(people=_invitable())
     return render(request, "consultations/conference_detail.html", context)
 
@@ -124,9 +129,9 @@ def _back(conference: Any) -> HttpResponse:
 @require_POST
 def conference_add_case(request: HttpRequest, conference_id: int) -> HttpResponse:
     user, conference = _organised(request, conference_id)
-    form = ConferenceCaseForm(request.POST, cases=eligible_cases(user))
+    form = ConferenceCaseForm(request.POST, cases=discussable_cases(user))
     if not form.is_valid():
-        messages.error(request, _("Choose an open case from the list."))
+        messages.error(request, _("Choose a case from the list."))
         return _back(conference)
     try:
         conferences.add_case(user, conference, form.cleaned_data["case"], request=request)
