@@ -109,3 +109,37 @@ def test_a_caller_that_gives_no_sizes_or_vitals_gets_the_flags_it_did_before():
         RedFlag.NON_REACTIVE_PUPIL,
         RedFlag.ANTICOAGULATED_BLEED,
     ]
+
+
+# --- On a real case: the referral's pupils (half millimetres) and vitals reach the triage ---------
+
+
+@pytest.mark.django_db
+def test_a_sent_case_with_unequal_pupils_and_the_cushing_pattern_records_both_flags(cast, make_case):
+    from core.models import AuditEntry
+
+    clinical = {
+        "pupil_left_mm": Decimal("3.0"),
+        "pupil_right_mm": Decimal("4.5"),
+        "systolic_bp": 170,
+        "diastolic_bp": 90,
+        "heart_rate": 50,
+    }
+    case = make_case(send=True, clinical=clinical)
+    entry = AuditEntry.objects.get(action="consultations.submitted", object_id=str(case.pk))
+    assert entry.detail["red_flags"] == ["unequal_pupils", "cushing_pattern"]
+
+
+@pytest.mark.django_db
+def test_the_send_page_names_the_new_flags_and_offers_emergency(cast, make_case):
+    from django.test import Client
+
+    from neurodaraja.testing.cases import consent, english
+    from neurodaraja.testing.personas import sign_in
+
+    case = make_case(clinical={"pupil_left_reaction": "sluggish", "systolic_bp": 150, "heart_rate": 55})
+    consent(case, cast.referrer)
+    english(cast.referrer)
+    page = sign_in(Client(), cast.referrer).get(f"/consultations/{case.code}/send/").content.decode()
+    assert "Unequal pupils (1 mm or more apart, or one sluggish)" in page
+    assert "High blood pressure with a slow pulse (Cushing pattern)" in page

@@ -265,3 +265,18 @@ def test_the_calculator_list_no_longer_sends_a_gcs_13_14_adult_to_impact(cast):
     page = sign_in(Client(), cast.trainee).get("/scores/").content.decode()
     assert "Use IMPACT for head injury prognosis" not in page
     assert "adults with GCS 12 or less" in page
+
+
+# --- A refusal of a value out of range reads as a sentence, with or without a unit -----------
+
+
+def test_a_range_without_a_unit_has_no_stray_space_before_the_full_stop():
+    from scores.library import InputError
+    from scores.messages import explain
+
+    with pytest.raises(InputError) as unitless:
+        run("ich", gcs=16, volume_ml=10, age=50)
+    assert explain(unitless.value, "ich", "en") == "GCS must be between 3 and 15."
+    with pytest.raises(InputError) as with_unit:
+        run("ich", gcs=10, volume_ml=400, age=50)
+    assert explain(with_unit.value, "ich", "en") == "Haematoma volume (mL) must be between 0 and 300 mL."
