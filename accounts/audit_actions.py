@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import AuditAction
+from accounts.models import Role
+from core.audit import AuditAction, declare_detail
 
 SIGNED_IN = AuditAction("accounts.signed_in", _("Signed in"))
 SIGNED_OUT = AuditAction("accounts.signed_out", _("Signed out"))
@@ -23,3 +24,18 @@ DEACTIVATED = AuditAction("accounts.deactivated", _("Account deactivated"))
 REACTIVATED = AuditAction("accounts.reactivated", _("Account reactivated"))
 API_TOKEN_CREATED = AuditAction("accounts.api_token_created", _("API token created"))
 API_TOKEN_REVOKED = AuditAction("accounts.api_token_revoked", _("API token revoked"))
+
+ROLES = dict(Role.choices)
+declare_detail("role", _("Role"), ROLES)
+declare_detail("roles", _("Roles"), ROLES)
+declare_detail("via", _("Through"), {"change": _("the security page"), "reset": _("a reset link")})
+declare_detail("why", _("Why"), {"password_changed": _("Password changed")})
+declare_detail(
+    "step",
+    _("Step"),
+    {"enrol": _("setting up"), "sign_in": _("signing in"), "reauthenticate": _("proving it again")},
+)
+declare_detail("api_tokens_revoked", _("API tokens revoked"))
+declare_detail("known_account", _("Known account"))
+declare_detail("new_account", _("New account"))
+declare_detail("purpose", _("Purpose"), {"api_token": _("API token")})

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from core.http import client_ip
 from core.models import AuditEntry
@@ -60,6 +62,48 @@ def registered_actions() -> list[AuditAction]:
 def action_label(code: str) -> str:
     action = _ACTIONS.get(code)
     return str(action.label) if action else code
+
+
+_DETAIL_LABELS: dict[str, str | Promise] = {}
+_DETAIL_VALUES: dict[str, dict[str, str | Promise]] = {}
+
+
+def declare_detail(key: str, label: str | Promise, values: Mapping[str, str | Promise] | None = None) -> None:
+    """A key of entries' detail, with its translated label and the labels of its coded values.
+
+    Each app declares the keys it writes next to its actions. A key several apps write keeps the
+    first label declared; each may add the values it writes.
+    """
+    _DETAIL_LABELS.setdefault(key, label)
+    _DETAIL_VALUES.setdefault(key, {}).update(values or {})
+
+
+def _shown(value: Any, values: Mapping[str, str | Promise]) -> str:
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list | tuple):
+        return ", ".join(_shown(item, values) for item in value) or "—"
+    if value is None or value == "":
+        return "—"
+    text = str(value)
+    return str(values.get(text, text))
+
+
+def detail_rows(detail: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) for each key of an entry's detail, in the active language; a key no app
+    declared is shown as it is stored."""
+    return [
+        (str(_DETAIL_LABELS.get(key, key)), _shown(value, _DETAIL_VALUES.get(key, {})))
+        for key, value in detail.items()
+    ]
+
+
+def object_label(object_type: str) -> str:
+    """An entry's object type ("accounts.user") by the name of its kind ("person")."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
 
 
 def record(
