@@ -1,0 +1,95 @@
+"""A 404 and a 403 are the product's own pages, with DEBUG on (as `make run` sets) or off: in the
+reader's language, with a way home, and never Django's technical page listing every URL of the
+site. The JSON API and DICOMweb keep answering in their own formats."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from accounts import actions as account_actions
+from neurodaraja.testing.api_clients import bearer_client
+from neurodaraja.testing.personas import sign_in
+
+# What Django's technical 404 says (it lists the URL patterns it tried).
+TECHNICAL = ["Using the URLconf", "Django tried these URL patterns", "DEBUG = True"]
+NOT_FOUND = {
+    "en": "This page does not exist, or you do not have access to it.",
+    "sw": "Ukurasa huu haupo, au huna ruhusa ya kuufikia.",
+    "zh-hans": "该页面不存在，或您无权访问。",
+}
+
+
+def product_page(response, status: int) -> str:
+    page = response.content.decode()
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("text/html")
+    assert not any(words in page for words in TECHNICAL), page[:500]
+    assert 'href="/"' in page  # a way home
+    return page
+
+
+@pytest.fixture
+def reader(cast):
+    def signed_in(language: str) -> Client:
+        account_actions.update_profile(cast.referrer, {"preferred_language": language})
+        return sign_in(Client(), cast.referrer)
+
+    return signed_in
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("language", ["en", "sw", "zh-hans"])
+def test_an_address_that_is_no_page_gets_the_products_404_in_the_readers_language(
+    reader, settings, debug, language
+):
+    settings.DEBUG = debug
+    page = product_page(reader(language).get("/consultations/no/such/page/"), 404)
+    assert NOT_FOUND[language] in page
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_case_the_reader_may_not_see_gets_the_products_404(cast, make_case, settings, debug):
+    # Raised by a view (Http404), where Django's technical page lists the patterns up to the match.
+    case = make_case(send=True)
+    settings.DEBUG = debug
+    page = product_page(sign_in(Client(), cast.outsider).get(f"/consultations/{case.code}/"), 404)
+    assert NOT_FOUND["sw"] in page  # the outsider reads Kiswahili
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_stranger_gets_the_products_404_too(client, settings, debug):
+    settings.DEBUG = debug
+    product_page(client.get("/no-such-page"), 404)
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_missing_trailing_slash_is_still_added(reader, settings, debug):
+    settings.DEBUG = debug
+    response = reader("en").get("/consultations/on-call")
+    assert response.status_code == 301 and response["Location"] == "/consultations/on-call/"
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("language", ["en", "sw", "zh-hans"])
+def test_a_page_the_role_does_not_allow_gets_the_products_403(reader, settings, debug, language):
+    settings.DEBUG = debug
+    page = product_page(reader(language).get("/conferences/new/"), 403)  # a referrer organises none
+    with translation.override(language):
+        assert translation.gettext("Not allowed") in page
+    if language != "en":
+        assert "Not allowed" not in page
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_the_api_and_dicomweb_keep_their_own_404(cast, settings, debug):
+    settings.DEBUG = debug
+    client = bearer_client(cast.referrer)
+    api = client.get("/api/v1/cases/ND-NOTHERE")
+    assert api.status_code == 404 and api["Content-Type"].startswith("application/json")
+    assert api.json()["code"] == "not_found"
+    dicomweb = client.get("/dicomweb/studies/1.2.3.4/metadata", HTTP_ACCEPT="application/dicom+json")
+    assert dicomweb.status_code == 404
+    assert not dicomweb["Content-Type"].startswith("text/html")
+    assert not any(words in dicomweb.content.decode() for words in TECHNICAL)
