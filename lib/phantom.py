@@ -67,7 +67,7 @@ class Geometry:
     pixel_mm: float = 0.9  # a 230 mm field of view
     slices: int = 24
     slice_mm: float = 5.0
-    first_z_mm: float = -40.0  # the lowest slice, from the centre of the head
+    first_z_mm: float = -50.0  # the lowest slice, from the centre of the head
     haematoma_mm: float = 10.0  # the lens's greatest thickness
     shift_mm: float = 3.0  # how far the midline is pushed to the right
     noise: bool = True
@@ -87,8 +87,9 @@ _SCALP_FAT, _SCALP_FAT_END, _SCALP_END, _OUTER_TABLE_END, _DIPLOE_END, _INNER_TA
     16.0,
 )
 _CORTEX_MM = 5.0
-# The haematoma's centre on the inner table: left temporal, a little in front of the ear.
-_HAEMATOMA_DIRECTION = np.array([1.0, -0.15, -0.05])
+# The haematoma's centre on the inner table: left temporal, a little in front of the ear, at the
+# level of the middle slice, where the viewer opens.
+_HAEMATOMA_DIRECTION = np.array([1.0, -0.15, 0.12])
 _HAEMATOMA_RADIUS_MM = 70.0  # of the sphere that cuts the lens out of the skull's inside
 
 

@@ -96,6 +96,8 @@ def test_a_biconvex_extradural_haematoma_lies_against_the_left_inner_table(volum
     for row in held:
         outer = int(np.nonzero(blood[level, row])[0].max())
         assert phantom.CORTICAL_BONE in volume[level, row, outer + 1 : outer + 4].tolist()
+    # On the middle slice, where the viewer opens.
+    assert blood[len(volume) // 2].sum() * geometry.pixel_mm**2 > 100  # mm²
     # Nothing like it on the right.
     assert (volume[:, :, : geometry.size // 2] != phantom.ACUTE_BLOOD).all()
 
