@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from pydicom.errors import InvalidDicomError
 
 from accounts.models import Institution, User
 from consultations.models import Case, PatientIdentity
@@ -434,6 +435,23 @@ def _replace_stored_copy(instance: Instance, ds: pydicom.Dataset) -> None:
     default_storage.delete(previous)
 
 
+def remember_orientation(series: Series) -> None:
+    """Series stored before the index kept the orientation: read it once from the first image's
+    header (the de-identified copy keeps it)."""
+    first = series.instances.first()
+    if first is None:
+        return
+    try:
+        with first.file.open("rb") as stored:
+            value = pydicom.dcmread(stored, stop_before_pixels=True).get("ImageOrientationPatient")
+        cosines = [float(v) for v in value] if value else []
+    except (OSError, ValueError, TypeError, InvalidDicomError):
+        return
+    if len(cosines) == 6:
+        series.orientation = cosines
+        Series.objects.filter(pk=series.pk).update(orientation=cosines)
+
+
 def drop_renderings(series: Series) -> int:
     """Delete the series' cached renderings and thumbnail (see imaging.renderings, which keeps
     them under this folder): they show the pixels as they were."""
@@ -467,6 +485,7 @@ __all__ = [
     "mask_key",
     "mask_text",
     "receive",
+    "remember_orientation",
     "restamp",
     "uid_key",
 ]

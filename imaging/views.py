@@ -11,8 +11,6 @@ import tempfile
 import zipfile
 from typing import Any
 
-import pydicom
-import pydicom.errors
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
@@ -41,6 +39,7 @@ from imaging.models import Annotation, Instance, Series, Upload, UploadBatch
 from imaging.queries import more_to_come, sharing_state
 from imaging.render import PRESETS
 from imaging.renderings import preset_window
+from imaging.services import remember_orientation
 from tools_path import TOOLS
 
 PRESET_LABELS = {
@@ -293,27 +292,10 @@ def _annotation_json(annotation: Annotation, user: User, code: str) -> dict[str,
     }
 
 
-def _remember_orientation(series: Series) -> None:
-    """Series stored before the index kept the orientation: read it once from the first image's
-    header (the de-identified copy keeps it)."""
-    first = series.instances.first()
-    if first is None:
-        return
-    try:
-        with first.file.open("rb") as stored:
-            value = pydicom.dcmread(stored, stop_before_pixels=True).get("ImageOrientationPatient")
-        cosines = [float(v) for v in value] if value else []
-    except (OSError, ValueError, TypeError, pydicom.errors.InvalidDicomError):
-        return
-    if len(cosines) == 6:
-        series.orientation = cosines
-        Series.objects.filter(pk=series.pk).update(orientation=cosines)
-
-
 def orientation_marks(series: Series) -> dict[str, dict[str, str]] | None:
     """The translated letters (and words) at each edge of the series' images, or None."""
     if not series.orientation:
-        _remember_orientation(series)
+        remember_orientation(series)
     edges = edge_letters(series.orientation or None)
     if edges is None:
         return None

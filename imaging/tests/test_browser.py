@@ -67,8 +67,14 @@ def test_a_referrer_sends_slices_from_a_phone_and_reads_them_in_the_viewer(platf
     # sent, then processed by the worker
     wait_for(lambda: "8 images stored" in progress.text, "the upload to be processed", browser, 240)
     assert not script_errors(browser)
-    browser.get(f"{url}/consultations/{code}/imaging/")
-    browser.find_element(By.CSS_SELECTOR, ".series a").click()
+    # The study shows as it was processed, with its state and the action it needs: no reload.
+    assert "Reload the page" not in progress.text
+    studies = browser.find_element(By.ID, "imaging-studies")
+    wait_for(lambda: studies.find_elements(By.CSS_SELECTOR, "[data-study] .series a"), "the study", browser, 60)
+    assert "No imaging on this case yet" not in studies.text
+    state = studies.find_element(By.CSS_SELECTOR, "[data-study-state]")
+    assert state.get_attribute("data-study-state") == "ready" and state.find_element(By.TAG_NAME, "button")
+    studies.find_element(By.CSS_SELECTOR, ".series a").click()
     status = browser.find_element(By.CSS_SELECTOR, "[data-status]")
     wait_for(lambda: "loaded 8 of 8" in status.text, "every slice in the viewer", browser, 120)
     stage = browser.find_element(By.CSS_SELECTOR, "[data-stage]")
