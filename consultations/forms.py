@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, Role, User
+from consultations.actions.drafting import NEEDED_TOGETHER, needed_fields
 from consultations.case_fields import (
     CLINICAL_FIELDS,
     FORM_FIELDS,
@@ -78,6 +79,20 @@ class CaseForm(ClientTokenMixin, KeepsStoredTimes):
             if is_number(field):  # a phone's number pad
                 decimal = isinstance(field, models.DecimalField)
                 self.fields[name].widget.attrs["inputmode"] = "decimal" if decimal else "numeric"
+        for name in ("pupil_left_mm", "pupil_right_mm"):
+            self.fields[name].widget.attrs["step"] = "0.5"  # a pupil gauge reads in half millimetres
+        # Each field needed to send is marked where it is typed, not first named after consent.
+        for name, _message, asked_for in needed_fields(None):
+            for part in NEEDED_TOGETHER.get(name, (name,)):
+                self.fields[part].needed_to_send = asked_for or "all"  # type: ignore[attr-defined]
+
+    # The other apps' parts of the referral (core.plugins.case_form_section) follow this section.
+    CONTRIBUTED_AFTER = "ct_findings"
+
+    @property
+    def contributed_after(self) -> int:
+        """The position (from 1) of the section after which other apps' parts are placed."""
+        return next(i for i, s in enumerate(self.SECTIONS, 1) if self.CONTRIBUTED_AFTER in s.fields)
 
     def sections(self) -> list[tuple[Any, list[forms.BoundField], str]]:
         return [
@@ -129,6 +144,12 @@ class OpinionForm(ClientTokenMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_client_token()
+        # Required choices as radios with none chosen: no "---------" to pick (or leave picked).
+        for name, choices in (
+            ("recommendation", Opinion.Recommendation.choices),
+            ("confidence", Opinion.Confidence.choices),
+        ):
+            cast(forms.ChoiceField, self.fields[name]).choices = choices
 
     class Meta:
         model = Opinion
@@ -261,6 +282,12 @@ class InboxFilterForm(forms.Form):
 class ShiftForm(forms.Form):
     starts_at = DateTimeField(label=_("From"))
     ends_at = DateTimeField(label=_("Until"))
+
+    def __init__(self, *args: Any, consultants: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if consultants is not None:  # a coordinator keeps the shifts of several consultants
+            self.fields["consultant"] = forms.ModelChoiceField(label=_("Consultant"), queryset=consultants)
+            self.order_fields(["consultant", "starts_at", "ends_at"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

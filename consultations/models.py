@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -168,6 +169,14 @@ def band_of(value: float | None, bands: tuple[Band, ...]) -> Band | None:
     return next(band for band in bands if band.holds(value))
 
 
+def in_half_millimetres(value: Decimal) -> None:
+    """Pupils are measured against a gauge in half millimetres: 3.5 is a reading, 3.3 a slip."""
+    if value is not None and (value * 2) % 1:
+        raise ValidationError(
+            _("Give the pupil size in whole or half millimetres, for example 3 or 3.5."), code="half_mm"
+        )
+
+
 class Case(models.Model):
     code = models.CharField(_("case code"), max_length=12, unique=True, default=new_case_code, editable=False)
     referring_institution = models.ForeignKey(
@@ -206,20 +215,24 @@ class Case(models.Model):
     gcs_verbal = models.CharField(_("GCS verbal response"), max_length=2, choices=GCS_VERBAL, blank=True)
     gcs_motor = models.CharField(_("GCS motor response"), max_length=2, choices=GCS_MOTOR, blank=True)
     gcs_falling = models.BooleanField(_("GCS has fallen since arrival"), default=False)
-    pupil_left_mm = models.PositiveSmallIntegerField(
+    pupil_left_mm = models.DecimalField(
         _("left pupil size (mm)"),
+        max_digits=2,
+        decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        validators=[MinValueValidator(1), MaxValueValidator(9), in_half_millimetres],
     )
     pupil_left_reaction = models.CharField(
         _("left pupil reaction"), max_length=20, choices=PupilReaction.choices, blank=True
     )
-    pupil_right_mm = models.PositiveSmallIntegerField(
+    pupil_right_mm = models.DecimalField(
         _("right pupil size (mm)"),
+        max_digits=2,
+        decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        validators=[MinValueValidator(1), MaxValueValidator(9), in_half_millimetres],
     )
     pupil_right_reaction = models.CharField(
         _("right pupil reaction"), max_length=20, choices=PupilReaction.choices, blank=True
@@ -441,6 +454,8 @@ class Assignment(models.Model):
         ESCALATED = "escalated", _("No answer in time")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         DECLINED = "declined", _("Declined")
+        ANSWERED = "answered", _("Gave an opinion")  # then the case was closed
+        CASE_CLOSED = "case_closed", _("Case closed before an answer")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
     consultant = models.ForeignKey(

@@ -153,6 +153,84 @@ def case_sections() -> list[CaseSection]:
     return sorted(_CASE.values(), key=lambda s: (s.order, s.name))
 
 
+# --- The case in brief, beside a form ----------------------------------------------------------
+@dataclass(frozen=True)
+class CaseSummary:
+    """A compact part of the case summary shown beside a form (the opinion form): the scores, the
+    structured CT findings, the key images. `render` gets the request and the consultation's
+    access object and returns a few lines of HTML, or "" to show nothing. What it shows must be
+    what the reader may see of the case (a consultant abroad: no identity)."""
+
+    name: str
+    order: int
+    render: Callable[[HttpRequest, Any], str]
+
+
+_SUMMARY: dict[str, CaseSummary] = {}
+
+
+def case_summary(name: str, *, order: int) -> Callable[[Callable[[HttpRequest, Any], str]], Any]:
+    def declare(render: Callable[[HttpRequest, Any], str]) -> Callable[[HttpRequest, Any], str]:
+        _declare(_SUMMARY, name, CaseSummary(name, order, render), "case summary")
+        return render
+
+    return declare
+
+
+def case_summaries() -> list[CaseSummary]:
+    return sorted(_SUMMARY.values(), key=lambda s: (s.order, s.name))
+
+
+# --- Parts of the referral form -------------------------------------------------------------
+@dataclass(frozen=True)
+class CaseFormSection:
+    """A part of the referral form that another app contributes (the structured CT findings), so
+    what it asks is entered once, with the referral, and saved in the same transaction as the
+    draft: if it is refused, the draft is not saved either and the form shows why.
+
+    - `form(request, case)`: the app's form for a new referral (`case` None) or a draft, bound
+      to `request.POST` when the referral was posted; its prefix keeps its names apart.
+    - `render(request, form)`: the fragment placed in the referral form (escaped by its template).
+    - `save(access, user, form, request)`: called with the saved draft's access object once the
+      form is valid; raises `django.core.exceptions.ValidationError` naming the form's fields."""
+
+    name: str
+    order: int
+    form: Callable[[HttpRequest, Any], Any]
+    render: Callable[[HttpRequest, Any], str]
+    save: Callable[[Any, Any, Any, HttpRequest | None], None]
+
+
+class CaseFormSectionRefused(Exception):  # noqa: N818 -- a refusal, as the user sees it
+    """A contributed part of the referral form refused what it was given (wraps the app's
+    ValidationError, saying which part), so the whole save is undone and the part shows why."""
+
+    def __init__(self, section: str, error: Exception) -> None:
+        super().__init__(section, error)
+        self.section = section
+        self.error = error
+
+
+_FORM: dict[str, CaseFormSection] = {}
+
+
+def case_form_section(
+    name: str,
+    *,
+    order: int,
+    form: Callable[[HttpRequest, Any], Any],
+    render: Callable[[HttpRequest, Any], str],
+    save: Callable[[Any, Any, Any, HttpRequest | None], None],
+) -> CaseFormSection:
+    section = CaseFormSection(name, order, form, render, save)
+    _declare(_FORM, name, section, "case form section")
+    return section
+
+
+def case_form_sections() -> list[CaseFormSection]:
+    return sorted(_FORM.values(), key=lambda s: (s.order, s.name))
+
+
 # --- Demonstration data ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class DemoLoader:
@@ -207,13 +285,20 @@ def _declare(registry: dict[str, Any], key: str, value: Any, kind: str) -> None:
 
 
 __all__ = [
+    "CaseFormSection",
+    "CaseFormSectionRefused",
     "CaseSection",
+    "CaseSummary",
     "DemoLoader",
     "HomeSection",
     "NavEntry",
     "Person",
+    "case_form_section",
+    "case_form_sections",
     "case_section",
     "case_sections",
+    "case_summaries",
+    "case_summary",
     "demo_loader",
     "demo_loaders",
     "home_page_for",

@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 
 from consultations.access import get_case_for_user
 from scores import actions
-from scores.case_scores import FINDINGS_FIELDS, findings_fields_for, record_findings
+from scores.case_scores import findings_fields_for, record_findings
 from scores.content import text
-from scores.forms import calculator_form, choices_for
+from scores.findings_forms import FindingsForm
+from scores.forms import calculator_form
 from scores.library import CALCULATORS, InputError
 from scores.messages import explain
-from scores.models import CaseFindings, YesOrSuspected
+from scores.models import CaseFindings
 from scores.present import calculator_text, present
 
 
@@ -82,41 +83,6 @@ def calculator_page(request: HttpRequest, code: str) -> HttpResponse:
         else:
             context["result"] = present(calculator, result, language)
     return render(request, "scores/calculator.html", context, status=status)
-
-
-CHOICES_FROM_CALCULATORS = {
-    "sah_thickness": ("modified_fisher", "sah"),
-    "hunt_hess_grade": ("hunt_hess", "grade"),
-    "asia_grade": ("asia", "grade"),
-    "karnofsky": ("karnofsky", "score"),
-}
-UNKNOWN_IS_BLANK = ("hypoxia", "hypotension", "motor_deficit")
-
-
-class FindingsForm(forms.ModelForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        language = _language()
-        for name, field in self.fields.items():
-            if not isinstance(field, forms.ChoiceField):
-                continue
-            if name in UNKNOWN_IS_BLANK:
-                # Said in words, because blank here means "not known", not "no".
-                field.choices = [("", _("Not known")), *YesOrSuspected.choices]
-            elif name in CHOICES_FROM_CALCULATORS:
-                # Labelled as on the calculator pages, from the scores content.
-                labelled = choices_for(*CHOICES_FROM_CALCULATORS[name], language)
-                field.choices = [("", _("Not assessed")), *labelled]
-
-    class Meta:
-        model = CaseFindings
-        fields = FINDINGS_FIELDS
-        widgets = {
-            "midline_shift_mm": forms.TextInput(attrs={"inputmode": "decimal"}),
-            "haematoma_volume_ml": forms.TextInput(attrs={"inputmode": "decimal"}),
-            "glucose": forms.TextInput(attrs={"inputmode": "decimal"}),
-            "haemoglobin": forms.TextInput(attrs={"inputmode": "decimal"}),
-        }
 
 
 @login_required

@@ -26,7 +26,7 @@ from consultations.actions.common import (
     referring_team,
     refuse_identifiers,
 )
-from consultations.models import Assignment, Case, Outcome, PatientIdentity, Status
+from consultations.models import Assignment, Case, Opinion, Outcome, PatientIdentity, Status
 from core.errors import ActionError, FieldErrors
 from core.notifications import notify
 from lib import outcome_rules as rules
@@ -64,9 +64,15 @@ OUTCOME_MESSAGES = {
 
 
 def _end_assignments(case: Case) -> None:
-    """A closed case asks nobody any more."""
-    case.assignments.filter(ended_at__isnull=True).update(
-        ended_at=case.closed_at, ended_reason=Assignment.Ended.WITHDRAWN
+    """A closed case asks nobody any more. Each side should read why a consultant's part ended:
+    one who gave an opinion answered; one still asked was stopped by the closing, not withdrawn."""
+    current = case.assignments.filter(ended_at__isnull=True)
+    answered = Opinion.objects.filter(case=case).values("consultant")
+    current.filter(consultant__in=answered).update(
+        ended_at=case.closed_at, ended_reason=Assignment.Ended.ANSWERED
+    )
+    current.exclude(consultant__in=answered).update(
+        ended_at=case.closed_at, ended_reason=Assignment.Ended.CASE_CLOSED
     )
 
 

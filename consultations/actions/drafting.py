@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -10,12 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, Role, User
 from consultations import audit_actions as acts
 from consultations import notices
-from consultations.access import CaseAccess
+from consultations.access import CaseAccess, case_access
 from consultations.actions.common import case_url, lock_case, params, record_on_case, referring_team
 from consultations.actions.routing import route_new_case
 from consultations.case_fields import CLINICAL_FIELDS, FREE_TEXT_FIELDS, IDENTITY_FIELDS
@@ -38,7 +39,10 @@ def create_draft(
     identity: dict[str, Any],
     client_token: str | None = None,
     request: HttpRequest | None = None,
+    then: Callable[[CaseAccess], None] | None = None,
 ) -> Case:
+    """A new draft. `then` saves what other apps contributed to the referral form (structured
+    CT findings) with the draft's access, in the same transaction: a refusal undoes both."""
     if not any(i.pk == institution.pk for i in referrer.institutions_with_role(Role.REFERRER)):
         raise PermissionDenied
     if client_token:
@@ -60,6 +64,8 @@ def create_draft(
     person.save()
     record_on_case(acts.CASE_CREATED, case, actor=referrer, request=request)
     clinical_record_changed.send(sender=Case, case=case)
+    if then is not None:
+        then(case_access(referrer, case))
     return case
 
 
@@ -87,7 +93,9 @@ def update_draft(
     clinical: dict[str, Any],
     identity: dict[str, Any],
     request: HttpRequest | None = None,
+    then: Callable[[CaseAccess], None] | None = None,
 ) -> Case:
+    """Change a draft; `then` as for `create_draft`, with the updated draft."""
     if not access.in_referring_team:
         raise PermissionDenied
     case = lock_case(access, must_be_open=False)
@@ -114,6 +122,8 @@ def update_draft(
     person.save()
     record_on_case(acts.CASE_UPDATED, case, actor=user, request=request, detail={"fields": changed[:40]})
     clinical_record_changed.send(sender=Case, case=case)
+    if then is not None:
+        then(case_access(user, case))
     return case
 
 
@@ -179,29 +189,58 @@ def confirm_identifiers(
     )
 
 
+# What a case must hold before it is sent: (field, message). The referral form marks each field
+# and lists what is still missing from this same declaration; `submit` refuses on it.
+NEEDED_TO_SEND: tuple[tuple[str, Promise], ...] = (
+    ("age_value", _("Give the patient's age.")),
+    ("sex", _("Give the patient's sex.")),
+    ("presenting_complaint", _("Give the presenting complaint.")),
+    ("question", _("Write the question you want the consultant to answer.")),
+)
+NEEDED_FOR_INJURY: tuple[tuple[str, Promise], ...] = (
+    ("mechanism", _("Give the mechanism of injury.")),
+    ("injury_at", _("Give the time of injury.")),
+    ("gcs_eye", _("Give each GCS component (choose “Not testable” if so).")),
+)
+NEEDED_FOR_SHUNT: tuple[tuple[str, Promise], ...] = (("shunt_history", _("Give the shunt history.")),)
+# One item can need several fields: the GCS is given when its three components are.
+NEEDED_TOGETHER = {"gcs_eye": ("gcs_eye", "gcs_verbal", "gcs_motor")}
+NEEDED_CONSENT = ("consent", _("Record the patient's consent before sending."))
+
+
+def needed_fields(category: DiagnosisCategory | None) -> list[tuple[str, Promise, str]]:
+    """(field, message, asked_for) of every clinical item needed to send a case of this category
+    (None: of any category; asked_for "" for every case, "injury" or "shunt" for the categories
+    whose flag asks for it), in the form's order."""
+    needed = [(field, message, "") for field, message in NEEDED_TO_SEND]
+    if category is None or category.asks_injury_details:
+        needed += [(field, message, "injury") for field, message in NEEDED_FOR_INJURY]
+    if category is None or category.asks_shunt_history:
+        needed += [(field, message, "shunt") for field, message in NEEDED_FOR_SHUNT]
+    return needed
+
+
+def missing_clinical(
+    value: Callable[[str], Any], category: DiagnosisCategory | None
+) -> list[tuple[str, str]]:
+    """(field, message) for each clinical item still empty, reading values through `value` (a
+    saved case's attributes, or what a form holds while the doctor types)."""
+    if category is None:
+        category_needs: list[tuple[str, Promise, str]] = [(f, m, "") for f, m in NEEDED_TO_SEND]
+    else:
+        category_needs = needed_fields(category)
+    return [
+        (field, str(message))
+        for field, message, _asked in category_needs
+        if any(value(name) in (None, "") for name in NEEDED_TOGETHER.get(field, (field,)))
+    ]
+
+
 def missing_for_submission(case: Case) -> list[tuple[str, str]]:
     """(field, message) for everything that stops the case from being sent."""
-    missing: list[tuple[str, str]] = []
-    required = {
-        "age_value": _("Give the patient's age."),
-        "sex": _("Give the patient's sex."),
-        "presenting_complaint": _("Give the presenting complaint."),
-        "question": _("Write the question you want the consultant to answer."),
-    }
-    for field, message in required.items():
-        if getattr(case, field) in (None, ""):
-            missing.append((field, str(message)))
-    if case.category.asks_injury_details:
-        if not case.mechanism:
-            missing.append(("mechanism", str(_("Give the mechanism of injury."))))
-        if case.injury_at is None:
-            missing.append(("injury_at", str(_("Give the time of injury."))))
-        if not (case.gcs_eye and case.gcs_verbal and case.gcs_motor):
-            missing.append(("gcs_eye", str(_("Give each GCS component (choose “Not testable” if so)."))))
-    if case.category.asks_shunt_history and not case.shunt_history:
-        missing.append(("shunt_history", str(_("Give the shunt history."))))
+    missing = missing_clinical(lambda name: getattr(case, name), case.category)
     if not Consent.objects.filter(case=case).exists():
-        missing.append(("consent", str(_("Record the patient's consent before sending."))))
+        missing.append((NEEDED_CONSENT[0], str(NEEDED_CONSENT[1])))
     return missing
 
 
@@ -216,6 +255,10 @@ def triage(case: Case) -> list[str]:
                 right_pupil_reaction=case.pupil_right_reaction,
                 on_anticoagulant_or_antiplatelet=case.anticoagulant or case.antiplatelet,
                 intracranial_bleed=case.intracranial_bleed,
+                left_pupil_mm=case.pupil_left_mm,  # Decimal (half mm): triage takes it as it is
+                right_pupil_mm=case.pupil_right_mm,
+                systolic_bp=case.systolic_bp,
+                heart_rate=case.heart_rate,
             )
         )
     ]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role, User
 from consultations import actions, exports
 from consultations.access import CaseAccess, get_case_for_user
+from consultations.actions.drafting import NEEDED_CONSENT, NEEDED_TOGETHER, missing_clinical, needed_fields
 from consultations.case_fields import FREE_TEXT_FIELDS
 from consultations.forms import (
     AssignForm,
@@ -31,14 +34,19 @@ from consultations.forms import (
     SendForm,
 )
 from consultations.models import Case, Consent, Outcome
+from consultations.summary import pupils_text, vitals_text
 from consultations.triage import RedFlag, Urgency, suggested_urgency
 from core.errors import ActionError, FieldErrors
+from core.models import DiagnosisCategory
+from core.plugins import CaseFormSection, CaseFormSectionRefused, case_form_sections, case_summaries
 from lib.identifiers import unconfirmed
 
 RED_FLAG_LABELS = {
     RedFlag.LOW_GCS: gettext_lazy("GCS 8 or less"),
     RedFlag.FALLING_GCS: gettext_lazy("GCS falling"),
     RedFlag.NON_REACTIVE_PUPIL: gettext_lazy("A pupil does not react"),
+    RedFlag.UNEQUAL_PUPILS: gettext_lazy("Unequal pupils (1 mm or more apart, or one sluggish)"),
+    RedFlag.CUSHING_PATTERN: gettext_lazy("High blood pressure with a slow pulse (Cushing pattern)"),
     RedFlag.ANTICOAGULATED_BLEED: gettext_lazy("Anticoagulant or antiplatelet with a bleed"),
 }
 
@@ -59,6 +67,96 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _contributed_forms(request: HttpRequest, case: Case | None) -> list[tuple[CaseFormSection, Any]]:
+    """The other apps' parts of the referral form (structured CT findings), bound when posted."""
+    return [(section, section.form(request, case)) for section in case_form_sections()]
+
+
+def _save_contributed(
+    parts: list[tuple[CaseFormSection, Any]], user: User, request: HttpRequest
+) -> Callable[[CaseAccess], None]:
+    """What the draft action runs, in its transaction, once the draft is saved."""
+
+    def save(access: CaseAccess) -> None:
+        for section, form in parts:
+            try:
+                section.save(access, user, form, request)
+            except ValidationError as error:
+                raise CaseFormSectionRefused(section.name, error) from error
+
+    return save
+
+
+def _checklist(case_form: CaseForm, case: Case | None) -> list[dict[str, Any]]:
+    """Every item needed to send, each saying whether the form still lacks it (from the same
+    rules `submit` applies); the page's script updates it while the doctor types."""
+    chosen = case_form["category"].value()
+    category = DiagnosisCategory.objects.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+    missing = {field for field, _message in missing_clinical(lambda name: case_form[name].value(), category)}
+    if category is None:  # nothing chosen yet: what every category asks stays listed
+        missing |= {field for field, _m, asked in needed_fields(None) if not asked}
+    items = [
+        {
+            "field": field,
+            "message": message,
+            "asked_for": asked_for,
+            "fields": " ".join(NEEDED_TOGETHER.get(field, ())),
+            "missing": field in missing,
+        }
+        for field, message, asked_for in needed_fields(None)
+    ]
+    consented = case is not None and Consent.objects.filter(case=case).exists()
+    items.append(
+        {
+            "field": "consent",
+            "message": NEEDED_CONSENT[1],
+            "asked_for": "",
+            "fields": "",
+            "missing": not consented,
+        }
+    )
+    return items
+
+
+def _render_case_form(
+    request: HttpRequest,
+    case_form: CaseForm,
+    identity_form: IdentityForm,
+    parts: list[tuple[CaseFormSection, Any]],
+    *,
+    institution: Any,
+    case: Case | None,
+) -> HttpResponse:
+    checklist = _checklist(case_form, case)
+    return render(
+        request,
+        "consultations/case_form.html",
+        {
+            "case_form": case_form,
+            "identity_form": identity_form,
+            "contributed": [section.render(request, form) for section, form in parts],
+            # The identity form's summary comes with its own include (includes/form.html).
+            "error_summary_forms": [case_form, *(form for _s, form in parts)],
+            "checklist": checklist,
+            "checklist_missing": any(item["missing"] for item in checklist),
+            "institution": institution,
+            "case": case,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _refused(error: Exception, case_form: CaseForm, parts: list[tuple[CaseFormSection, Any]]) -> None:
+    """Show a refusal on the form part it concerns."""
+    if isinstance(error, CaseFormSectionRefused):
+        form = next(form for section, form in parts if section.name == error.section)
+        _apply_errors(form, cast(ValidationError, error.error))
+    elif isinstance(error, ActionError):
+        case_form.add_error(None, str(error.message))
+    else:
+        _apply_errors(case_form, cast(ValidationError, error))
+
+
 @login_required
 def new_case(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -67,7 +165,10 @@ def new_case(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     case_form = CaseForm(request.POST or None, initial={"urgency": Urgency.URGENT})
     identity_form = IdentityForm(request.POST or None, prefix="patient")
-    if request.method == "POST" and case_form.is_valid() and identity_form.is_valid():
+    parts = _contributed_forms(request, None)
+    if request.method == "POST" and all(
+        f.is_valid() for f in [case_form, identity_form, *(p[1] for p in parts)]
+    ):
         data = dict(case_form.cleaned_data)
         category = data.pop("category")
         client_token = data.pop("client_token", "") or None
@@ -80,23 +181,14 @@ def new_case(request: HttpRequest) -> HttpResponse:
                 identity=identity_form.cleaned_data,
                 client_token=client_token,
                 request=request,
+                then=_save_contributed(parts, user, request),
             )
-        except ValidationError as error:
-            _apply_errors(case_form, error)
+        except (ValidationError, CaseFormSectionRefused) as error:
+            _refused(error, case_form, parts)
         else:
             messages.success(request, _("Draft saved. Record the consent, then send it."))
             return HttpResponseRedirect(f"{actions.case_url(case)}consent/")
-    return render(
-        request,
-        "consultations/case_form.html",
-        {
-            "case_form": case_form,
-            "identity_form": identity_form,
-            "institution": institutions[0],
-            "case": None,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+    return _render_case_form(request, case_form, identity_form, parts, institution=institutions[0], case=None)
 
 
 @login_required
@@ -111,7 +203,10 @@ def edit_case(request: HttpRequest, code: str) -> HttpResponse:
         return _to_case(case)
     case_form = CaseForm(request.POST or None, instance=Case.objects.get(pk=case.pk))
     identity_form = IdentityForm(request.POST or None, prefix="patient", instance=case.identity)
-    if request.method == "POST" and case_form.is_valid() and identity_form.is_valid():
+    parts = _contributed_forms(request, case)
+    if request.method == "POST" and all(
+        f.is_valid() for f in [case_form, identity_form, *(p[1] for p in parts)]
+    ):
         data = dict(case_form.cleaned_data)
         category = data.pop("category")
         data.pop("client_token", None)
@@ -123,25 +218,15 @@ def edit_case(request: HttpRequest, code: str) -> HttpResponse:
                 clinical=data,
                 identity=identity_form.cleaned_data,
                 request=request,
+                then=_save_contributed(parts, user, request),
             )
-        except (ValidationError, ActionError) as error:
-            if isinstance(error, ActionError):
-                case_form.add_error(None, str(error.message))
-            else:
-                _apply_errors(case_form, error)
+        except (ValidationError, ActionError, CaseFormSectionRefused) as error:
+            _refused(error, case_form, parts)
         else:
             messages.success(request, _("Draft saved."))
             return _to_case(case)
-    return render(
-        request,
-        "consultations/case_form.html",
-        {
-            "case_form": case_form,
-            "identity_form": identity_form,
-            "institution": case.referring_institution,
-            "case": case,
-        },
-        status=400 if request.method == "POST" else 200,
+    return _render_case_form(
+        request, case_form, identity_form, parts, institution=case.referring_institution, case=case
     )
 
 
@@ -171,6 +256,8 @@ def _render_case(
         "thread": case.messages.select_related("author").all(),
         "outcome": Outcome.objects.filter(case=case).first(),
         "red_flags": [RED_FLAG_LABELS[RedFlag(flag)] for flag in flags],
+        "pupils": pupils_text(case),
+        "vitals": vitals_text(case),
         "message_form": message_form or MessageForm(),
         "attachments": case.attachments.all(),
         "attachment_form": AttachmentForm() if access.in_referring_team and not case.is_closed else None,
@@ -297,9 +384,24 @@ def opinion(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "consultations/opinion_form.html",
-        {"form": form, "case": access.case},
+        {"form": form, **_case_in_brief(request, access)},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _case_in_brief(request: HttpRequest, access: CaseAccess) -> dict[str, Any]:
+    """What the consultant needs beside the opinion form: the clinical record in short, and
+    what other apps add to it (scores, structured CT findings, key images) through
+    core.plugins.case_summary. Never the identity: the template shows clinical fields only."""
+    case = access.case
+    rendered = [summary.render(request, access) for summary in case_summaries()]
+    return {
+        "case": case,
+        "red_flags": [RED_FLAG_LABELS[RedFlag(flag)] for flag in actions.triage(case)],
+        "pupils": pupils_text(case),
+        "vitals": vitals_text(case),
+        "summaries": format_html_join("\n", "{}", ((html,) for html in rendered if html)),
+    }
 
 
 @login_required
