@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from core.admin_audit import AuditedModelAdmin, audit_registered_admins
+from core.audit import action_label, object_label
 from core.models import AuditEntry, Country, DiagnosisCategory, Specialty, Subspecialty
 from lib.languages import LANGUAGES
 
@@ -41,13 +43,21 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_display = (
         "created_at",
         "actor_label",
-        "action",
-        "object_type",
+        "action_name",
+        "object_kind",
         "object_id",
         "institution",
     )
     list_filter = ("action",)
     search_fields = ("actor_label", "object_id")
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_name(self, entry: AuditEntry) -> str:
+        return action_label(entry.action)
+
+    @admin.display(description=_("object type"), ordering="object_type")
+    def object_kind(self, entry: AuditEntry) -> str:
+        return object_label(entry.object_type) if entry.object_type else "—"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

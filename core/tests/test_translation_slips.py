@@ -37,3 +37,12 @@ def test_the_password_rules_read_in_kiswahili(cast, as_user):
     page = as_user(cast.trainee).get("/accounts/security/password/").content.decode()
     assert "Your password" not in page
     assert "angalau herufi 10" in page and "la namba tu" in page
+
+
+def test_clinical_terms_read_the_way_clinicians_say_them():
+    with translation.override("sw"):
+        assert translation.gettext("GCS") == "Kiwango cha fahamu (GCS)"
+        assert translation.gettext("A pupil does not react") == "Mboni ya jicho haijibu mwanga"
+    with translation.override("zh-hans"):
+        assert translation.gettext("GCS") == "格拉斯哥昏迷评分（GCS）"
+        assert translation.gettext("Pupils") == "瞳孔"

@@ -10,6 +10,8 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 
 from accounts import actions as account_actions
+from accounts.audit_actions import SIGNED_IN
+from core.audit import record
 from core.views import permission_denied
 from neurodaraja.testing.personas import sign_in
 
@@ -81,3 +83,13 @@ def test_a_coordinator_refused_another_page_is_not_told_to_ask_their_coordinator
     assert "ask your coordinator" not in page and "ask an administrator" in page
     request.user = cast.referrer
     assert "ask your coordinator" in permission_denied(request, PermissionDenied()).content.decode()
+
+
+def test_the_audit_trail_in_the_admin_names_actions_and_objects_in_the_language(cast):
+    record(SIGNED_IN, actor=cast.referrer, target=cast.referrer)
+    account_actions.update_profile(cast.admin, {"preferred_language": "sw"})
+    page = sign_in(Client(), cast.admin).get("/admin/core/auditentry/").content.decode()
+    with translation.override("sw"):
+        signed_in, person = translation.gettext("Signed in"), translation.gettext("person")
+    assert f'<td class="field-action_name">{signed_in}</td>' in page
+    assert f'<td class="field-object_kind">{person}</td>' in page
