@@ -38,6 +38,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+STARTUP_SECONDS = 240
+
+
 class DemoPlatform:
     """Migrated and loaded with the demo data in `folder`, with the synthetic demo CT on Demo
     Patient A but none of the real CT (a test's slices must be new to it); `manage()` runs a
@@ -92,14 +95,19 @@ class DemoPlatform:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(120):
+            # Generous: on a busy two-core machine start-up (static files, workers) takes a minute.
+            deadline = time.monotonic() + STARTUP_SECONDS
+            while True:
                 try:
-                    if requests.get(f"{url}/healthz", timeout=1).ok:
+                    if requests.get(f"{url}/healthz", timeout=2).ok:
                         break
                 except requests.RequestException:
-                    time.sleep(0.5)
-            else:
-                pytest.fail("The platform did not start.")
+                    pass
+                if server.poll() is not None:
+                    pytest.fail(f"The platform stopped while starting (exit status {server.returncode}).")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"The platform did not start within {STARTUP_SECONDS} s.")
+                time.sleep(0.5)
             yield url
         finally:
             os.killpg(server.pid, 15)
