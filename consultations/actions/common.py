@@ -87,6 +87,8 @@ def record_case_view(
 ) -> None:
     """Every view of a case is recorded; the action says whether the identity was shown."""
     action = acts.IDENTITY_VIEWED if access.sees_identity else acts.CASE_VIEWED
+    if access.via_conference is not None:  # read as one invited to this conference
+        detail = {**(detail or {}), "conference": access.via_conference}
     record_on_case(action, access.case, actor=user, request=request, detail=detail)
 
 

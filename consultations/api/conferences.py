@@ -10,10 +10,9 @@ from pydantic import Field
 
 from accounts.api_auth import api_user
 from accounts.models import Role, User
-from consultations.access import cases_visible_to, conferences_for, get_conference
+from consultations.access import cases_visible_to, conferences_for, discussable_cases, get_conference
 from consultations.actions import conferences
 from consultations.models import Conference
-from consultations.queries import eligible_cases
 
 router = Router()
 
@@ -62,9 +61,12 @@ class SummaryIn(Schema):
 
 
 def _conference_out(conference: Conference, user: User) -> ConferenceOut:
-    visible = set(
-        cases_visible_to(user).filter(pk__in=conference.items.values("case_id")).values_list("pk", flat=True)
-    )
+    on_the_list = conference.items.values("case_id")
+    if conference.participants.filter(person=user).exists():
+        # Those invited read every case on the list, de-identified, as the conference page shows it.
+        visible = set(on_the_list.values_list("case_id", flat=True))
+    else:
+        visible = set(cases_visible_to(user).filter(pk__in=on_the_list).values_list("pk", flat=True))
     return ConferenceOut(
         id=conference.pk,
         title=conference.title,
@@ -132,7 +134,7 @@ def read_conference(request: HttpRequest, conference_id: int) -> ConferenceOut:
 @router.post("/conferences/{conference_id}/cases", response=ConferenceOut, tags=["conferences"])
 def add_conference_case(request: HttpRequest, conference_id: int, payload: AssignCaseIn) -> ConferenceOut:
     user, conference = _organised(request, conference_id)
-    case = eligible_cases(user).filter(code=payload.case.upper()).first()
+    case = discussable_cases(user).filter(code=payload.case.upper()).first()
     if case is None:
         raise Http404
     conferences.add_case(user, conference, case, request=request)

@@ -24,6 +24,9 @@ from neurodaraja.testing.personas import Personas
 
 TEAM = {"referrer", "coordinator"}  # the referring team at SRRH
 ON_THE_CASE = TEAM | {"consultant_china"}  # the assigned consultant too
+# The trainee at MOI is invited to the meeting that lists {case}: she reads it as a consultant
+# abroad does (no identity) and changes nothing.
+READS_IT = ON_THE_CASE | {"trainee"}
 REFERRERS = {"referrer", "outsider"}
 COORDINATORS = {"coordinator", "outsider_coordinator"}
 # The on-call roster: consultants keep their shifts, coordinators and the administrator read it.
@@ -36,8 +39,8 @@ INVITED = {"consultant_china", "trainee"}
 
 
 def on_the_case(*allowed: str, ok: int = 200) -> dict[str, int]:
-    """`ok` for `allowed`; 403 for the others on the case; 404 for everyone else."""
-    return expect(allowed, refused=404, ok=ok) | dict.fromkeys(ON_THE_CASE - set(allowed), 403)
+    """`ok` for `allowed`; 403 for the others who read the case; 404 for everyone else."""
+    return expect(allowed, refused=404, ok=ok) | dict.fromkeys(READS_IT - set(allowed), 403)
 
 
 def organises(ok: int = 200) -> dict[str, int]:
@@ -139,14 +142,16 @@ PAGES = [
     Page("/consultations/on-call/", expect(ROSTER)),
     Page("/conferences/", everyone()),
     Page("/conferences/new/", expect(COORDINATORS)),
-    Page("/consultations/{case}/", on_the_case(*ON_THE_CASE)),
+    Page("/consultations/{case}/", on_the_case(*READS_IT)),
     Page("/consultations/{case}/edit/", on_the_case(*TEAM, ok=302)),
     Page("/consultations/{case}/consent/", on_the_case(*TEAM)),
     Page("/consultations/{case}/opinion/", on_the_case("consultant_china")),
     Page("/consultations/{case}/outcome/", on_the_case(*TEAM)),
-    Page("/consultations/{case}/files/{attachment}/", on_the_case(*ON_THE_CASE)),
-    Page("/consultations/{advised}/letter.pdf", on_the_case(*ON_THE_CASE)),
-    Page("/consultations/{case}/fhir.json", on_the_case(*ON_THE_CASE)),
+    Page("/consultations/{case}/files/{attachment}/", on_the_case(*READS_IT)),
+    Page(
+        "/consultations/{advised}/letter.pdf", on_the_case(*ON_THE_CASE) | {"trainee": 404}
+    ),  # on no meeting of hers
+    Page("/consultations/{case}/fhir.json", on_the_case(*READS_IT)),
     # SRRH's conference, nobody invited yet: its organiser alone knows of it.
     Page("/conferences/{conference}/", expect({"coordinator"}, refused=404)),
     Page("/conferences/{meeting}/", expect({"coordinator", *INVITED}, refused=404)),
@@ -208,10 +213,10 @@ ENDPOINTS = [
         nothing_new,
         {"category": "trauma", "clinical": TRAUMA, "identity": IDENTITY},
     ),
-    Endpoint("get", "/cases/{case}", on_the_case(*ON_THE_CASE)),
-    Endpoint("get", "/cases/{case}/messages", on_the_case(*ON_THE_CASE)),
-    Endpoint("get", "/cases/{case}/attachments", on_the_case(*ON_THE_CASE)),
-    Endpoint("get", "/cases/{case}/attachments/{attachment}", on_the_case(*ON_THE_CASE)),
+    Endpoint("get", "/cases/{case}", on_the_case(*READS_IT)),
+    Endpoint("get", "/cases/{case}/messages", on_the_case(*READS_IT)),
+    Endpoint("get", "/cases/{case}/attachments", on_the_case(*READS_IT)),
+    Endpoint("get", "/cases/{case}/attachments/{attachment}", on_the_case(*READS_IT)),
     # A multipart upload: the referring team attaches (a file not yet on the case: the report
     # already attached would be a 409 duplicate); the consultant may not (403).
     Endpoint(
@@ -222,8 +227,10 @@ ENDPOINTS = [
         {"description": "Discharge summary", "checked": "true"},
         files={"file": ("discharge.pdf", minimal_pdf(text="Discharge summary"), "application/pdf")},
     ),
-    Endpoint("get", "/cases/{case}/fhir", on_the_case(*ON_THE_CASE)),
-    Endpoint("get", "/cases/{advised}/letter", on_the_case(*ON_THE_CASE)),
+    Endpoint("get", "/cases/{case}/fhir", on_the_case(*READS_IT)),
+    Endpoint(
+        "get", "/cases/{advised}/letter", on_the_case(*ON_THE_CASE) | {"trainee": 404}
+    ),  # on no meeting of hers
     Endpoint("get", "/cases/{case}/identifiers", on_the_case(*TEAM)),
     Endpoint("post", "/cases/{case}/identifiers/confirm", on_the_case(*TEAM), case_unchanged, {"keys": []}),
     # A draft is its referring team's alone: the consultant does not see it yet.
