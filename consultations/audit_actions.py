@@ -34,4 +34,5 @@ CONFERENCE_SUMMARY_REFUSED = AuditAction(
     "consultations.conference_summary_refused", _("Conference summary refused: it may identify the patient")
 )
 SHIFT_ADDED = AuditAction("consultations.shift_added", _("On-call shift added"))
+SHIFT_CHANGED = AuditAction("consultations.shift_changed", _("On-call shift changed"))
 SHIFT_REMOVED = AuditAction("consultations.shift_removed", _("On-call shift removed"))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("consultations/new/", cases.new_case, name="new"),
     path("consultations/board/", lists.board, name="board"),
     path("consultations/on-call/", roster.on_call, name="on_call"),
+    path("consultations/on-call/<int:shift_id>/edit/", roster.edit_shift, name="edit_shift"),
     path("consultations/on-call/<int:shift_id>/remove/", roster.remove_shift, name="remove_shift"),
     path("conferences/", conferences.conference_list, name="conferences"),
     path("conferences/new/", conferences.conference_new, name="conference_new"),

@@ -1,7 +1,12 @@
-"""On-call rosters: consultants keep their own shifts, in their own time zone; coordinators see
-who is on call now in every partner country."""
+"""On-call rosters: who is on call now and in the coming four weeks, day by day in the reader's
+time zone (named on the page). Consultants keep their own shifts; the coordinators of their
+institution keep them too; removing a shift asks first."""
 
 from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,59 +16,166 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Role, User
 from consultations import actions, queries
-from consultations.access import get_own_shift
+from consultations.access import get_shift_to_change, rostered_consultants
 from consultations.forms import ShiftForm
+from consultations.models import OnCallShift
+from core.errors import ActionError
+from lib.roster import by_day, utc_offset
+
+ROSTER_DAYS = 28  # the coming four weeks
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _shift_form(user: User, data: Any = None, **kwargs: Any) -> ShiftForm | None:
+    """A coordinator chooses whose shift it is; a consultant adds their own; others add none."""
+    if user.has_role(Role.COORDINATOR):
+        keeps = rostered_consultants(user)
+        if keeps.exists():
+            return ShiftForm(data, consultants=keeps, **kwargs)
+    if user.has_role(Role.CONSULTANT):
+        return ShiftForm(data, **kwargs)
+    return None
+
+
+def _zone_named(now: Any) -> str:
+    """'Asia/Shanghai, UTC+08:00': the zone every time on the page is in."""
+    local = timezone.localtime(now)
+    return f"{str(timezone.get_current_timezone()).replace('_', ' ')}, UTC{utc_offset(local)}"
+
+
+def _refused(form: ShiftForm, error: ActionError) -> None:
+    field = "ends_at" if error.code == "order" else None
+    form.add_error(field, str(error.message))
 
 
 @login_required
 def on_call(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = _user(request)
     is_consultant = user.has_role(Role.CONSULTANT)
     is_coordinator = user.has_role(Role.COORDINATOR) or user.is_administrator
     if not (is_consultant or is_coordinator):
         raise PermissionDenied
-    form = ShiftForm(request.POST or None) if is_consultant else None
+    form = _shift_form(user, request.POST or None)
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            actions.rosters.add_shift(
-                user, form.cleaned_data["starts_at"], form.cleaned_data["ends_at"], request=request
-            )
-            messages.success(request, _("Shift added."))
-            return HttpResponseRedirect(reverse("consultations:on_call"))
+            try:
+                actions.rosters.add_shift(
+                    user,
+                    form.cleaned_data["starts_at"],
+                    form.cleaned_data["ends_at"],
+                    consultant=form.cleaned_data.get("consultant"),
+                    request=request,
+                )
+            except ActionError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, _("Shift added."))
+                return HttpResponseRedirect(reverse("consultations:on_call"))
     now = timezone.now()
-    on_call_now = []
-    if is_coordinator:
-        memberships = Membership.objects.filter(role=Role.CONSULTANT).select_related(
-            "institution__country", "user"
+    context: dict[str, Any] = {
+        "form": form,
+        "is_coordinator": is_coordinator,
+        "zone": _zone_named(now),
+        "days": _coming_days(user, now, everyone=is_coordinator),
+        "on_call_now": _on_call_now(now) if is_coordinator else [],
+    }
+    return render(
+        request, "consultations/on_call.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+def _coming_days(user: User, now: Any, *, everyone: bool) -> list[Any]:
+    """The coming four weeks from today (the reader's today), each day with its shifts: every
+    consultant's for coordinators, one's own for a consultant. Each shift says whether the
+    reader may change it."""
+    zone = ZoneInfo(str(timezone.get_current_timezone()))
+    today = timezone.localtime(now).date()
+    first = datetime.combine(today, time.min, tzinfo=zone)
+    shifts = OnCallShift.objects.filter(
+        ends_at__gt=first, starts_at__lt=first + timedelta(days=ROSTER_DAYS + 1), consultant__is_active=True
+    ).select_related("consultant")
+    if not everyone:
+        shifts = shifts.filter(consultant=user)
+    rows = list(shifts.order_by("starts_at")[:1000])
+    keeps = set(
+        rostered_consultants(user).filter(pk__in={s.consultant_id for s in rows}).values_list("pk", flat=True)
+    )
+    places = _institutions({s.consultant_id for s in rows})
+    entries = [
+        (
+            {"shift": s, "place": places.get(s.consultant_id, ""), "mine": s.consultant_id in keeps},
+            s.starts_at,
+            s.ends_at,
         )
-        on_now = set(queries.consultants_on_call(now))
-        on_call_now = sorted(
-            {(m.user, m.institution) for m in memberships if m.user_id in on_now and m.user.is_active},
-            key=lambda pair: (pair[1].country.code, pair[0].full_name),
-        )
+        for s in rows
+    ]
+    return by_day(entries, zone, today, ROSTER_DAYS)
+
+
+def _institutions(consultant_ids: set[int]) -> dict[int, str]:
+    places: dict[int, str] = {}
+    for membership in (
+        Membership.objects.filter(user_id__in=consultant_ids, role=Role.CONSULTANT)
+        .select_related("institution")
+        .order_by("institution__short_code")
+    ):
+        places.setdefault(membership.user_id, membership.institution.short_code)
+    return places
+
+
+def _on_call_now(now: Any) -> list[tuple[User, Any]]:
+    memberships = Membership.objects.filter(role=Role.CONSULTANT).select_related(
+        "institution__country", "user"
+    )
+    on_now = set(queries.consultants_on_call(now))
+    return sorted(
+        {(m.user, m.institution) for m in memberships if m.user_id in on_now and m.user.is_active},
+        key=lambda pair: (pair[1].country.code, pair[0].full_name),
+    )
+
+
+@login_required
+def edit_shift(request: HttpRequest, shift_id: int) -> HttpResponse:
+    user = _user(request)
+    shift = get_shift_to_change(user, shift_id)
+    form = ShiftForm(request.POST or None, initial={"starts_at": shift.starts_at, "ends_at": shift.ends_at})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.rosters.change_shift(
+                user, shift, form.cleaned_data["starts_at"], form.cleaned_data["ends_at"], request=request
+            )
+        except ActionError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Shift saved."))
+            return HttpResponseRedirect(reverse("consultations:on_call"))
     return render(
         request,
-        "consultations/on_call.html",
-        {
-            "form": form,
-            "shifts": queries.upcoming_shifts(user, now) if is_consultant else [],
-            "on_call_now": on_call_now,
-            "is_coordinator": is_coordinator,
-        },
+        "consultations/shift_form.html",
+        {"form": form, "shift": shift, "zone": _zone_named(timezone.now())},
         status=400 if request.method == "POST" else 200,
     )
 
 
 @login_required
-@require_POST
 def remove_shift(request: HttpRequest, shift_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    actions.rosters.remove_shift(user, get_own_shift(user, shift_id), request=request)
-    messages.success(request, _("Shift removed."))
-    return HttpResponseRedirect(reverse("consultations:on_call"))
+    """Asks first: only a POST that confirms removes the shift; anything else shows the question."""
+    user = _user(request)
+    shift = get_shift_to_change(user, shift_id)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        actions.rosters.remove_shift(user, shift, request=request)
+        messages.success(request, _("Shift removed."))
+        return HttpResponseRedirect(reverse("consultations:on_call"))
+    return render(
+        request,
+        "consultations/shift_remove.html",
+        {"shift": shift, "zone": _zone_named(timezone.now())},
+    )
