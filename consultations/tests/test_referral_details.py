@@ -12,7 +12,7 @@ from django.test import Client
 from consultations import actions
 from consultations.access import case_access
 from consultations.forms import CaseForm
-from consultations.models import Assignment
+from consultations.models import Assignment, Case
 from neurodaraja.testing.cases import answered, assigned_to_china, english
 from neurodaraja.testing.personas import sign_in
 
@@ -118,3 +118,35 @@ def test_closing_without_an_outcome_ends_a_pending_consultant_as_closed(cast, ma
     case = assigned_to_china(cast, make_case)
     actions.close_without_outcome(case_access(cast.coordinator, case), cast.coordinator, "Patient left")
     assert case.assignments.get().ended_reason == Assignment.Ended.CASE_CLOSED
+
+
+def test_the_api_takes_and_returns_a_half_millimetre_pupil(cast, api):
+    from consultations.tests.test_api import call, draft_payload
+
+    client = api(cast.referrer)
+    created = call(client, "post", "/cases", draft_payload(pupil_left_mm="3.5", pupil_right_mm=4))
+    assert created.status_code in (200, 201), created.json()
+    code = created.json()["code"]
+    assert Case.objects.get(code=code).pupil_left_mm == Decimal("3.5")
+    read = call(client, "get", f"/cases/{code}").json()
+    assert Decimal(str(read["clinical"]["pupil_left_mm"])) == Decimal("3.5")
+
+
+def test_the_api_refuses_a_pupil_off_the_gauge_naming_the_field(cast, api):
+    from consultations.tests.test_api import call, draft_payload
+
+    response = call(api(cast.referrer), "post", "/cases", draft_payload(pupil_left_mm="3.3"))
+    assert response.status_code == 422
+    fields = [d["field"] for d in response.json()["detail"]]
+    assert any(field.endswith("pupil_left_mm") for field in fields), fields
+    assert not Case.objects.exists()
+
+
+def test_the_fhir_bundle_is_still_valid_with_a_half_millimetre_pupil(cast, make_case):
+    from consultations.exports import export_fhir
+
+    case = make_case(send=True, clinical={"pupil_left_mm": Decimal("3.5")})
+    bundle = export_fhir(case_access(cast.referrer, case), cast.referrer)
+    from fhir.resources.R4B.bundle import Bundle
+
+    Bundle.model_validate(bundle)
