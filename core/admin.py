@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_audit import AuditedModelAdmin, audit_registered_admins
-from core.audit import action_label, object_label
+from core.audit import action_label, object_label, registered_actions
 from core.models import AuditEntry, Country, DiagnosisCategory, Specialty, Subspecialty
 from lib.languages import LANGUAGES
 
@@ -36,6 +39,20 @@ class SpecialtyAdmin(AuditedModelAdmin):
     inlines = [SubspecialtyInline, DiagnosisCategoryInline]
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """The actions by their labels in the reader's language, not their codes."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        present = set(AuditEntry.objects.values_list("action", flat=True).distinct())  # indexed
+        return [(action.code, str(action.label)) for action in registered_actions() if action.code in present]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the trail is append-only, in the admin as in the database."""
@@ -48,7 +65,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "object_id",
         "institution",
     )
-    list_filter = ("action",)
+    list_filter = (ActionFilter,)
     search_fields = ("actor_label", "object_id")
 
     @admin.display(description=_("action"), ordering="action")

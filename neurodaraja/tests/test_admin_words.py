@@ -10,7 +10,7 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 
 from accounts import actions as account_actions
-from accounts.audit_actions import SIGNED_IN
+from accounts.audit_actions import SIGNED_IN, SIGNED_OUT
 from core.audit import record
 from core.views import permission_denied
 from neurodaraja.testing.personas import sign_in
@@ -93,3 +93,16 @@ def test_the_audit_trail_in_the_admin_names_actions_and_objects_in_the_language(
         signed_in, person = translation.gettext("Signed in"), translation.gettext("person")
     assert f'<td class="field-action_name">{signed_in}</td>' in page
     assert f'<td class="field-object_kind">{person}</td>' in page
+
+
+def test_the_admin_filters_the_audit_trail_by_translated_actions(cast):
+    record(SIGNED_IN, actor=cast.referrer, target=cast.referrer)
+    record(SIGNED_OUT, actor=cast.referrer, target=cast.referrer)
+    account_actions.update_profile(cast.admin, {"preferred_language": "sw"})
+    client = sign_in(Client(), cast.admin)
+    page = client.get("/admin/core/auditentry/").content.decode()
+    with translation.override("sw"):
+        signed_out = translation.gettext("Signed out")
+    assert f'href="?action=accounts.signed_out">{signed_out}</a>' in page
+    filtered = client.get("/admin/core/auditentry/?action=accounts.signed_out")
+    assert [entry.action for entry in filtered.context["cl"].result_list] == ["accounts.signed_out"]
