@@ -115,3 +115,17 @@ def test_synthetic_images_say_so_in_the_viewer(platform):
         banner = driver.find_element(By.CSS_SELECTOR, "[data-synthetic]")
         assert banner.text == "Synthetic demonstration images — not a patient" and banner.is_displayed()
         assert banner.rect["y"] + banner.rect["height"] <= 740  # read before the image
+
+
+@pytest.mark.parametrize("language", CODES)
+def test_the_imaging_page_fits_a_360_px_phone_with_everything_unfolded(platform, language):
+    url, database, (code, _series, _other, _synthetic) = platform
+    with chromium("360,740", phone=True) as driver:
+        sign_in(driver, url, database, language)
+        driver.get(f"{url}/consultations/{code}/imaging/")
+        # the command line for the hospital PC ran 1044 px wide once its section was opened
+        width = driver.execute_script(
+            "document.querySelectorAll('details').forEach((d) => { d.open = true; });"
+            "return document.documentElement.scrollWidth"
+        )
+    assert width <= 360
