@@ -4,6 +4,7 @@ every request to http://testserver goes through Django's test client, no server 
 
 from __future__ import annotations
 
+import gzip
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,7 +45,10 @@ class DjangoAdapter(requests.adapters.BaseAdapter):
         response = requests.Response()
         response.status_code = answer.status_code
         response.headers = CaseInsensitiveDict(dict(answer.headers))
-        response._content = answer.content
+        content = answer.content
+        if answer.headers.get("Content-Encoding", "").lower() == "gzip":
+            content = gzip.decompress(content)  # as urllib3 decodes it for requests on a real socket
+        response._content = content
         response.url = request.url or ""
         response.request = request
         response.reason = answer.reason_phrase

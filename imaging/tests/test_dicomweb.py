@@ -4,6 +4,7 @@ platform's imaging rules allow; what is refused is said clearly and nothing rece
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 from typing import Any, cast
@@ -75,7 +76,10 @@ class DjangoAdapter(requests.adapters.BaseAdapter):
         response.status_code = answer.status_code
         response.headers = CaseInsensitiveDict(dict(answer.headers))
         streamed = cast(Any, answer)  # WADO-RS answers are streamed
-        response._content = b"".join(streamed.streaming_content) if answer.streaming else answer.content
+        content = b"".join(streamed.streaming_content) if answer.streaming else answer.content
+        if answer.headers.get("Content-Encoding", "").lower() == "gzip":
+            content = gzip.decompress(content)  # as urllib3 decodes it for requests on a real socket
+        response._content = content
         response.url, response.request, response.reason = request.url or "", request, answer.reason_phrase
         return response
 
