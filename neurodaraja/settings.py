@@ -19,7 +19,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env.bool("DEBUG", default=False)
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
-# Public test CT (dcm_qa_ct, BSD licence) that the demo loads as imaging, when it is there.
+# Public test CT (dcm_qa_ct, BSD licence): when it is there, the demo also leaves its head CT
+# waiting at the hospital; the demo's shared imaging is the synthetic phantom (lib/phantom.py).
 DEMO_DICOM_DIR = env.path("DEMO_DICOM_DIR", BASE_DIR.parent / "shared" / "data" / "dicom")
 
 # Without a key in production the system check neurodaraja.E001 stops start-up; the
@@ -31,7 +32,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env.text("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where e-mails and SMS point. By default the address `runplatform` serves (its PORT), so the demo's
+# links open the platform whatever port it was started on.
+PORT = env.int("PORT", default=8000, minimum=1)
+SITE_URL = env.text("SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     "neurodaraja.apps.AdminConfig",
@@ -58,6 +62,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside every middleware that writes the body; static files are answered (precompressed)
+    # by WhiteNoise above. Why it is safe against BREACH: core.middleware.CompressionMiddleware.
+    "core.middleware.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: the product's own 404 page with DEBUG on too (neurodaraja/middleware.py says why).
+    "neurodaraja.middleware.ProductNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "neurodaraja.urls"
@@ -221,17 +230,25 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", BASE_DIR / "var" / "static")
 MEDIA_ROOT = env.path("MEDIA_ROOT", BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
+# Hashed names (style.3f9c….css) let a browser keep a file for a year without asking again: on a
+# 300 ms link each "is it still fresh?" is a round trip per file per page. They need collectstatic,
+# so they are the default without DEBUG; `runplatform` collects and turns them on for the demo too
+# (HASHED_STATIC=true for its processes). With DEBUG alone (runserver, tests) files are read where
+# they are, as edited.
+HASHED_STATIC = env.bool("HASHED_STATIC", default=not DEBUG)
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "core.static_storage.HashedStaticFilesStorage"
+            if HASHED_STATIC
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# WhiteNoise sends hashed names with `max-age` of ten years and `immutable`.
+WHITENOISE_USE_FINDERS = not HASHED_STATIC
+WHITENOISE_AUTOREFRESH = DEBUG and not HASHED_STATIC
 # Imaging and attachments in S3-compatible object storage (MinIO, Ceph, a cloud bucket hosted in
 # Tanzania) when S3_BUCKET is set; install with `pip install --require-hashes -r requirements/s3.txt`.
 S3_BUCKET = env.text("S3_BUCKET")
