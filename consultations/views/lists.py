@@ -16,7 +16,14 @@ from accounts.models import Role, User
 from consultations.access import cases_visible_to
 from consultations.forms import InboxFilterForm
 from consultations.models import Assignment, Case
-from consultations.queries import BOXES, OPEN_STATUSES, boxes_for, cases_in_box, with_list_columns
+from consultations.queries import (
+    BOXES,
+    boxes_for,
+    cases_in_box,
+    default_box,
+    open_cases_visible_to,
+    with_list_columns,
+)
 
 PAGE_SIZE = 30
 
@@ -53,9 +60,9 @@ def _filtered(form: InboxFilterForm, cases: QuerySet[Case]) -> QuerySet[Case]:
 def inbox(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     boxes = boxes_for(user)
-    box = request.GET.get("box") or boxes[0]
+    box = request.GET.get("box", "")
     if box not in boxes:
-        box = boxes[0]
+        box = default_box(user)
     form = InboxFilterForm(request.GET or None)
     cases = _filtered(form, cases_in_box(user, box, cases_visible_to(user)))
     page = Paginator(with_list_columns(cases).order_by("-submitted_at", "-created_at"), PAGE_SIZE).get_page(
@@ -70,6 +77,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "boxes": [(name, BOXES[name]) for name in boxes],
             "box": box,
             "form": form,
+            "active_filters": sum(1 for name in form.fields if request.GET.get(name, "").strip()),
             "page": page,
             "query": query.urlencode(),
             "now": timezone.now(),
@@ -84,6 +92,6 @@ def board(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not user.has_role(Role.COORDINATOR):
         raise PermissionDenied
-    cases = with_list_columns(cases_visible_to(user).filter(status__in=OPEN_STATUSES)).order_by("deadline")
+    cases = with_list_columns(open_cases_visible_to(user)).order_by("deadline")
     page = Paginator(cases, 100).get_page(request.GET.get("page"))
     return render(request, "consultations/board.html", {"page": page, "now": timezone.now()})
