@@ -127,7 +127,7 @@ TEXT: dict[str, str] = {
     "field.mass_over_25ml": "Lesion (mass) zaidi ya 25 cm³",
     "field.intraventricular": "Kuvuja damu ndani ya ventrikali (IVH)",
     "field.suprasellar_cisterns": "Nafasi za maji ya ubongo juu ya sella (suprasellar cisterns)",
-    "field.gcs": "GCS",
+    "field.gcs": "Kiwango cha fahamu (GCS)",
     "field.volume_ml": "Ujazo wa hematoma (mL)",
     "field.infratentorial": "Chanzo chini ya tentorium (infratentorial)",
     "field.a_cm": "A: kipenyo kikubwa zaidi (cm)",

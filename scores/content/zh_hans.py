@@ -127,7 +127,7 @@ TEXT: dict[str, str] = {
     "field.mass_over_25ml": "占位性病变超过 25 cm³",
     "field.intraventricular": "脑室内出血",
     "field.suprasellar_cisterns": "鞍上池",
-    "field.gcs": "GCS",
+    "field.gcs": "格拉斯哥昏迷评分（GCS）",
     "field.volume_ml": "血肿体积（mL）",
     "field.infratentorial": "出血位于幕下",
     "field.a_cm": "A：最大直径（cm）",
