@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import AuditAction
+from consultations.models import Consent, Opinion, Urgency
+from consultations.red_flags import RED_FLAG_LABELS
+from core.audit import AuditAction, declare_detail
 
 CASE_CREATED = AuditAction("consultations.created", _("Consultation drafted"))
 CASE_UPDATED = AuditAction("consultations.updated", _("Consultation edited"))
@@ -36,3 +38,20 @@ CONFERENCE_SUMMARY_REFUSED = AuditAction(
 SHIFT_ADDED = AuditAction("consultations.shift_added", _("On-call shift added"))
 SHIFT_CHANGED = AuditAction("consultations.shift_changed", _("On-call shift changed"))
 SHIFT_REMOVED = AuditAction("consultations.shift_removed", _("On-call shift removed"))
+
+# The keys this app writes in entries' detail, so the audit page reads them in the auditor's language.
+declare_detail("urgency", _("Urgency"), dict(Urgency.choices))
+declare_detail("recommendation", _("Recommendation"), dict(Opinion.Recommendation.choices))
+declare_detail("method", _("How consent was given"), dict(Consent.Method.choices))
+declare_detail("countries", _("Countries"))
+declare_detail("consultant", _("Consultant"))
+declare_detail("opinion", _("Opinion"))
+declare_detail("message", _("Message"))
+declare_detail("attachment", _("Document or photo"))
+declare_detail("identity", _("Patient's name included"))
+declare_detail("identifiers_confirmed", _("Possible identifiers confirmed"))
+declare_detail("red_flags", _("Red flags"), {str(flag): label for flag, label in RED_FLAG_LABELS.items()})
+declare_detail("case", _("Case"))
+declare_detail("people", _("People"))
+declare_detail("present", _("Present"))
+declare_detail("conference", _("Conference"))

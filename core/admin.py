@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -89,3 +90,39 @@ class AuditEntryAdmin(admin.ModelAdmin):
 # Authenticator devices (an administrator removes a lost one) and sign-in lockouts (unlocking
 # an account) are changed in the admin too; their changes go to the audit trail like ours.
 audit_registered_admins(["otp_totp.TOTPDevice", "otp_static.StaticDevice", "axes.AccessAttempt"])
+
+
+# django-otp's device columns have no Kiswahili or Chinese; the lists name them in our words.
+@admin.display(description=_("Person"), ordering="user")
+def _device_person(device: Any) -> str:
+    return str(device.user)
+
+
+@admin.display(description=_("Name"), ordering="name")
+def _device_name(device: Any) -> str:
+    return str(device.name)
+
+
+@admin.display(description=_("Created"), ordering="created_at")
+def _device_created(device: Any) -> Any:
+    return device.created_at
+
+
+@admin.display(description=_("Last used"), ordering="last_used_at")
+def _device_last_used(device: Any) -> Any:
+    return device.last_used_at
+
+
+@admin.display(description=_("Confirmed"), boolean=True, ordering="confirmed")
+def _device_confirmed(device: Any) -> bool:
+    return bool(device.confirmed)
+
+
+for _label in ("otp_totp.TOTPDevice", "otp_static.StaticDevice"):
+    type(admin.site._registry[apps.get_model(_label)]).list_display = (
+        _device_person,
+        _device_name,
+        _device_created,
+        _device_last_used,
+        _device_confirmed,
+    )

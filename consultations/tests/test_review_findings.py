@@ -161,7 +161,7 @@ def test_identity_is_shown_only_where_the_country_keeps_identifiable_data(cast, 
     assert "Amina" not in page
 
 
-def test_conferences_never_show_other_teams_their_cases(cast, make_case):
+def test_conferences_show_another_team_a_case_only_when_invited(cast, make_case):
     case = make_case(send=True)
     conference = conferences.schedule(
         cast.coordinator,
@@ -175,9 +175,16 @@ def test_conferences_never_show_other_teams_their_cases(cast, make_case):
     with pytest.raises(ActionError, match="date"):
         conferences.summarise(cast.coordinator, item, "Born 01/02/1990, transfer")
     conferences.summarise(cast.coordinator, item, "Transfer to Bugando for evacuation")
+    outsider = sign_in(Client(), cast.outsider)
+    assert outsider.get(f"/conferences/{conference.pk}/").status_code == 404  # not invited
+    assert outsider.get(f"/consultations/{case.code}/").status_code == 404
+    # Invited, they read the case as a consultant abroad does (issue 11): the summary, which
+    # passed the identifier check, and the case without its identity.
     conferences.invite(cast.coordinator, conference, [cast.outsider])
-    page = sign_in(Client(), cast.outsider).get(f"/conferences/{conference.pk}/").content.decode()
-    assert "Transfer to Bugando" not in page and case.code in page
+    page = outsider.get(f"/conferences/{conference.pk}/").content.decode()
+    assert "Transfer to Bugando" in page and case.code in page
+    case_page = outsider.get(f"/consultations/{case.code}/").content.decode()
+    assert case.identity.full_name not in case_page
 
 
 def test_conference_case_lists_hold_only_the_organisers_own_referrals(cast, make_case):

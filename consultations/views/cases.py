@@ -13,7 +13,6 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRed
 from django.shortcuts import render
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
@@ -34,21 +33,13 @@ from consultations.forms import (
     SendForm,
 )
 from consultations.models import Case, Consent, Outcome
+from consultations.red_flags import RED_FLAG_LABELS
 from consultations.summary import pupils_text, vitals_text
 from consultations.triage import RedFlag, Urgency, suggested_urgency
 from core.errors import ActionError, FieldErrors
 from core.models import DiagnosisCategory
 from core.plugins import CaseFormSection, CaseFormSectionRefused, case_form_sections, case_summaries
 from lib.identifiers import unconfirmed
-
-RED_FLAG_LABELS = {
-    RedFlag.LOW_GCS: gettext_lazy("GCS 8 or less"),
-    RedFlag.FALLING_GCS: gettext_lazy("GCS falling"),
-    RedFlag.NON_REACTIVE_PUPIL: gettext_lazy("A pupil does not react"),
-    RedFlag.UNEQUAL_PUPILS: gettext_lazy("Unequal pupils (1 mm or more apart, or one sluggish)"),
-    RedFlag.CUSHING_PATTERN: gettext_lazy("High blood pressure with a slow pulse (Cushing pattern)"),
-    RedFlag.ANTICOAGULATED_BLEED: gettext_lazy("Anticoagulant or antiplatelet with a bleed"),
-}
 
 
 def _user(request: HttpRequest) -> User:
