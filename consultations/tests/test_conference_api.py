@@ -54,4 +54,6 @@ def test_those_invited_read_the_summaries_and_strangers_do_not_see_the_conferenc
     conferences.invite(cast.coordinator, meeting, [cast.trainee])
     body = bearer_client(cast.trainee).get(f"/api/v1/conferences/{meeting.pk}").json()
     assert [c["summary"] for c in body["cases"]] == ["Extradural haematoma, evacuated; good recovery."]
-    assert bearer_client(cast.outsider_coordinator).get(f"/api/v1/conferences/{meeting.pk}").status_code == 404
+    assert (
+        bearer_client(cast.outsider_coordinator).get(f"/api/v1/conferences/{meeting.pk}").status_code == 404
+    )

@@ -7,9 +7,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
-@pytest.mark.parametrize(
-    ("language", "heading"), [("sw", "Jina"), ("zh-hans", "名称"), ("en", "Name")]
-)
+@pytest.mark.parametrize(("language", "heading"), [("sw", "Jina"), ("zh-hans", "名称"), ("en", "Name")])
 def test_the_authenticator_list_names_its_columns_in_the_readers_language(cast, as_user, language, heading):
     TOTPDevice.objects.create(user=cast.referrer, name="authenticator", confirmed=True)
     cast.admin.preferred_language = language
