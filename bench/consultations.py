@@ -377,7 +377,7 @@ def _static_as_sent(world: dict) -> dict:
         answer = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
         control = answer.get("Cache-Control", "")
         age = re.search(r"max-age=(\d+)", control)
-        forever = bool(age) and int(age.group(1)) >= 365 * 24 * 3600 and "immutable" in control
+        forever = age is not None and int(age.group(1)) >= 365 * 24 * 3600 and "immutable" in control
         hashed = bool(re.search(r"\.[0-9a-f]{12}\.\w+$", url))
         cached &= forever and hashed and answer.status_code == 200
         files.append({"url": url, "bytes_sent": _bytes_sent(answer), "cache_control": control})

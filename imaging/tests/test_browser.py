@@ -70,7 +70,9 @@ def test_a_referrer_sends_slices_from_a_phone_and_reads_them_in_the_viewer(platf
     # The study shows as it was processed, with its state and the action it needs: no reload.
     assert "Reload the page" not in progress.text
     studies = browser.find_element(By.ID, "imaging-studies")
-    wait_for(lambda: studies.find_elements(By.CSS_SELECTOR, "[data-study] .series a"), "the study", browser, 60)
+    wait_for(
+        lambda: studies.find_elements(By.CSS_SELECTOR, "[data-study] .series a"), "the study", browser, 60
+    )
     assert "No imaging on this case yet" not in studies.text
     state = studies.find_element(By.CSS_SELECTOR, "[data-study-state]")
     assert state.get_attribute("data-study-state") == "ready" and state.find_element(By.TAG_NAME, "button")

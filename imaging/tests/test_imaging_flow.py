@@ -66,7 +66,7 @@ def status(client: Client, found: Upload) -> Any:
 
 
 def slice_of(study: int = 1, number: int = 1, **changes: str) -> bytes:
-    return encoded(small_ct(study, 1, number, **changes))
+    return encoded(small_ct(study, 1, number, 32, **changes))
 
 
 def on_call(consultant) -> None:
