@@ -83,7 +83,7 @@ def _category(code: str) -> DiagnosisCategory:
 @paginate(BoundedPageNumberPagination, page_size=30)
 def list_cases(
     request: HttpRequest,
-    box: Literal["ours", "awaiting", "answered", "overdue", "outcome", "all"] = "all",
+    box: Literal["ours", "awaiting", "answered", "open", "overdue", "outcome", "all"] = "all",
     status: str | None = None,
     urgency: str | None = None,
     category: str | None = None,
