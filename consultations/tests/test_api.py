@@ -9,24 +9,8 @@ import pytest
 from django.utils import timezone
 
 from consultations.models import Case, OnCallShift, Status
-from neurodaraja.testing.cases import IDENTITY, TRAUMA
+from neurodaraja.testing.api_clients import BASE, call, draft_payload
 from neurodaraja.testing.pdf import minimal_pdf, pdf_text
-
-BASE = "/api/v1"
-
-
-def call(client, method, path, body=None, raw=None):
-    data = raw if raw is not None else (json.dumps(body, default=str) if body is not None else None)
-    return getattr(client, method)(f"{BASE}{path}", data=data, content_type="application/json")
-
-
-def draft_payload(**clinical):
-    injury = (timezone.now() - timedelta(hours=3)).isoformat()
-    return {
-        "category": "trauma",
-        "clinical": {**TRAUMA, "injury_at": injury, **clinical},
-        "identity": IDENTITY,
-    }
 
 
 def sent_case(cast, api) -> str:

@@ -121,7 +121,7 @@ def test_closing_without_an_outcome_ends_a_pending_consultant_as_closed(cast, ma
 
 
 def test_the_api_takes_and_returns_a_half_millimetre_pupil(cast, api):
-    from consultations.tests.test_api import call, draft_payload
+    from neurodaraja.testing.api_clients import call, draft_payload
 
     client = api(cast.referrer)
     created = call(client, "post", "/cases", draft_payload(pupil_left_mm="3.5", pupil_right_mm=4))
@@ -133,7 +133,7 @@ def test_the_api_takes_and_returns_a_half_millimetre_pupil(cast, api):
 
 
 def test_the_api_refuses_a_pupil_off_the_gauge_naming_the_field(cast, api):
-    from consultations.tests.test_api import call, draft_payload
+    from neurodaraja.testing.api_clients import call, draft_payload
 
     response = call(api(cast.referrer), "post", "/cases", draft_payload(pupil_left_mm="3.3"))
     assert response.status_code == 422
