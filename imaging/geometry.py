@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from lib.deid.vocabulary import SYNTHETIC_MANUFACTURER
+
 # Synthetic demonstration images (lib/phantom.py): both marks must be there, so a real
-# patient's series described "SYNTHETIC" is never called "not a patient".
-SYNTHETIC_MANUFACTURER = "NeuroDaraja synthetic phantom"
+# patient's series described "SYNTHETIC" is never called "not a patient". The manufacturer's
+# name has one source, the de-identification vocabulary, which keeps it through de-identification.
 SYNTHETIC_DESCRIPTION_PREFIX = "SYNTHETIC"
 
 
