@@ -141,7 +141,8 @@
     var answer = await fetch(window.location.pathname, { credentials: "same-origin" }).catch(function () { return null; });
     if (!answer || !answer.ok) return;
     var fresh = new DOMParser().parseFromString(await answer.text(), "text/html").getElementById("imaging-studies");
-    if (fresh) here.replaceChildren.apply(here, Array.prototype.slice.call(fresh.childNodes));
+    // Unchanged, it is left alone: a tap or focus on it is not lost to a needless swap.
+    if (fresh && fresh.innerHTML !== here.innerHTML) here.replaceChildren.apply(here, Array.prototype.slice.call(fresh.childNodes));
   }
 
   function describe(u) {
@@ -165,7 +166,8 @@
         });
         var now = Object.keys(studies).sort().join(",");
         if (now !== seen) { seen = now; await refreshStudies(); }
-        if (!sending.active && !body.pending) { finish(body.uploads); await refreshStudies(); return; }
+        // The studies are put in place before the panel says it is done, so what it names is there.
+        if (!sending.active && !body.pending) { await refreshStudies(); finish(body.uploads); return; }
       }
       await sleep(3000);
     }
