@@ -14,8 +14,8 @@ from accounts.models import Institution, User
 from consultations.actions import record_case_read
 from consultations.actions import record_on_case as record_on_consultation
 from consultations.models import Case
-from core.audit import AuditAction, record
-from imaging.models import Instance, Series, Study
+from core.audit import AuditAction, declare_detail, record
+from imaging.models import Annotation, Instance, Series, Study
 
 if TYPE_CHECKING:
     from imaging.access import ImagingAccess  # which imports this module
@@ -91,3 +91,33 @@ def record_imaging_read(
         scope={"series": series.pk} if series is not None else None,
         **detail,
     )
+
+
+# The keys imaging writes in entries' detail, so the audit page reads them in the auditor's language.
+declare_detail("source", _("Source"), dict(Study.Source.choices))
+declare_detail("through", _("Through"), dict(Study.Source.choices))
+declare_detail("instances", _("Images"))
+declare_detail("instance", _("Image"))
+declare_detail("study", _("Study"))
+declare_detail("studies", _("Studies"))
+declare_detail("series", _("Series"))
+declare_detail("masked_images", _("Images masked"))
+declare_detail("masked_regions", _("Regions masked"))
+declare_detail("abroad", _("From abroad"))
+declare_detail("kind", _("Kind of annotation"), dict(Annotation.Kind.choices))
+declare_detail(
+    "what",
+    _("What was read"),
+    {"series": _("Series"), "instances": _("Images"), "metadata": _("Image headers")},
+)
+declare_detail("level", _("Search level"))
+declare_detail("results", _("Results"))
+declare_detail("parts", _("Parts"))
+declare_detail("refused", _("Parts refused"))
+declare_detail("ae_title", _("Sender's AE title"))
+declare_detail("peer_host", _("Sender's address"))
+declare_detail("peer_port", _("Sender's port"))
+declare_detail("sender", _("Sender"))
+declare_detail("file", _("File"))
+declare_detail("reason", _("Reason"))
+declare_detail("tries", _("Tries"))
