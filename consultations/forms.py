@@ -4,6 +4,7 @@ import uuid
 from typing import Any, cast
 
 from django import forms
+from django.core.validators import DecimalValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -81,6 +82,12 @@ class CaseForm(ClientTokenMixin, KeepsStoredTimes):
                 self.fields[name].widget.attrs["inputmode"] = "decimal" if decimal else "numeric"
         for name in ("pupil_left_mm", "pupil_right_mm"):
             self.fields[name].widget.attrs["step"] = "0.5"  # a pupil gauge reads in half millimetres
+            # One message in the reader's language for any size off the gauge (Django's digit
+            # counts, "no more than 1 digit before the decimal point", have no Kiswahili).
+            off_the_gauge = _("A pupil is 1 to 9 mm, in whole or half millimetres (for example 3 or 3.5).")
+            self.fields[name].validators = [
+                v for v in self.fields[name].validators if not isinstance(v, DecimalValidator)
+            ] + [MinValueValidator(1, message=off_the_gauge), MaxValueValidator(9, message=off_the_gauge)]
         # Each field needed to send is marked where it is typed, not first named after consent.
         for name, _message, asked_for in needed_fields(None):
             for part in NEEDED_TOGETHER.get(name, (name,)):

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
 from consultations import actions
 from consultations.access import case_access
@@ -54,6 +55,22 @@ def test_the_form_says_how_to_give_a_pupil_size(cast, make_case):
         "Give the pupil size in whole or half millimetres, for example 3 or 3.5."
     ]
     assert CaseForm()["pupil_left_mm"].field.widget.attrs["step"] == "0.5"
+
+
+@pytest.mark.parametrize("size", ["99", "0.5", "10", "9.5", "123.25"])
+@pytest.mark.parametrize("language", ["en", "sw", "zh-hans"])
+def test_a_size_off_the_gauge_is_refused_in_the_readers_language(make_case, size, language):
+    case = make_case()
+    before = case.pupil_left_mm
+    with translation.override(language):
+        form = CaseForm({"pupil_left_mm": size}, instance=case)
+        form.is_valid()
+        expected = translation.gettext(
+            "A pupil is 1 to 9 mm, in whole or half millimetres (for example 3 or 3.5)."
+        )
+        assert form.errors["pupil_left_mm"] == [expected]
+    case.refresh_from_db()
+    assert case.pupil_left_mm == before  # nothing saved
 
 
 def test_the_case_page_prints_half_and_whole_millimetres_plainly(cast, make_case):
