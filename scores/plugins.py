@@ -28,9 +28,24 @@ def scores_on_the_case(request: HttpRequest, access: CaseAccess) -> str:
     can_enter_findings = (
         access.in_referring_team or access.is_answering_consultant
     ) and access.case.status != Status.CLOSED
-    return render_to_string(
-        "scores/case_scores.html", case_scores(access.case, can_enter_findings), request=request
-    )
+    context = {**case_scores(access.case, can_enter_findings), "findings": findings_found(access.case)}
+    return render_to_string("scores/case_scores.html", context, request=request)
+
+
+def findings_found(case: Case) -> list[tuple[str, str]]:
+    """The structured CT findings that were found (label, value), so a summary stays short."""
+    findings = CaseFindings.objects.filter(case=case).first()
+    shown: list[tuple[str, str]] = []
+    if findings is not None:
+        for name in findings_fields_for(case.category):
+            field: Any = CaseFindings._meta.get_field(name)
+            value = getattr(findings, name)
+            if value in (None, "", False):
+                continue
+            display = getattr(findings, f"get_{name}_display", None)
+            text = "" if value is True else str(display() if display else value)
+            shown.append((str(field.verbose_name), text))
+    return shown
 
 
 # --- The structured CT findings, entered once, in the referral ---------------------------------
@@ -85,16 +100,5 @@ case_form_section(
 # --- The case in brief, beside the opinion form -------------------------------------------------
 @case_summary("scores", order=10)
 def scores_in_brief(request: HttpRequest, access: CaseAccess) -> str:
-    findings = CaseFindings.objects.filter(case=access.case).first()
-    shown: list[tuple[str, str]] = []
-    if findings is not None:
-        for name in findings_fields_for(access.case.category):
-            field: Any = CaseFindings._meta.get_field(name)
-            value = getattr(findings, name)
-            if value in (None, "", False):
-                continue  # only what was found is listed, so the summary stays short
-            display = getattr(findings, f"get_{name}_display", None)
-            text = "" if value is True else str(display() if display else value)
-            shown.append((str(field.verbose_name), text))
-    context = {**case_scores(access.case, False), "findings": shown}
+    context = {**case_scores(access.case, False), "findings": findings_found(access.case)}
     return render_to_string("scores/_case_summary.html", context, request=request)
