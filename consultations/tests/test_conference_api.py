@@ -4,26 +4,11 @@ summaries of every case on the list; others still get nothing."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-
-import pytest
 
 from consultations import actions
 from consultations.access import case_access
 from consultations.actions import conferences
 from neurodaraja.testing.api_clients import bearer_client
-
-
-@pytest.fixture
-def meeting(cast, consultants):
-    return conferences.schedule(
-        cast.coordinator,
-        institution=cast.institutions["SRRH"],
-        title="Teaching round",
-        starts_at=datetime(2026, 12, 3, 11, 0, tzinfo=UTC),
-        duration_minutes=60,
-        video_link="",
-    )
 
 
 def post(client, path, body):

@@ -4,8 +4,6 @@ and only while invited; everyone else is still refused."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from django.http import Http404
 from django.test import Client
@@ -17,18 +15,6 @@ from consultations.models import ConferenceParticipant
 from core.models import AuditEntry
 from neurodaraja.testing.cases import IDENTITY, english
 from neurodaraja.testing.personas import sign_in
-
-
-@pytest.fixture
-def meeting(cast, consultants):
-    return conferences.schedule(
-        cast.coordinator,
-        institution=cast.institutions["SRRH"],
-        title="Teaching round",
-        starts_at=datetime(2026, 12, 3, 11, 0, tzinfo=UTC),
-        duration_minutes=60,
-        video_link="",
-    )
 
 
 @pytest.fixture

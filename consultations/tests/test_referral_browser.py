@@ -84,40 +84,13 @@ def test_the_referral_form_fits_a_phone_and_its_checklist_follows_the_typing(pla
         assert width <= 360 and not wide, wide
 
 
-USED_CODES: dict[str, str] = {}
-
-
-def _sign_in_with_second_step(phone: object, url: str, database: Path, language: str, email: str) -> None:
-    """A consultant signs in with a password, then the demo authenticator's code."""
-    import sqlite3
-
-    from selenium.webdriver.common.by import By
-
-    from accounts.demo import current_demo_code
-    from neurodaraja.testing.platform import DEMO_PASSWORD
-
-    with sqlite3.connect(database) as db:
-        db.execute("UPDATE accounts_user SET preferred_language = ? WHERE email = ?", (language, email))
-    phone.get(f"{url}/accounts/login/")  # type: ignore[attr-defined]
-    phone.find_element(By.NAME, "username").send_keys(email)  # type: ignore[attr-defined]
-    phone.find_element(By.NAME, "password").send_keys(DEMO_PASSWORD)  # type: ignore[attr-defined]
-    phone.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()  # type: ignore[attr-defined]
-    wait_for(lambda: phone.find_elements(By.NAME, "code"), "the second step", phone)  # type: ignore[attr-defined]
-    # A code is accepted once: the previous language's sign-in may have used this one.
-    wait_for(lambda: current_demo_code(email) != USED_CODES.get(email), "a fresh code", phone, timeout=40)
-    USED_CODES[email] = current_demo_code(email)
-    phone.find_element(By.NAME, "code").send_keys(USED_CODES[email])  # type: ignore[attr-defined]
-    phone.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()  # type: ignore[attr-defined]
-    wait_for(lambda: "/accounts/" not in phone.current_url, "the sign-in", phone)  # type: ignore[attr-defined]
-
-
 @pytest.mark.parametrize("language", CODES)
 def test_the_opinion_form_and_its_case_summary_fit_a_phone(platform, language):
     from selenium.webdriver.common.by import By
 
     url, database, code, consultant = platform
     with chromium("360,740", phone=True) as phone:
-        _sign_in_with_second_step(phone, url, database, language, consultant)
+        sign_in(phone, url, database, language, consultant)
         phone.get(f"{url}/consultations/{code}/opinion/")
         assert phone.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
         assert phone.find_element(By.ID, "case-summary").is_displayed()

@@ -5,15 +5,13 @@ action in a platform of its own (as consultations/tests/test_outcome_browser.py 
 
 from __future__ import annotations
 
-import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from lib.languages import CODES
-from neurodaraja.testing.platform import DEMO_PASSWORD, DemoPlatform, chromium, needs_chromium, wait_for
+from neurodaraja.testing.platform import DemoPlatform, chromium, needs_chromium, sign_in
 
 pytestmark = needs_chromium
 
@@ -61,45 +59,13 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
         yield url, platform.database, shift
 
 
-def sign_in_with_second_step(driver, url: str, database: Path, language: str) -> None:
-    import sqlite3
-
-    from selenium.webdriver.common.by import By
-
-    with sqlite3.connect(database) as db:
-        db.execute("UPDATE accounts_user SET preferred_language = ? WHERE email = ?", (language, COORDINATOR))
-    driver.get(f"{url}/accounts/login/")
-    driver.find_element(By.NAME, "username").send_keys(COORDINATOR)
-    driver.find_element(By.NAME, "password").send_keys(DEMO_PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    wait_for(lambda: driver.current_url.rstrip("/") != f"{url}/accounts/login", "the password step", driver)
-    if "/accounts/login/verify/" in driver.current_url:
-        # The demonstration shows its current code on the second step; a code is good once, so
-        # the next language's sign-in waits for the next one (a new one every 30 s).
-        def fresh_code() -> str | None:
-            shown = re.search(r"\d{6}", driver.find_element(By.CSS_SELECTOR, ".demo").text)
-            if shown and shown.group(0) not in USED_CODES:
-                return shown.group(0)
-            time.sleep(2)
-            driver.get(driver.current_url)
-            return None
-
-        wait_for(fresh_code, "a new demonstration code", driver, timeout=70)
-        code = fresh_code()
-        assert code
-        USED_CODES.add(code)
-        driver.find_element(By.NAME, "code").send_keys(code)
-        driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    wait_for(lambda: "/accounts/login/" not in driver.current_url, "the sign-in", driver)
-
-
 @pytest.mark.parametrize("language", CODES)
 def test_the_roster_and_its_pages_fit_a_360_pixel_phone(platform, language):
     from selenium.webdriver.common.by import By
 
     url, database, shift = platform
     with chromium("360,740", phone=True) as phone:
-        sign_in_with_second_step(phone, url, database, language)
+        sign_in(phone, url, database, language, COORDINATOR)
         for path in [
             "/consultations/on-call/",
             f"/consultations/on-call/{shift}/edit/",

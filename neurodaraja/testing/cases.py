@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -14,7 +14,8 @@ from accounts import actions as account_actions
 from accounts.models import User
 from consultations import actions
 from consultations.access import case_access
-from consultations.models import Case, OnCallShift
+from consultations.actions import conferences
+from consultations.models import Case, Conference, OnCallShift
 from core.models import Country, DiagnosisCategory, Subspecialty
 from neurodaraja.testing.personas import Personas
 
@@ -144,3 +145,16 @@ def answered(cast: Personas, make_case: Callable[..., Case]) -> Case:
 def english(user: User) -> None:
     """The person reads English from now on (for assertions that read English text)."""
     account_actions.update_profile(user, {"preferred_language": "en"})
+
+
+@pytest.fixture
+def meeting(consultants: Personas) -> Conference:
+    """A teaching round at SRRH, organised by its coordinator, nobody invited and no case yet."""
+    return conferences.schedule(
+        consultants.coordinator,
+        institution=consultants.institutions["SRRH"],
+        title="Teaching round",
+        starts_at=datetime(2026, 12, 3, 11, 0, tzinfo=UTC),
+        duration_minutes=60,
+        video_link="",
+    )
