@@ -1,11 +1,17 @@
-"""The product's own "not found" page in every mode.
+"""The product's own error pages in every mode: 400, 404 and 500 as production sends them.
 
 With DEBUG on (as `make run` sets) Django answers a 404 with its technical page, which lists every
-URL pattern of the site: a map for anyone who mistypes an address or probes for one, and a page a
-trainee on a phone cannot read. This middleware answers as production does, with the page that
-`handler404` names (`core.views.page_not_found`), in the reader's language. Whatever answers its
-own 404 already (the JSON API, DICOMweb) keeps doing so: only what would reach Django's technical
-page is replaced. A 403 needs nothing: Django sends `handler403`'s page in every mode.
+URL pattern of the site, and a 400 or a 500 with its traceback page, which shows the settings and
+each frame's local variables: a map for anyone who probes, a page a trainee on a phone cannot
+read, and (with a case loaded in a view's variables) patient data on the screen of whoever caused
+the error. This middleware answers as production does, with the pages that `handler400`,
+`handler404` and `handler500` name (`core.views`), in the reader's language. Whatever answers its
+own errors already (the JSON API, DICOMweb) keeps doing so: only what would reach Django's
+technical pages is replaced. A 403 needs nothing: Django sends `handler403`'s page in every mode.
+
+A developer who wants the traceback page sets TECHNICAL_ERROR_PAGES=true with DEBUG (never on a
+server anyone else reaches); the traceback is in the log either way, as `django.request` logs it
+without DEBUG.
 
 It must come last in MIDDLEWARE: a path that no URL matches fails inside the innermost handler, so
 only the last middleware sees Django's answer before the others (CommonMiddleware's trailing
@@ -14,33 +20,73 @@ slash, the Content-Security-Policy, the language) do their part with the product
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import cast
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http.multipartparser import MultiPartParserError
 from django.urls import Resolver404, get_resolver
+from django.utils.log import log_response
+
+security_logger = logging.getLogger("django.security")
+
+
+def error_page(request: HttpRequest, status: int, exception: Exception | None = None) -> HttpResponseBase:
+    """The page `handler<status>` names, as Django sends it when DEBUG is off."""
+    handler = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(status)
+    if status == 500:  # a 500 handler takes the request only
+        return cast(Callable[[HttpRequest], HttpResponseBase], handler)(request)
+    # The stubs type a handler as taking the request only; the others also take the exception.
+    return cast(Callable[[HttpRequest, Exception | None], HttpResponseBase], handler)(request, exception)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponseBase:
-    """The page `handler404` names, as Django sends it when DEBUG is off."""
-    handler = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(404)
-    # The stubs type a handler as taking the request only; a 404 handler also takes the exception.
-    return cast(Callable[[HttpRequest, Exception], HttpResponseBase], handler)(request, exception)
+    return error_page(request, 404, exception)
+
+
+def _replacing() -> bool:
+    return settings.DEBUG and not getattr(settings, "TECHNICAL_ERROR_PAGES", False)
 
 
 class ProductNotFoundMiddleware:
+    """Named for the 404 it first replaced; it replaces the 400 and 500 pages as well."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         # No URL matched (no resolver_match): with DEBUG on, the answer is the technical page.
-        if settings.DEBUG and response.status_code == 404 and request.resolver_match is None:
+        if _replacing() and response.status_code == 404 and request.resolver_match is None:
             return not_found(request, Resolver404({"path": request.path_info}))
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:
-        if settings.DEBUG and isinstance(exception, Http404):
+        if not _replacing():
+            return None  # without DEBUG, Django itself calls the handlers (and logs)
+        if isinstance(exception, Http404):
             return not_found(request, exception)
-        return None  # without DEBUG, Django itself calls handler404
+        if isinstance(exception, PermissionDenied):
+            return None  # handler403 in every mode
+        if isinstance(exception, MultiPartParserError | BadRequest | SuspiciousOperation):
+            if isinstance(exception, SuspiciousOperation):
+                # What Django logs for it without DEBUG, under the same logger name.
+                logging.getLogger(f"django.security.{exception.__class__.__name__}").error(
+                    str(exception), extra={"status_code": 400, "request": request}
+                )
+            response = error_page(request, 400, exception)
+        else:
+            response = error_page(request, 500)
+            # Django's own log line for an unhandled exception, with its traceback.
+            log_response(
+                "%s: %s",
+                response.reason_phrase,
+                request.path,
+                response=response,  # type: ignore[arg-type]  # the handler's page is an HttpResponse
+                request=request,
+                exception=exception,
+            )
+        return response

@@ -18,6 +18,9 @@ env = Env()
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env.bool("DEBUG", default=False)
+# Django's traceback and URL-list pages instead of the product's error pages, for a developer
+# alone with DEBUG (neurodaraja/middleware.py); they show local variables, so never on a server.
+TECHNICAL_ERROR_PAGES = DEBUG and env.bool("TECHNICAL_ERROR_PAGES", default=False)
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
 # Public test CT (dcm_qa_ct, BSD licence): when it is there, the demo also leaves its head CT
 # waiting at the hospital; the demo's shared imaging is the synthetic phantom (lib/phantom.py).

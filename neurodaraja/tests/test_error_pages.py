@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import include, path
 from django.utils import translation
 
 from accounts import actions as account_actions
@@ -93,3 +94,78 @@ def test_the_api_and_dicomweb_keep_their_own_404(cast, settings, debug):
     assert dicomweb.status_code == 404
     assert not dicomweb["Content-Type"].startswith("text/html")
     assert not any(words in dicomweb.content.decode() for words in TECHNICAL)
+
+
+# --- 400 and 500: with DEBUG on, Django's traceback page shows each frame's local variables ----
+def _fails_with_a_patient_in_its_variables(request):
+    patient_name = "Synthetic Neema Mwakalinga"  # what a view holds when it fails
+    raise RuntimeError(f"could not render the letter for {patient_name}")
+
+
+def _refuses_a_suspicious_request(request):
+    from django.core.exceptions import SuspiciousOperation
+
+    raise SuspiciousOperation("a forged multipart boundary")
+
+
+def _does_not_understand(request):
+    from django.core.exceptions import BadRequest
+
+    raise BadRequest("a malformed body")
+
+
+urlpatterns = [
+    path("fails/", _fails_with_a_patient_in_its_variables),
+    path("suspicious/", _refuses_a_suspicious_request),
+    path("bad/", _does_not_understand),
+    path("", include("neurodaraja.urls")),
+]
+handler400, handler403, handler404, handler500 = (
+    "core.views.bad_request",
+    "core.views.permission_denied",
+    "core.views.page_not_found",
+    "core.views.server_error",
+)
+TRACEBACK = ["Traceback", "Request Method", "Local vars", "DEBUG = True", "patient_name"]
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("language", ["en", "sw", "zh-hans"])
+def test_an_error_in_a_view_gets_the_products_500_and_no_variables_on_screen(
+    reader, settings, caplog, debug, language
+):
+    settings.DEBUG = debug
+    client = reader(language)
+    client.raise_request_exception = False
+    page = product_page(client.get("/fails/"), 500)
+    assert not any(words in page for words in TRACEBACK)
+    assert "Neema" not in page
+    with translation.override(language):
+        assert translation.gettext("Something went wrong") in page
+    # The traceback is in the log for whoever runs the server, as without DEBUG.
+    logged = [r for r in caplog.records if r.name == "django.request" and r.levelname == "ERROR"]
+    assert logged and logged[-1].exc_info and logged[-1].exc_info[0] is RuntimeError
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("address", ["/suspicious/", "/bad/"])
+def test_a_request_the_platform_refuses_gets_the_products_400(reader, settings, debug, address):
+    settings.DEBUG = debug
+    client = reader("sw")
+    client.raise_request_exception = False
+    page = product_page(client.get(address), 400)
+    assert not any(words in page for words in TRACEBACK)
+    with translation.override("sw"):
+        assert translation.gettext("Bad request") in page
+
+
+@pytest.mark.urls(__name__)
+def test_a_developer_alone_may_ask_for_the_traceback_page(reader, settings):
+    settings.DEBUG = True
+    settings.TECHNICAL_ERROR_PAGES = True
+    client = reader("en")
+    client.raise_request_exception = False
+    response = client.get("/fails/")
+    assert response.status_code == 500 and "Traceback" in response.content.decode()
