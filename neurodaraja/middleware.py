@@ -31,8 +31,6 @@ from django.http.multipartparser import MultiPartParserError
 from django.urls import Resolver404, get_resolver
 from django.utils.log import log_response
 
-security_logger = logging.getLogger("django.security")
-
 
 def error_page(request: HttpRequest, status: int, exception: Exception | None = None) -> HttpResponseBase:
     """The page `handler<status>` names, as Django sends it when DEBUG is off."""
@@ -48,7 +46,7 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponseBase:
 
 
 def _replacing() -> bool:
-    return settings.DEBUG and not getattr(settings, "TECHNICAL_ERROR_PAGES", False)
+    return settings.DEBUG and not settings.TECHNICAL_ERROR_PAGES
 
 
 class ProductNotFoundMiddleware:
