@@ -13,13 +13,18 @@ the back, z towards the head. Axial slices are shown as radiologists read them: 
 left on the image's right.
 
 Every object says it is synthetic in its header (SeriesDescription starting "SYNTHETIC", the
-manufacturer, the patient's name, ImageComments), and the same inputs always give the same
-bytes: UIDs are derived from fixed seeds, the noise from a seeded generator.
+manufacturer, the patient's name, ImageComments). Each call makes a new study: its UIDs are
+fresh, so the demo loaded twice, or the phantom on two cases, never collide (de-identification
+maps a UID the same way every time, so equal UIDs would be taken for the same images sent
+again). Given a `uid_seed`, the same inputs give the same bytes: UIDs derived from the seed,
+the noise from a seeded generator (always).
 """
 
 from __future__ import annotations
 
 import io
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -213,13 +218,21 @@ def _haematoma(x: np.ndarray, y: np.ndarray, z: np.ndarray, geometry: Geometry) 
     return (x - cx) ** 2 + (y - cy) ** 2 + (z - cz) ** 2 < _HAEMATOMA_RADIUS_MM**2
 
 
-def _uid(*parts: str) -> UID:
-    return generate_uid(entropy_srcs=[_SEED, *parts])
+def _uids(uid_seed: str | None) -> Callable[..., UID]:
+    """UIDs of one study: derived from `uid_seed`, or from a fresh random one when it is None."""
+    seed = uuid.uuid4().hex if uid_seed is None else uid_seed
+
+    def uid(*parts: str) -> UID:
+        return generate_uid(entropy_srcs=[_SEED, seed, *parts])
+
+    return uid
 
 
-def series(geometry: Geometry = Geometry()) -> list[Dataset]:
-    """The series as CT Image Storage objects, one per slice, from the bottom up."""
+def series(geometry: Geometry = Geometry(), *, uid_seed: str | None = None) -> list[Dataset]:
+    """The series as CT Image Storage objects, one per slice, from the bottom up: a new study
+    each call, or the same one for the same `uid_seed`."""
     volume = hounsfield(geometry)
+    _uid = _uids(uid_seed)
     study_uid, series_uid, frame_uid = _uid("study"), _uid("series"), _uid("frame")
     half = (geometry.size - 1) / 2 * geometry.pixel_mm
     out = []
@@ -288,10 +301,11 @@ def series(geometry: Geometry = Geometry()) -> list[Dataset]:
     return out
 
 
-def files(geometry: Geometry = Geometry()) -> list[tuple[str, bytes]]:
-    """(file name, DICOM Part 10 bytes) for each slice, as a folder of the series would hold."""
+def files(geometry: Geometry = Geometry(), *, uid_seed: str | None = None) -> list[tuple[str, bytes]]:
+    """(file name, DICOM Part 10 bytes) for each slice, as a folder of the series would hold: a
+    new study each call, or the same bytes for the same `uid_seed`."""
     named = []
-    for ds in series(geometry):
+    for ds in series(geometry, uid_seed=uid_seed):
         buffer = io.BytesIO()
         pydicom.dcmwrite(buffer, ds, enforce_file_format=True)
         named.append((f"SYNTHETIC{int(ds.InstanceNumber):03d}.dcm", buffer.getvalue()))

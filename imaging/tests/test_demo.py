@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from consultations.models import Case
 from imaging.models import DicomSender, Instance, Study
+from imaging.services import Batch, receive
 from imaging.tests.data import DICOM_DATA, needs_data
 from lib import phantom
 from neurodaraja.testing.personas import sign_in
@@ -46,9 +47,9 @@ def test_on_a_fresh_clone_the_first_case_gets_the_synthetic_ct_shared_through_th
     # Ingest's two copies: the shared one under the case code, the original kept at home.
     shared = pydicom.dcmread(default_storage.open(instances[0].file.name, "rb"))
     assert str(shared.PatientName) == case.code and shared.PatientIdentityRemoved == "YES"
-    assert shared.SOPInstanceUID != phantom.series()[0].SOPInstanceUID  # new UIDs, as for any upload
     original = pydicom.dcmread(default_storage.open(instances[0].original.name, "rb"))
     assert str(original.PatientName) == phantom.PATIENT_NAME
+    assert shared.SOPInstanceUID != original.SOPInstanceUID  # new UIDs, as for any upload
 
 
 def test_the_referrer_and_the_consultant_see_the_synthetic_ct_on_the_case_and_in_the_viewer(fresh_clone):
@@ -85,3 +86,19 @@ def test_with_the_public_test_ct_its_head_ct_also_waits_at_the_hospital(db, sett
     assert Instance.objects.filter(series__study=waiting).count() == 28
     assert DicomSender.objects.filter(ae_title="DEMO_CT").exists()
     assert "28 slices of the public head CT waiting at SRRH" in capsys.readouterr().out
+
+
+def test_the_synthetic_ct_on_two_cases_is_two_studies_not_the_same_images_sent_twice(cast, make_case):
+    # Its UIDs were once fixed: the second case's slices were taken for the first's sent again.
+    cases = [make_case(), make_case()]
+    for case in cases:
+        batch = Batch(
+            institution=case.referring_institution, source=Study.Source.UPLOAD, case=case, user=cast.referrer
+        )
+        for name, data in phantom.files():
+            receive(batch, data, name)
+        assert len(batch.stored) == SLICES and batch.duplicates == 0
+    studies = [Study.objects.get(case=case) for case in cases]
+    assert studies[0].study_uid != studies[1].study_uid
+    for study in studies:
+        assert Instance.objects.filter(series__study=study).count() == SLICES

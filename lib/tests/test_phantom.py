@@ -1,6 +1,6 @@
 """The demo's synthetic head CT: anatomy in Hounsfield units where a head CT has it, with an
 extradural haematoma and midline shift, written as valid CT Image Storage that says it is
-synthetic, the same bytes every time."""
+synthetic, a new study each time (the same bytes for the same UID seed)."""
 
 from __future__ import annotations
 
@@ -176,10 +176,30 @@ def test_a_real_series_is_not_taken_for_the_phantom(slices):
     assert not phantom.is_phantom(described)
 
 
-def test_the_same_bytes_every_time(written):
-    first, second = written, files()
+def uids(datasets: list[pydicom.Dataset]) -> set[str]:
+    return {
+        str(uid)
+        for ds in datasets
+        for uid in (ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.FrameOfReferenceUID, ds.SOPInstanceUID)
+    }
+
+
+def test_each_call_is_a_new_study_whose_uids_no_other_call_shares(slices):
+    # Fixed UIDs made the demo loaded twice, or the phantom on two cases, the same images.
+    again = [pydicom.dcmread(io.BytesIO(data)) for _name, data in files()]
+    assert uids(slices).isdisjoint(uids(again))
+    assert len(uids(slices)) == len(slices) + 3  # one study, series and frame of reference
+    # The pixels are the same phantom's.
+    assert all(a.PixelData == b.PixelData for a, b in zip(slices, again, strict=True))
+
+
+def test_the_same_uid_seed_gives_the_same_bytes_every_time():
+    small = Geometry(slices=2, first_z_mm=0.0)
+    first, second = files(small, uid_seed="demo"), files(small, uid_seed="demo")
     assert [name for name, _ in first] == [name for name, _ in second]
     assert all(a == b for (_, a), (_, b) in zip(first, second, strict=True))
+    other = [pydicom.dcmread(io.BytesIO(data)) for _name, data in files(small, uid_seed="another")]
+    assert uids(series(small, uid_seed="demo")).isdisjoint(uids(other))
 
 
 def test_pydicom_reads_back_what_it_wrote_and_writes_the_same_bytes_again(written, slices):
