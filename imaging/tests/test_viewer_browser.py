@@ -129,3 +129,38 @@ def test_the_imaging_page_fits_a_360_px_phone_with_everything_unfolded(platform,
             "return document.documentElement.scrollWidth"
         )
     assert width <= 360
+
+
+# Every button of the toolbars and the slice bar, scrolled into the middle of the screen: its
+# box, and whether a finger at its centre lands on it (not on a neighbour or off the screen).
+TOOLS = """
+const bars = [...document.querySelectorAll('.viewer-bar')].map((bar) => ({
+  label: bar.getAttribute('aria-label'), scroll: bar.scrollWidth, client: bar.clientWidth}));
+const buttons = [...document.querySelectorAll('.viewer-bar button, .viewer-slices button')].map((button) => {
+  button.scrollIntoView({block: 'center', inline: 'center'});
+  const box = button.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  return {name: button.textContent.trim() || button.getAttribute('aria-label'), left: box.left,
+    right: box.right, width: box.width, height: box.height, touched: !!hit && hit.closest('button') === button};
+});
+window.scrollTo(0, 0);
+return JSON.stringify({page: document.documentElement.scrollWidth, bars, buttons});
+"""
+
+
+@pytest.mark.parametrize("language", CODES)
+def test_at_360_px_every_tool_is_on_the_screen_and_big_enough_to_touch(platform, language):
+    """The toolbars wrap instead of scrolling sideways: no tool hides off the screen."""
+    url, database, (code, series, _other, _synthetic) = platform
+    with chromium("360,740", phone=True) as driver:
+        sign_in(driver, url, database, language)
+        open_viewer(driver, url, code, series)
+        found = json.loads(driver.execute_script(TOOLS))
+    assert found["page"] <= 360, found["page"]
+    assert found["bars"] and all(bar["scroll"] <= bar["client"] for bar in found["bars"]), found["bars"]
+    names = [button["name"] for button in found["buttons"]]
+    assert "+" in names and "−" in names and len(names) >= 15, names  # tools, presets, view, slices
+    for button in found["buttons"]:
+        assert button["left"] >= 0 and button["right"] <= 360, button
+        assert button["width"] >= 40 and button["height"] >= 40, button
+        assert button["touched"], button
