@@ -36,6 +36,38 @@ class ClientTokenMixin:
             form.initial["client_token"] = uuid.uuid4().hex
 
 
+# Shown first in a required select instead of Django's "---------", which reads as a value and
+# is in no language: the person sees that a choice is asked for, and sending it is refused.
+CHOOSE = _("Choose one")
+
+
+def prompt_required_choices(form: forms.BaseForm, *, only_choice: tuple[str, ...] = ()) -> None:
+    """No blank to leave picked where a value is required, and none in a multiple choice.
+
+    A required single select starts with a prompt ("Choose one") rather than "---------"; the
+    fields named in `only_choice` (who or where, never a clinical answer) start on their one
+    choice when there is just one. A multiple choice never offers a blank: picking it would
+    send an empty value beside the real ones."""
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            field.empty_label = None
+        elif isinstance(field, forms.MultipleChoiceField):
+            field.choices = [c for c in cast(Any, field.choices) if c[0] not in ("", None)]
+        elif not field.required or isinstance(field.widget, forms.RadioSelect):
+            continue
+        elif isinstance(field, forms.ModelChoiceField):
+            if name in only_choice and not form.is_bound and form.initial.get(name) is None:
+                first_two = list(cast(Any, field.queryset)[:2])
+                if len(first_two) == 1:
+                    field.empty_label = None
+                    form.initial[name] = first_two[0].pk
+                    continue
+            field.empty_label = CHOOSE
+        elif isinstance(field, forms.ChoiceField):
+            choices = cast(Any, field.choices)
+            field.choices = [(value, CHOOSE if value == "" else label) for value, label in choices]
+
+
 class CategorySelect(forms.Select):
     """Each option says which parts of the form its category asks for (the script shows them)."""
 
@@ -92,6 +124,7 @@ class CaseForm(ClientTokenMixin, KeepsStoredTimes):
         for name, _message, asked_for in needed_fields(None):
             for part in NEEDED_TOGETHER.get(name, (name,)):
                 self.fields[part].needed_to_send = asked_for or "all"  # type: ignore[attr-defined]
+        prompt_required_choices(self)
 
     # The other apps' parts of the referral (core.plugins.case_form_section) follow this section.
     CONTRIBUTED_AFTER = "ct_findings"
@@ -135,6 +168,10 @@ class ConsentForm(forms.ModelForm):
         model = Consent
         fields = ["given_by", "relationship", "method", "countries"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        prompt_required_choices(self)
+
 
 class SendForm(forms.Form):
     """Confirms the possible identifiers the referrer keeps, and optionally raises the urgency."""
@@ -145,6 +182,7 @@ class SendForm(forms.Form):
     def __init__(self, *args: Any, keys: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["keep"].choices = keys  # type: ignore[attr-defined]
+        prompt_required_choices(self)
 
 
 class OpinionForm(ClientTokenMixin, forms.ModelForm):
@@ -157,6 +195,7 @@ class OpinionForm(ClientTokenMixin, forms.ModelForm):
             ("confidence", Opinion.Confidence.choices),
         ):
             cast(forms.ChoiceField, self.fields[name]).choices = choices
+        prompt_required_choices(self)
 
     class Meta:
         model = Opinion
@@ -227,6 +266,10 @@ class OutcomeForm(KeepsStoredTimes):
         formfield_callback = html_formfield
         widgets = {"complications": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        prompt_required_choices(self)
+
     # Whether the answers agree with each other and with the record is the outcome action's to
     # say (lib/outcome_rules.py), for the page and the API alike: the view shows its refusals
     # on the fields they name.
@@ -238,6 +281,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, consultants: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["consultant"].queryset = User.objects.filter(pk__in=[c.pk for c in consultants])  # type: ignore[attr-defined]
+        prompt_required_choices(self)
 
 
 class CloseForm(forms.Form):
@@ -295,6 +339,7 @@ class ShiftForm(forms.Form):
         if consultants is not None:  # a coordinator keeps the shifts of several consultants
             self.fields["consultant"] = forms.ModelChoiceField(label=_("Consultant"), queryset=consultants)
             self.order_fields(["consultant", "starts_at", "ends_at"])
+        prompt_required_choices(self, only_choice=("consultant",))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -315,6 +360,7 @@ class ConferenceForm(forms.Form):
     def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        prompt_required_choices(self, only_choice=("institution",))
 
 
 class ConferenceCaseForm(forms.Form):
@@ -327,6 +373,7 @@ class ConferenceCaseForm(forms.Form):
         self.fields["case"].label_from_instance = (  # type: ignore[attr-defined]
             lambda case: f"{case.code} · {case.category.name} · {case.get_status_display()}"
         )
+        prompt_required_choices(self)
 
 
 class InviteForm(forms.Form):
@@ -335,6 +382,7 @@ class InviteForm(forms.Form):
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = people  # type: ignore[attr-defined]
+        prompt_required_choices(self)
 
 
 class SummaryForm(forms.Form):
