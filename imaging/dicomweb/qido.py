@@ -7,11 +7,12 @@ per level (studies, series, instances) per sitting (imaging.audit_actions.record
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from consultations.access import referring_team_institutions
 from consultations.models import Case
 from imaging import audit_actions as acts
 from imaging.dicomweb import stow
-from imaging.dicomweb.common import Refused, endpoint, json_answer, pseudonym, require_json
+from imaging.dicomweb.common import UNATTACHED, Refused, endpoint, json_answer, pseudonym, require_json
 from imaging.models import Instance, Series, Study
 from imaging.visibility import visible_instances, visible_series, visible_studies
 from lib.dicomweb import element, in_tag_order, patient
@@ -39,8 +40,13 @@ KEYS = {
     "ModalitiesInStudy": "00080061",
     "StudyDate": "00080020",
     "PatientID": "00100020",
+    "PatientName": "00100010",
 }
 IGNORED = {"limit", "offset", "includefield", "fuzzymatching"}
+# Patient's Name and Patient ID both hold the pseudonym (lib.dicomweb.patient), so both match it,
+# exactly and whatever the case: never a name or number kept at the hospital.
+PSEUDONYM_KEYS = ("PatientID", "PatientName")
+WILDCARDS = ("*", "?")
 
 
 # --- DICOM JSON of what the index holds --------------------------------------------------------
@@ -104,24 +110,37 @@ class Search:
     limit: int
     offset: int
     unsupported: list[str]
+    wildcards: list[str] = field(default_factory=list)  # pseudonym keys asked with * or ?
+    fuzzy: bool = False
 
     def get(self, keyword: str) -> list[str]:
         return self.values.get(keyword, [])
+
+
+def _named(key: str) -> str:
+    """A query key as the Warning header may repeat it: a keyword or a tag, nothing that could
+    break the header (a quote, a line break)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "?", key)[:64]
 
 
 def parse_search(params: Any) -> Search:
     by_tag = {tag: keyword for keyword, tag in KEYS.items()}
     values: dict[str, list[str]] = {}
     unsupported = []
+    wildcards = []
     for key in params:
         keyword = by_tag.get(key.upper(), key)
         if keyword in KEYS:
             found = [v.strip() for value in params.getlist(key) for v in value.replace("\\", ",").split(",")]
+            if keyword == "PatientName":  # trailing empty name components: "ND-1234^^" is "ND-1234"
+                found = [v.rstrip("^ ") for v in found]
             found = [v for v in found if v and v != "*"]  # empty or "*": universal matching
+            if keyword in PSEUDONYM_KEYS and any(w in v for v in found for w in WILDCARDS):
+                wildcards.append(keyword)
             if found:
                 values.setdefault(keyword, []).extend(found)
         elif key.lower() not in IGNORED:
-            unsupported.append(key)
+            unsupported.append(_named(key))
     try:
         limit = int(params.get("limit", MAX_RESULTS))
         offset = int(params.get("offset", 0))
@@ -129,7 +148,17 @@ def parse_search(params: Any) -> Search:
         raise Refused(400, _("limit and offset must be whole numbers.")) from error
     if limit < 0 or offset < 0 or offset > MAX_OFFSET:
         raise Refused(400, _("limit and offset must be whole numbers."))
-    return Search(values, min(limit, MAX_RESULTS), offset, unsupported)
+    fuzzy = str(params.get("fuzzymatching", "")).strip().lower() == "true"
+    return Search(values, min(limit, MAX_RESULTS), offset, unsupported, sorted(set(wildcards)), fuzzy)
+
+
+def _pseudonyms(to_study: str, values: list[str]) -> Q:
+    """The studies whose pseudonym is one of `values`: a case code, or the unattached mark."""
+    wanted = [v.upper() for v in values]
+    matched = Q(**{f"{to_study}case__code__in": wanted})
+    if UNATTACHED in wanted:
+        matched |= Q(**{f"{to_study}case__isnull": True})
+    return matched
 
 
 def _match(
@@ -137,16 +166,17 @@ def _match(
 ) -> QuerySet[Any]:
     """Filter by the matching keys of the search; `to_study` and `to_series` are the paths from
     the searched model to its study and series."""
-    lookups = {"StudyInstanceUID": f"{to_study}study_uid__in", "PatientID": f"{to_study}case__code__in"}
+    lookups = {"StudyInstanceUID": f"{to_study}study_uid__in"}
     if to_series is not None:
         lookups |= {"SeriesInstanceUID": f"{to_series}series_uid__in", "Modality": f"{to_series}modality__in"}
     if to_series == "series__":
         lookups["SOPInstanceUID"] = "sop_uid__in"
     for keyword, lookup in lookups.items():
         if values := search.get(keyword):
-            query = query.filter(
-                **{lookup: [v.upper() for v in values] if keyword == "PatientID" else values}
-            )
+            query = query.filter(**{lookup: values})
+    for keyword in PSEUDONYM_KEYS:  # both given: a study must match both
+        if values := search.get(keyword):
+            query = query.filter(_pseudonyms(to_study, values))
     for value in search.get("StudyDate")[:1]:  # a date, or a range: 20250101-20250331, 2025-, -2025
         start, dash, end = value.partition("-")
         if not dash:
@@ -169,6 +199,13 @@ def _page(query: QuerySet[Any], search: Search) -> tuple[list[Any], dict[str, st
             _("These attributes are not supported for matching and were ignored: %(keys)s")
             % {"keys": ", ".join(sorted(search.unsupported))}
         )
+    if search.wildcards:
+        warnings.append(
+            _("Wildcards (* and ?) are not supported in %(keys)s: the value was matched as written.")
+            % {"keys": ", ".join(search.wildcards)}
+        )
+    if search.fuzzy:
+        warnings.append(_("Fuzzy matching is not supported: only literal matching was performed."))
     # PS3.18 says what a search left out in Warning headers (code 299).
     headers = {"Warning": ", ".join(f'299 neurodaraja "{w}"' for w in warnings)} if warnings else {}
     return found, headers

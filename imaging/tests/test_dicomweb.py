@@ -30,6 +30,7 @@ from consultations.access import case_access, cases_visible_to
 from core.models import AuditEntry
 from imaging.access import ImagingAccess, imaging_access
 from imaging.actions import attach_study, review_series, share_study
+from imaging.dicomweb.common import UNATTACHED
 from imaging.models import Instance, Series, Study
 from imaging.services import Batch, receive
 from imaging.tests.data import IDENTIFYING_BYTES, IDENTITY, PHILIPS_HEAD, encoded, ge_slices, needs_data
@@ -556,9 +557,72 @@ def test_searches_match_on_uids_modality_and_dates_and_page_with_limit_and_offse
     assert "more results" in more["Warning"]
     assert client.get(path, {"limit": "many"}).status_code == 400
     assert client.get(path, {"offset": "1" + "0" * 20}).status_code == 400  # no database overflow
-    ignored = client.get("/dicomweb/studies", {"PatientName": "Mollel*"})
-    assert ignored.status_code == 200 and "PatientName" in ignored["Warning"]
+    ignored = client.get("/dicomweb/studies", {"PatientBirthDate": "19910417"})
+    assert ignored.status_code == 200 and len(ignored.json()) == 1  # not a matching key here...
+    assert "PatientBirthDate" in ignored["Warning"] and "ignored" in ignored["Warning"]  # ...and said so
+    forged = client.get("/dicomweb/studies", {'Patient"Name\nX': "1"})
+    assert forged.status_code == 200 and "Patient?Name?X" in forged["Warning"]  # no header broken
+    fuzzy = client.get("/dicomweb/studies", {"PatientID": study.case.code, "fuzzymatching": "true"})
+    assert len(fuzzy.json()) == 1 and "literal matching" in fuzzy["Warning"]
     assert client.get("/dicomweb/studies", HTTP_ACCEPT="application/dicom+xml").status_code == 406
+
+
+def test_patient_name_matches_the_case_code_as_patient_id_does_and_never_the_real_name(
+    cast, make_case, imaging
+):
+    study = imaging["study"]
+    code = study.case.code
+    share(study, cast.referrer)
+    unshared = make_case(send=True)
+    receive(
+        Batch(institution=unshared.referring_institution, source="upload", case=unshared),
+        encoded(series_of(ge_slices(1), 7, StudyInstanceUID=generate_uid())[0]),
+    )
+    real = [IDENTITY["PatientName"], "Amina Juma Mollel", "Mollel", "Mollel^Amina", IDENTITY["PatientID"]]
+    for person in (cast.referrer, cast.consultant_china):
+        client = raw(person)
+        for path in SEARCHES:
+            everything = client.get(path).json()
+            keys = ("PatientName", "00100010", "PatientID")
+            asking = [(key, asked) for key in keys for asked in (code, code.lower(), f"{code},ND-NOBODY")]
+            for key, asked in [*asking, ("PatientName", f"{code}^^^")]:  # empty name components
+                found = client.get(path, {key: asked}).json()
+                assert found, (person, path, key, asked)
+                # exactly what the study holds for this person, under the code as both
+                assert len(found) == len([r for r in everything if value(r, "0020000D") == study.study_uid])
+                assert {value(r, "00100010")["Alphabetic"] for r in found} == {code}
+                assert {value(r, "00100020") for r in found} == {code}
+            both = client.get(path, {"PatientName": code, "PatientID": unshared.code}).json()
+            assert both == []  # two keys: a study must match both
+            for name in real:
+                answer = client.get(path, {"PatientName": name})
+                assert answer.status_code == 200 and answer.json() == [], (person, path, name)
+                assert "Mollel" not in answer.content.decode()
+            starred = client.get(path, {"PatientName": f"{code[:4]}*"})
+            assert starred.json() == [] and "Wildcards" in starred["Warning"]  # matched as written
+            assert client.get(path, {"PatientName": "Mollel*"}).json() == []
+            assert client.get(path, {"PatientName": "*"}).json() == everything  # universal matching
+    # Not shared: the consultant in China cannot find it by its code; the referring team can.
+    assert raw(cast.consultant_china).get("/dicomweb/studies", {"PatientName": unshared.code}).json() == []
+    assert len(raw(cast.referrer).get("/dicomweb/studies", {"PatientName": unshared.code}).json()) == 1
+
+
+def test_patient_name_never_finds_another_hospitals_study(cast, imaging):
+    share(imaging["study"], cast.referrer)
+    code = imaging["study"].case.code
+    receive(Batch(institution=cast.institutions["KCMC"], source="node"), (PHILIPS_HEAD / "I10").read_bytes())
+    kcmc = Study.objects.get(institution=cast.institutions["KCMC"])
+    for path in SEARCHES:
+        for key in ("PatientName", "PatientID"):
+            # KCMC's study waits for its case under the unattached mark, for KCMC alone.
+            for person in (cast.referrer, cast.consultant_china, cast.neurosurgeon):
+                found = raw(person).get(path, {key: UNATTACHED}).json()
+                assert found == [], (person, path, key)
+            mine = raw(cast.outsider).get(path, {key: UNATTACHED}).json()
+            assert mine and {value(r, "0020000D") for r in mine} == {kcmc.study_uid}
+            # and SRRH's case is not found from KCMC, by its code or otherwise
+            for asked in (code, IDENTITY["PatientName"]):
+                assert raw(cast.outsider).get(path, {key: asked}).json() == [], (path, key, asked)
 
 
 def test_retrieval_honours_the_accepted_transfer_syntax_or_refuses_with_406(cast, imaging):
