@@ -169,3 +169,20 @@ def test_a_developer_alone_may_ask_for_the_traceback_page(reader, settings):
     client.raise_request_exception = False
     response = client.get("/fails/")
     assert response.status_code == 500 and "Traceback" in response.content.decode()
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_broken_upload_refused_before_any_view_gets_the_products_400(cast, settings, debug):
+    # The CSRF check reads the form before any view runs: a multipart body cut short fails there.
+    settings.DEBUG = debug
+    client = sign_in(Client(enforce_csrf_checks=True), cast.referrer)
+    client.raise_request_exception = False
+    assert client.get("/consultations/new/").status_code == 200  # the form, and its CSRF cookie
+    response = client.generic(
+        "POST",
+        "/consultations/new/",
+        b'--edge\r\nContent-Disposition: form-data; name="presenting_complaint"\r\n\r\nHea',
+        content_type="multipart/form-data",  # no boundary: the parser cannot read it
+    )
+    page = product_page(response, 400)
+    assert not any(words in page for words in TRACEBACK)
