@@ -16,7 +16,9 @@ trainees who are on no case's team. A conference's list is drawn from the cases 
 sees, closed ones included, never a draft.
 
 On-call shifts are kept by the consultant and by the coordinators of the consultant's
-institution (the coordinators who already see that consultant's cases).
+institution (the coordinators who already see that consultant's cases). The roster is read by
+consultants (their own shifts) and by coordinators and administrators (every consultant's, of
+every institution: they route cases to whoever is on call); the page and the API show the same.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -182,6 +185,24 @@ def rostered_consultants(user: User) -> QuerySet[User]:
     mine = Q(pk=user.pk) if user.has_role(Role.CONSULTANT) else Q(pk__in=[])
     there = Membership.objects.filter(institution__in=coordinated, role=Role.CONSULTANT).values("user_id")
     return User.objects.filter(mine | Q(pk__in=there), is_active=True).distinct().order_by("full_name")
+
+
+def reads_whole_roster(user: User) -> bool:
+    """Coordinators and administrators read every consultant's shifts."""
+    return user.has_role(Role.COORDINATOR) or user.is_administrator
+
+
+def roster_visible_to(user: User) -> QuerySet[OnCallShift]:
+    """The shifts the on-call page and the API show `user` (active consultants' only); 403 for
+    anyone who keeps no roster and reads none."""
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied
+    shifts = OnCallShift.objects.filter(consultant__is_active=True)
+    if reads_whole_roster(user):
+        return shifts
+    if user.has_role(Role.CONSULTANT):
+        return shifts.filter(consultant=user)
+    raise PermissionDenied
 
 
 def get_shift_to_change(user: User, shift_id: int) -> OnCallShift:

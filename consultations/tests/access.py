@@ -319,7 +319,8 @@ ENDPOINTS = [
         meeting_unchanged,
         {"summary": "Transfer for evacuation"},
     ),
-    Endpoint("get", "/on-call/shifts", everyone()),
+    # The roster the on-call page shows: its readers get it, anyone else 403 (as on the page).
+    Endpoint("get", "/on-call/shifts", expect(ROSTER)),
     # Only consultants keep a roster.
     Endpoint(
         "post",

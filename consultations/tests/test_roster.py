@@ -6,10 +6,12 @@ removed only once the removal is confirmed; every change is in the audit trail."
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from consultations.actions import rosters
 from consultations.models import OnCallShift
@@ -19,6 +21,7 @@ from neurodaraja.testing.cases import english
 from neurodaraja.testing.personas import sign_in
 
 ROSTER = "/consultations/on-call/"
+DAR = ZoneInfo("Africa/Dar_es_Salaam")  # the coordinator's and the neurosurgeon's zone
 
 
 def tomorrow_utc(hour: int) -> datetime:
@@ -46,10 +49,33 @@ def test_the_coordinator_sees_the_coming_four_weeks_day_by_day(cast, consultants
     english(cast.coordinator)
     html = page(sign_in(Client(), cast.coordinator))
     assert "The coming four weeks" in html
-    assert html.count('class="roster-day') == 28
+    # Each shift's day, and the quiet days between them as three stretches: the four weeks in 5.
+    assert html.count('class="roster-day') == 5
+    last = timezone.localtime(timezone.now(), DAR).date() + timedelta(days=27)
+    assert html.rindex(date_format(last, "DATE_FORMAT")) > html.rindex('class="roster-day')
     assert html.count('class="shift"') == 2  # the one in 41 days is beyond the four weeks
     assert "Baraka Massawe · MOI" in html and "Li Wen 李文 · QILU" in html
     assert "<table" not in html  # a list a phone reads, not a wide table
+
+
+def test_a_week_long_shift_is_listed_once_with_its_span_and_the_week_says_who_carries_on(cast, consultants):
+    # Tomorrow 06:00 UTC (09:00 in Dar es Salaam) for seven days.
+    start = tomorrow_utc(6)
+    week = rosters.add_shift(cast.neurosurgeon, start, start + timedelta(days=7))
+    english(cast.coordinator)
+    html = page(sign_in(Client(), cast.coordinator))
+    assert html.count('class="shift"') == 1 and html.count(f"/on-call/{week.pk}/edit/") == 1
+    first, last = timezone.localtime(week.starts_at, DAR), timezone.localtime(week.ends_at, DAR)
+    span = f"{first:%a} {first.day} {first:%B}, 09:00 – {last:%a} {last.day} {last:%B}, 09:00"
+    assert span in html
+    # The six days after it that it still covers: one stretch, one line, not six copies.
+    assert html.count("Baraka Massawe is still on call") == 1
+    assert f"Baraka Massawe is still on call, until {last:%a} {last.day} {last:%B}, 09:00." in html
+    quiet_today = timezone.localtime(timezone.now(), DAR).date() < first.date()  # not so just before midnight
+    assert html.count('class="roster-day') == 3 + quiet_today  # (today), its first day, the stretch, the rest
+    english(cast.neurosurgeon)
+    own = page(sign_in(Client(), cast.neurosurgeon))
+    assert own.count('class="shift"') == 1 and own.count("Your shift carries on until") == 1
 
 
 def test_each_reader_reads_the_times_in_their_own_zone_and_the_zone_is_named(cast, shift):

@@ -77,5 +77,6 @@ def test_the_roster_and_its_pages_fit_a_360_pixel_phone(platform, language):
             width, wide = phone.execute_script(MAIN_PAST_THE_EDGE)
             assert width <= 360 and not wide, (path, wide)
             if path == "/consultations/on-call/":
-                assert len(phone.find_elements(By.CSS_SELECTOR, "section.roster-day")) == 28
+                # Days in a row on which no shift starts are one stretch: fewer sections than days.
+                assert 1 <= len(phone.find_elements(By.CSS_SELECTOR, "section.roster-day")) <= 28
                 assert phone.find_elements(By.CSS_SELECTOR, "li.shift")

@@ -11,21 +11,25 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role, User
 from consultations import actions, queries
-from consultations.access import get_shift_to_change, rostered_consultants
+from consultations.access import (
+    get_shift_to_change,
+    reads_whole_roster,
+    roster_visible_to,
+    rostered_consultants,
+)
 from consultations.forms import ShiftForm
 from consultations.models import OnCallShift
 from core.errors import ActionError
-from lib.roster import by_day, utc_offset
-
-ROSTER_DAYS = 28  # the coming four weeks
+from lib.roster import ROSTER_DAYS, by_day, utc_offset
 
 
 def _user(request: HttpRequest) -> User:
@@ -57,10 +61,8 @@ def _refused(form: ShiftForm, error: ActionError) -> None:
 @login_required
 def on_call(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    is_consultant = user.has_role(Role.CONSULTANT)
-    is_coordinator = user.has_role(Role.COORDINATOR) or user.is_administrator
-    if not (is_consultant or is_coordinator):
-        raise PermissionDenied
+    visible = roster_visible_to(user)  # 403 for anyone who reads no roster
+    is_coordinator = reads_whole_roster(user)
     form = _shift_form(user, request.POST or None)
     if request.method == "POST":
         if form is None:
@@ -84,7 +86,7 @@ def on_call(request: HttpRequest) -> HttpResponse:
         "form": form,
         "is_coordinator": is_coordinator,
         "zone": _zone_named(now),
-        "days": _coming_days(user, now, everyone=is_coordinator),
+        "days": _coming_days(user, visible, now),
         "on_call_now": _on_call_now(now) if is_coordinator else [],
     }
     return render(
@@ -92,18 +94,16 @@ def on_call(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _coming_days(user: User, now: Any, *, everyone: bool) -> list[Any]:
-    """The coming four weeks from today (the reader's today), each day with its shifts: every
-    consultant's for coordinators, one's own for a consultant. Each shift says whether the
-    reader may change it."""
+def _coming_days(user: User, visible: QuerySet[OnCallShift], now: Any) -> list[Any]:
+    """The coming four weeks from today (the reader's today), each day with the shifts the
+    reader sees (consultations.access.roster_visible_to). Each says whether the reader may
+    change it."""
     zone = ZoneInfo(str(timezone.get_current_timezone()))
     today = timezone.localtime(now).date()
     first = datetime.combine(today, time.min, tzinfo=zone)
-    shifts = OnCallShift.objects.filter(
-        ends_at__gt=first, starts_at__lt=first + timedelta(days=ROSTER_DAYS + 1), consultant__is_active=True
+    shifts = visible.filter(
+        ends_at__gt=first, starts_at__lt=first + timedelta(days=ROSTER_DAYS + 1)
     ).select_related("consultant")
-    if not everyone:
-        shifts = shifts.filter(consultant=user)
     rows = list(shifts.order_by("starts_at")[:1000])
     keeps = set(
         rostered_consultants(user).filter(pk__in={s.consultant_id for s in rows}).values_list("pk", flat=True)
@@ -111,13 +111,25 @@ def _coming_days(user: User, now: Any, *, everyone: bool) -> list[Any]:
     places = _institutions({s.consultant_id for s in rows})
     entries = [
         (
-            {"shift": s, "place": places.get(s.consultant_id, ""), "mine": s.consultant_id in keeps},
+            {
+                "shift": s,
+                "place": places.get(s.consultant_id, ""),
+                "mine": s.consultant_id in keeps,
+                "ends_text": moment_text(s.ends_at),
+            },
             s.starts_at,
             s.ends_at,
         )
         for s in rows
     ]
     return by_day(entries, zone, today, ROSTER_DAYS)
+
+
+def moment_text(moment: Any) -> str:
+    """'Mon 14 December, 09:00' in the reader's zone and language: the end a later day names."""
+    local = timezone.localtime(moment)
+    day = f"{formats.date_format(local, 'D')} {formats.date_format(local, 'MONTH_DAY_FORMAT')}"
+    return f"{day}, {formats.time_format(local, 'TIME_FORMAT')}"
 
 
 def _institutions(consultant_ids: set[int]) -> dict[int, str]:
