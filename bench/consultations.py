@@ -4,9 +4,11 @@
     .venv/bin/python bench/consultations.py --cases 20000 --databases sqlite
 
 For each database it builds realistic data (cases from 40 hospitals, 20 consultants, assignments,
-opinions, discussion messages and outcomes), measures the inbox, the coordinators' board, a case
-page and the API list in-process (Django's test client: server time without the network), first
-at 1,000 cases (the baseline, same run) and then at the full size. It prints the median and the
+opinions, discussion messages and outcomes), sent at a steady rate over the years, each in the
+status of its age (see REFERRALS_PER_DAY), measures the inbox, the coordinators' board, a case
+page and the API list in-process (Django's test client: server time without the network), at
+1,000 cases (the baseline) and at the full size, two databases built side by side and measured
+in turns, request by request (so a busy machine weighs on both alike). It prints the median and the
 95th percentile, the growth of the p95 from the baseline, the bytes each page is really sent
 with (asked with `Accept-Encoding: gzip` through the whole middleware stack: body and headers as
 they leave the platform), whether the stylesheet and scripts are under hashed names with an
@@ -14,7 +16,7 @@ immutable cache (collected as the shipped server collects them), the queries per
 verdict against the targets: p95 under 150 ms, no page slower than 1.5 times its own baseline,
 pages under 60 KB as sent. The exit status is non-zero when a page misses one.
 
-PostgreSQL: a fresh database is created on 127.0.0.1:5432 (trust authentication) and dropped
+PostgreSQL: fresh databases are created on 127.0.0.1:5432 (trust authentication) and dropped
 afterwards; set BENCH_POSTGRES_URL to use another server.
 """
 
@@ -40,13 +42,17 @@ TARGET_PAGE_KB = 60.0
 # A page may not grow slower with the history than this, against the same run's baseline.
 TARGET_GROWTH = 1.5
 BASELINE_CASES = 1_000
-REQUESTS_PER_PAGE = 40
+REQUESTS_PER_PAGE = 60
+WARM_UP = 3  # requests per page before timing: caches and connections
 
 
-# --- run in a child process per database ------------------------------------------------------
-def measure(cases: int) -> dict:
+# --- a child process per database and size, answering the parent's requests ------------------
+def serve(cases: int) -> None:
+    """Build `cases` cases, say so, then answer one request per line read: `{"page": name}` is
+    timed once, `{"static": true}` reports the static files, `{"quit": true}` ends."""
     import django
 
+    reply, sys.stdout = sys.stdout, sys.stderr  # whatever Django prints stays off the protocol
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neurodaraja.settings")
     django.setup()
@@ -64,15 +70,19 @@ def measure(cases: int) -> dict:
     call_command("collectstatic", interactive=False, verbosity=0)
 
     world = _people()
-    results: dict[str, Any] = {"database": connection.vendor, "sizes": []}
-    for size in sorted({min(BASELINE_CASES, cases), cases}):
-        built = time.perf_counter()
-        _grow_to(size, world)
-        build_seconds = time.perf_counter() - built
-        pages = _measure_pages(world)
-        results["sizes"].append({"cases": size, "build_seconds": round(build_seconds, 1), "pages": pages})
-    results["static"] = _static_as_sent(world)
-    return results
+    built = time.perf_counter()
+    _grow_to(cases, world)
+    pages = _pages(world)
+    ready = {"database": connection.vendor, "cases": cases, "pages": list(pages)}
+    print(
+        json.dumps(ready | {"build_seconds": round(time.perf_counter() - built, 1)}), file=reply, flush=True
+    )
+    for line in sys.stdin:
+        command = json.loads(line)
+        if command.get("quit"):
+            break
+        answer = _static_as_sent(world) if command.get("static") else _one_request(*pages[command["page"]])
+        print(json.dumps(answer), file=reply, flush=True)
 
 
 def _people() -> dict:
@@ -146,6 +156,7 @@ def _grow_to(target: int, world: dict) -> None:
     batch = 2_000
     while world["built"] < target:
         count = min(batch, target - world["built"])
+        world["in_batch"] = 0
         _add_batch(count, world, rng, categories, now)
         world["built"] += count
     if connection.vendor == "postgresql":
@@ -166,13 +177,42 @@ def _fresh_code(world: dict) -> str:
     return code
 
 
+# The partnership's referral rate, all hospitals together. Cases are built backwards in time at
+# this rate: the 1,000-case baseline is the last three weeks, and growing to 100,000 adds five
+# years of older history before it. So the two sizes have the same recent work and differ by the
+# history alone, which is what a list must not slow down with.
+REFERRALS_PER_DAY = 50
+
+
+def _status_at_age(age: timedelta, rng: random.Random) -> str:
+    """The status of a case sent `age` ago, as a case moves through the loop: open for hours,
+    answered within a day, closed with its outcome within two weeks. Of the older history, a few
+    stay answered (the outcome never recorded) or open (never answered): that tail grows with
+    the years, as it does in a real history. A few drafts of any age were never sent."""
+    if rng.random() < 0.03:
+        return "draft"
+    hours = age.total_seconds() / 3600
+    if hours < 6:
+        return rng.choices(["open", "acknowledged"], [6, 4])[0]
+    if hours < 24:
+        return rng.choices(["acknowledged", "answered"], [3, 7])[0]
+    if hours < 14 * 24:
+        return rng.choices(["answered", "closed"], [1, 1])[0]
+    return rng.choices(["closed", "answered", "open"], [977, 20, 3])[0]
+
+
 def _random_case(world: dict, rng: random.Random, categories: list, now: Any) -> Any:
-    """A case in a status drawn with the proportions of a busy year (most closed)."""
+    """The next case back in time (see REFERRALS_PER_DAY), in the status of its age."""
     from consultations.models import Case
 
     n = rng.randrange(40)
-    submitted = now - timedelta(minutes=rng.randrange(60 * 24 * 365 * 2))
-    status = rng.choices(["open", "acknowledged", "answered", "closed", "draft"], [4, 3, 10, 80, 3])[0]
+    age = timedelta(
+        days=(world["built"] + world.setdefault("in_batch", 0) + rng.random()) / REFERRALS_PER_DAY
+    )
+    world["in_batch"] += 1
+    submitted = now - age
+    status = _status_at_age(age, rng)
+    answered_at = submitted + min(timedelta(hours=3), age / 2)
     return Case(
         code=_fresh_code(world),
         referring_institution=world["hospitals"][n],
@@ -192,7 +232,7 @@ def _random_case(world: dict, rng: random.Random, categories: list, now: Any) ->
         question="Observe here or transfer for evacuation?",
         submitted_at=None if status == "draft" else submitted,
         deadline=None if status == "draft" else submitted + timedelta(hours=12),
-        first_answered_at=submitted + timedelta(hours=3) if status in ("answered", "closed") else None,
+        first_answered_at=answered_at if status in ("answered", "closed") else None,
     )
 
 
@@ -223,11 +263,14 @@ def _add_batch(count: int, world: dict, rng: random.Random, categories: list, no
 
 def _what_follows_sending(world: dict, rng: random.Random, sent: list) -> tuple[list, list, list, list]:
     """Each sent case's assignment, and by its status an opinion, a few messages and an outcome."""
+    from django.utils import timezone
+
     from consultations.models import Assignment, Message, Opinion, Outcome
 
     assignments, opinions, messages, outcomes = [], [], [], []
     # Closing a case ends its assignments (consultations.actions.closing), so they do here too.
     answered = getattr(Assignment.Ended, "ANSWERED", Assignment.Ended.WITHDRAWN)
+    now = timezone.now()
     for case in sent:
         consultant = rng.choice(world["consultants"])
         closed = case.status == "closed"
@@ -238,7 +281,7 @@ def _what_follows_sending(world: dict, rng: random.Random, sent: list) -> tuple[
                 via="routing",
                 deadline=case.deadline,
                 acknowledged_at=case.submitted_at if case.status != "open" else None,
-                ended_at=case.first_answered_at + timedelta(days=1) if closed else None,
+                ended_at=min(case.first_answered_at + timedelta(days=1), now) if closed else None,
                 ended_reason=answered if closed else "",
             )
         )
@@ -275,10 +318,9 @@ def _what_follows_sending(world: dict, rng: random.Random, sent: list) -> tuple[
     return assignments, opinions, messages, outcomes
 
 
-def _measure_pages(world: dict) -> list[dict]:
-    from django.db import connection
+def _pages(world: dict) -> dict[str, tuple[Any, Any]]:
+    """Each page measured: the client signed in as the person who reads it, and its next URL."""
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -311,43 +353,41 @@ def _measure_pages(world: dict) -> list[dict]:
         Assignment.objects.filter(consultant=consultant).values_list("case__code", flat=True)[:200]
     )
     rng = random.Random(7)
-    pages = [
-        ("referrer inbox", referrer_client, lambda: "/consultations/?box=ours"),
-        ("consultant inbox", consultant_client, lambda: "/consultations/?box=awaiting"),
-        ("coordinator board", coordinator_client, lambda: "/consultations/board/"),
-        ("case page (referrer)", referrer_client, lambda: f"/consultations/{rng.choice(own_cases)}/"),
-        (
-            "case page (consultant)",
+    return {
+        "referrer inbox": (referrer_client, lambda: "/consultations/?box=ours"),
+        "consultant inbox": (consultant_client, lambda: "/consultations/?box=awaiting"),
+        "coordinator board": (coordinator_client, lambda: "/consultations/board/"),
+        "case page (referrer)": (referrer_client, lambda: f"/consultations/{rng.choice(own_cases)}/"),
+        "case page (consultant)": (
             consultant_client,
             lambda: f"/consultations/{rng.choice(consultant_cases)}/",
         ),
-        ("API case list", api_client, lambda: "/api/v1/cases?box=ours"),
-    ]
-    figures = []
-    for name, client, url in pages:
-        for _ in range(3):  # warm caches and connections
-            client.get(url())
-        times, sizes, queries = [], [], []
-        for _ in range(REQUESTS_PER_PAGE):
-            with CaptureQueriesContext(connection) as captured:
-                start = time.perf_counter()
-                response = client.get(url(), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
-                elapsed = (time.perf_counter() - start) * 1000
-            assert response.status_code == 200, (name, response.status_code)
-            times.append(elapsed)
-            sizes.append(_bytes_sent(response))
-            queries.append(len(captured))
-        times.sort()
-        figures.append(
-            {
-                "page": name,
-                "median_ms": round(statistics.median(times), 1),
-                "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
-                "kb_sent": round(max(sizes) / 1024, 1),
-                "queries": max(queries),
-            }
-        )
-    return figures
+        "API case list": (api_client, lambda: "/api/v1/cases?box=ours"),
+    }
+
+
+def _one_request(client: Any, url: Any) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    address = url()
+    with CaptureQueriesContext(connection) as captured:
+        start = time.perf_counter()
+        response = client.get(address, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, (address, response.status_code)
+    return {"ms": elapsed, "bytes": _bytes_sent(response), "queries": len(captured)}
+
+
+def _figures(name: str, answers: list[dict]) -> dict:
+    times = sorted(a["ms"] for a in answers)
+    return {
+        "page": name,
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
+        "kb_sent": round(max(a["bytes"] for a in answers) / 1024, 1),
+        "queries": max(a["queries"] for a in answers),
+    }
 
 
 def _bytes_sent(response: Any) -> int:
@@ -384,39 +424,92 @@ def _static_as_sent(world: dict) -> dict:
     return {"files": files, "cached": cached}
 
 
-# --- the parent: one child per database, then the report --------------------------------------
-def run_child(database: str, cases: int) -> dict:
-    env = dict(os.environ, DEBUG="false", SECRET_KEY="bench-only-secret", DEMO_MODE="false")
-    static_root = tempfile.mkdtemp(prefix="nd-bench-static-")
-    env.update(HASHED_STATIC="true", STATIC_ROOT=static_root)
-    cleanup = None
-    if database == "sqlite":
-        folder = tempfile.mkdtemp(prefix="nd-bench-")
-        env["SQLITE_PATH"] = str(Path(folder) / "bench.sqlite3")
-        env.pop("DATABASE_URL", None)
-    else:
-        server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-        name = f"nd_bench_{os.getpid()}"
-        _postgres(server, f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = f"{server}/{name}"
-        cleanup = lambda: _postgres(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # noqa: E731
-    try:
-        output = subprocess.run(
+# --- the parent: the baseline and the full size side by side, then the report ----------------
+class Child:
+    """One database of one size, built and served by a child process (its own Django)."""
+
+    def __init__(self, database: str, cases: int) -> None:
+        env = dict(os.environ, DEBUG="false", SECRET_KEY="bench-only-secret", DEMO_MODE="false")
+        self.folder = tempfile.mkdtemp(prefix="nd-bench-")
+        env.update(HASHED_STATIC="true", STATIC_ROOT=str(Path(self.folder) / "static"))
+        self.drop: Any = None
+        if database == "sqlite":
+            env["SQLITE_PATH"] = str(Path(self.folder) / "bench.sqlite3")
+            env.pop("DATABASE_URL", None)
+        else:
+            server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+            name = f"nd_bench_{os.getpid()}_{cases}"
+            _postgres(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            _postgres(server, f'CREATE DATABASE "{name}"')
+            env["DATABASE_URL"] = f"{server}/{name}"
+            self.drop = lambda: _postgres(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.errors = open(Path(self.folder) / "stderr.log", "w+")  # noqa: SIM115 (closed in close())
+        self.process = subprocess.Popen(
             [sys.executable, __file__, "--child", "--cases", str(cases)],
             env=env,
             cwd=ROOT,
-            capture_output=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
             text=True,
-            check=True,
-        ).stdout
-    except subprocess.CalledProcessError as error:
-        sys.stderr.write(error.stderr[-4000:])
-        raise
+        )
+
+    def read(self) -> dict:
+        line = self.process.stdout.readline() if self.process.stdout else ""
+        if not line:
+            self.errors.seek(0)
+            sys.stderr.write(self.errors.read()[-4000:])
+            raise RuntimeError("a benchmark child stopped (its error is above)")
+        return json.loads(line)
+
+    def ask(self, command: dict) -> dict:
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+        return self.read()
+
+    def close(self) -> None:
+        if self.process.poll() is None and self.process.stdin:
+            self.process.stdin.write(json.dumps({"quit": True}) + "\n")
+            self.process.stdin.close()
+            self.process.wait(timeout=60)
+        self.errors.close()
+        if self.drop:
+            self.drop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def run_database(database: str, cases: int) -> dict:
+    """Both sizes are built at once, then measured in turns, request by request: the baseline and
+    the full size meet the same machine at the same moments, so a busy neighbour slows both and
+    the growth ratio measures the history, not the noise."""
+    sizes = sorted({min(BASELINE_CASES, cases), cases})
+    children = [Child(database, size) for size in sizes]
+    try:
+        ready = [child.read() for child in children]
+        answers: list[dict[str, list[dict]]] = [{page: [] for page in r["pages"]} for r in ready]
+        for turn in range(WARM_UP + REQUESTS_PER_PAGE):
+            for page in ready[0]["pages"]:
+                for child, collected in zip(children, answers, strict=True):
+                    answer = child.ask({"page": page})
+                    if turn >= WARM_UP:
+                        collected[page].append(answer)
+        static = children[-1].ask({"static": True})
     finally:
-        shutil.rmtree(static_root, ignore_errors=True)
-        if cleanup:
-            cleanup()
-    return json.loads(output.strip().splitlines()[-1])
+        for child in children:
+            child.close()
+    return {
+        "database": ready[0]["database"],
+        "sizes": [
+            {
+                "cases": r["cases"],
+                "build_seconds": r["build_seconds"],
+                "pages": [_figures(page, collected[page]) for page in r["pages"]],
+            }
+            for r, collected in zip(ready, answers, strict=True)
+        ],
+        "static": static,
+    }
 
 
 def _postgres(server: str, statement: str) -> None:
@@ -481,12 +574,12 @@ def main() -> int:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.cases)))
+        serve(args.cases)
         return 0
     results = []
     for database in [d.strip() for d in args.databases.split(",") if d.strip()]:
         print(f"Building {args.cases:,} cases on {database}…", flush=True)
-        results.append(run_child("sqlite" if database == "sqlite" else "postgresql", args.cases))
+        results.append(run_database("sqlite" if database == "sqlite" else "postgresql", args.cases))
     return 0 if report(results) else 1
 
 
