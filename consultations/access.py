@@ -13,7 +13,16 @@ Conferences are seen by the coordinators of the organising institution and by th
 Those invited also read the cases on its list, as a consultant abroad does (never the identity,
 never a change), and only while they are invited: teaching often discusses a closed case with
 trainees who are on no case's team. A conference's list is drawn from the cases its organiser
-sees, closed ones included, never a draft.
+sees, closed ones included, never a draft. What those invited read of such a case is what is
+known to be de-identified, and nothing else (`CaseAccess.via_conference`):
+- the case page, the advice letter and the FHIR export: built from the clinical fields alone
+  (an allow-list: no identity field is ever read into them), free text checked for identifiers
+  when it was written;
+- imaging: only the shared series, de-identified by an allow-list and reviewed where needed
+  (imaging.access);
+- never the attached documents and photos (`CaseAccess.may_open_attachments`): the sender ticks
+  that no name is visible, but a scanned page or a photo is not known to be de-identified, and
+  the patient's consent covers the consultants asked, not a teaching round.
 
 On-call shifts are kept by the consultant and by the coordinators of the consultant's
 institution (the coordinators who already see that consultant's cases). The roster is read by
@@ -36,6 +45,7 @@ from consultations.models import (
     Case,
     Conference,
     ConferenceCase,
+    ConferenceParticipant,
     OnCallShift,
     Opinion,
     Status,
@@ -94,6 +104,12 @@ class CaseAccess:
     def may_discuss(self) -> bool:
         """Writes in the case's thread: the referring team and its consultants, until it closes."""
         return (self.in_referring_team or self.is_answering_consultant) and not self.case.is_closed
+
+    @property
+    def may_open_attachments(self) -> bool:
+        """Documents and photos are for those on the case, not those invited to discuss it: an
+        uploaded file is not known to be de-identified (see the module's docstring)."""
+        return self.via_conference is None
 
     @property
     def sees_identity(self) -> bool:
@@ -167,6 +183,19 @@ def get_conference(user: User, conference_id: int) -> tuple[Conference, bool]:
         raise Http404
     organises = any(i.pk == conference.institution_id for i in user.institutions_with_role(Role.COORDINATOR))
     return conference, organises
+
+
+def get_invitation(conference: Conference, person_id: int) -> ConferenceParticipant:
+    """The invitation of `person_id` to a conference the caller was allowed to load; 404 if
+    that person is not invited."""
+    participant = (
+        ConferenceParticipant.objects.filter(conference=conference, person_id=person_id)
+        .select_related("person", "conference__institution")
+        .first()
+    )
+    if participant is None:
+        raise Http404
+    return participant
 
 
 def get_own_shift(user: User, shift_id: int) -> OnCallShift:

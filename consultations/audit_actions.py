@@ -30,6 +30,9 @@ CONFERENCE_INVITED = AuditAction("consultations.conference_invited", _("People i
 CONFERENCE_ATTENDANCE = AuditAction(
     "consultations.conference_attendance", _("Conference attendance recorded")
 )
+CONFERENCE_WITHDRAWN = AuditAction(
+    "consultations.conference_invitation_withdrawn", _("Invitation to a conference withdrawn")
+)
 CONFERENCE_VIEWED = AuditAction("consultations.conference_viewed", _("Case conference viewed"))
 CONFERENCE_SUMMARY = AuditAction("consultations.conference_summary", _("Conference summary written"))
 CONFERENCE_SUMMARY_REFUSED = AuditAction(
@@ -55,3 +58,4 @@ declare_detail("case", _("Case"))
 declare_detail("people", _("People"))
 declare_detail("present", _("Present"))
 declare_detail("conference", _("Conference"))
+declare_detail("invitee", _("Invited person"))

@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("conferences/<int:conference_id>/invite/", conferences.conference_invite, name="conference_invite"),
     path(
+        "conferences/<int:conference_id>/participants/<int:person_id>/withdraw/",
+        conferences.conference_withdraw,
+        name="conference_withdraw",
+    ),
+    path(
         "conferences/<int:conference_id>/attendance/",
         conferences.conference_attendance,
         name="conference_attendance",

@@ -1,6 +1,6 @@
-"""Case conferences: schedule, list cases (open or closed: teaching discusses both), invite, mark
-attendance, summarise. Coordinators of the organising institution organise; reading a conference
-is recorded like reading a case."""
+"""Case conferences: schedule, list cases (open or closed: teaching discusses both), invite,
+withdraw an invitation, mark attendance, summarise. Coordinators of the organising institution
+organise; reading a conference is recorded like reading a case."""
 
 from __future__ import annotations
 
@@ -20,8 +20,15 @@ from consultations.access import case_access, discussable_cases
 from consultations.models import Case, Conference, ConferenceCase, ConferenceParticipant
 from core.audit import AuditAction, record
 from core.errors import ActionError
+from core.notification_kinds import NotificationKind
 from core.notifications import notify
 from lib.identifiers import Identity, scan
+
+# Declared here until consultations/notices.py, where the other kinds live, takes it
+# (/tmp/helpers/requests-rooms.md); the app's ready() imports this module through its tasks.
+INVITATION_WITHDRAWN = NotificationKind(
+    "consultations.conference_withdrawn", _("Your invitation to a case conference was withdrawn.")
+)
 
 
 def _require_organiser(user: User, conference: Conference) -> None:
@@ -118,6 +125,35 @@ def invite(
         )
         notify(added, notices.CONFERENCE, params={}, url=f"/conferences/{conference.pk}/")
     return len(added)
+
+
+@transaction.atomic
+def withdraw_invitation(
+    coordinator: User, participant: ConferenceParticipant, *, request: HttpRequest | None = None
+) -> None:
+    """The person is no longer invited: the conference and the cases on its list are closed to
+    them again (consultations.access.conference_item_for_invitee reads the invitation). Someone
+    marked present keeps the record of it (attendance counts as training): unmark them first."""
+    conference = participant.conference
+    _require_organiser(coordinator, conference)
+    # Locked, so that attendance saved at the same moment cannot be lost with the row.
+    current = ConferenceParticipant.objects.select_for_update().filter(pk=participant.pk).first()
+    if current is None:
+        raise ActionError(_("This person is no longer invited."), code="not_invited", status=409)
+    if current.attended:
+        raise ActionError(
+            _(
+                "This person attended the conference: their attendance stays on record. Mark them absent first."
+            ),
+            code="attended",
+            status=409,
+        )
+    person = current.person
+    current.delete()
+    _record_on_conference(
+        acts.CONFERENCE_WITHDRAWN, conference, coordinator, request, detail={"invitee": person.pk}
+    )
+    notify([person], INVITATION_WITHDRAWN, params={}, url="/conferences/", exclude=coordinator)
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""Case conferences: schedule, list cases, invite, mark attendance, summarise."""
+"""Case conferences: schedule, list cases, invite, withdraw an invitation, mark attendance,
+summarise."""
 # No "from __future__ import annotations": django-ninja reads these annotations at run time.
 
 from datetime import datetime
@@ -10,7 +11,13 @@ from pydantic import Field
 
 from accounts.api_auth import api_user
 from accounts.models import Role, User
-from consultations.access import cases_visible_to, conferences_for, discussable_cases, get_conference
+from consultations.access import (
+    cases_visible_to,
+    conferences_for,
+    discussable_cases,
+    get_conference,
+    get_invitation,
+)
 from consultations.actions import conferences
 from consultations.models import Conference
 
@@ -148,6 +155,20 @@ def invite_to_conference(request: HttpRequest, conference_id: int, payload: Peop
     if len(people) != len(set(payload.people)):
         raise Http404
     conferences.invite(user, conference, people, request=request)
+    return _conference_out(conference, user)
+
+
+@router.delete(
+    "/conferences/{conference_id}/participants/{person_id}",
+    response=ConferenceOut,
+    tags=["conferences"],
+    summary="Withdraw an invitation",
+)
+def withdraw_invitation(request: HttpRequest, conference_id: int, person_id: int) -> ConferenceOut:
+    """The person no longer sees the conference nor its cases, and is told. 404 if they are not
+    invited; 409 if they were marked present (unmark them first: attendance counts as training)."""
+    user, conference = _organised(request, conference_id)
+    conferences.withdraw_invitation(user, get_invitation(conference, person_id), request=request)
     return _conference_out(conference, user)
 
 

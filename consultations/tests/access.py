@@ -163,6 +163,13 @@ PAGES = [
     # SRRH's conference, nobody invited yet: its organiser alone knows of it.
     Page("/conferences/{conference}/", expect({"coordinator"}, refused=404)),
     Page("/conferences/{meeting}/", expect({"coordinator", *INVITED}, refused=404)),
+    # Withdrawing an invitation asks first: the question is the organiser's alone.
+    Page("/conferences/{meeting}/participants/{trainee}/withdraw/", organises()),
+    # Someone not invited has no invitation to withdraw, even for the organiser.
+    Page(
+        "/conferences/{meeting}/participants/{outsider}/withdraw/",
+        expect(set(), refused=404) | dict.fromkeys(INVITED, 403),
+    ),
 ]
 
 CHANGES = [
@@ -209,6 +216,12 @@ CHANGES = [
     Change("/conferences/{meeting}/cases/", organises(ok=302), meeting_unchanged, {"case": "{advised}"}),
     Change(
         "/conferences/{meeting}/invite/", organises(ok=302), meeting_unchanged, {"people": ["{outsider}"]}
+    ),
+    Change(
+        "/conferences/{meeting}/participants/{trainee}/withdraw/",
+        organises(ok=302),
+        meeting_unchanged,
+        {"confirm": "yes"},
     ),
     Change(
         "/conferences/{meeting}/attendance/", organises(ok=302), meeting_unchanged, {"present": ["{trainee}"]}
@@ -309,6 +322,7 @@ ENDPOINTS = [
         meeting_unchanged,
         {"people": ["{outsider}"]},
     ),
+    Endpoint("delete", "/conferences/{meeting}/participants/{trainee}", organises(), meeting_unchanged),
     Endpoint(
         "put", "/conferences/{meeting}/attendance", organises(), meeting_unchanged, {"people": ["{trainee}"]}
     ),

@@ -1,5 +1,5 @@
 """Case conferences: schedule, draw the case list from the cases sent (open or closed), invite,
-mark attendance, summarise."""
+withdraw an invitation (after asking), mark attendance, summarise."""
 
 from __future__ import annotations
 
@@ -18,7 +18,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Institution, Role, User
-from consultations.access import cases_visible_to, conferences_for, discussable_cases, get_conference
+from consultations.access import (
+    cases_visible_to,
+    conferences_for,
+    discussable_cases,
+    get_conference,
+    get_invitation,
+)
 from consultations.actions import conferences
 from consultations.forms import ConferenceCaseForm, ConferenceForm, InviteForm, SummaryForm
 from core.errors import ActionError
@@ -154,6 +160,29 @@ def conference_invite(request: HttpRequest, conference_id: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose the people to invite."))
     return _back(conference)
+
+
+@login_required
+def conference_withdraw(request: HttpRequest, conference_id: int, person_id: int) -> HttpResponse:
+    """Asks first: only a POST that confirms withdraws the invitation; anything else asks."""
+    user, conference = _organised(request, conference_id)
+    participant = get_invitation(conference, person_id)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            conferences.withdraw_invitation(user, participant, request=request)
+        except ActionError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is no longer invited.") % {"name": participant.person.full_name},
+            )
+        return _back(conference)
+    return render(
+        request,
+        "consultations/conference_withdraw.html",
+        {"conference": conference, "participant": participant},
+    )
 
 
 @login_required
