@@ -155,6 +155,9 @@ PAGES = [
     Page("/consultations/{case}/consent/", on_the_case(*TEAM)),
     Page("/consultations/{case}/opinion/", on_the_case("consultant_china")),
     Page("/consultations/{case}/outcome/", on_the_case(*TEAM)),
+    # The trainee (invited) still opens the report until open_attachment refuses invitees
+    # (CaseAccess.may_open_attachments; /tmp/helpers/requests-rooms.md): then she gets 404 here
+    # and on the API's download, and consultations/tests/test_conference_reads.py loses its xfails.
     Page("/consultations/{case}/files/{attachment}/", on_the_case(*READS_IT)),
     Page(
         "/consultations/{advised}/letter.pdf", on_the_case(*ON_THE_CASE) | {"trainee": 404}
