@@ -38,3 +38,6 @@ ATTACHMENT = NotificationKind(
     "consultations.attachment", _("A document or photo was added to consultation %(case)s.")
 )
 CONFERENCE = NotificationKind("consultations.conference", _("You are invited to a case conference."))
+INVITATION_WITHDRAWN = NotificationKind(
+    "consultations.conference_withdrawn", _("Your invitation to a case conference was withdrawn.")
+)

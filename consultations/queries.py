@@ -151,7 +151,3 @@ def consultants_on_call(now: datetime) -> list[int]:
             "consultant_id", flat=True
         )
     )
-
-
-def upcoming_shifts(user: User, now: datetime) -> list[OnCallShift]:
-    return list(OnCallShift.objects.filter(consultant=user, ends_at__gt=now).order_by("starts_at")[:50])

@@ -108,7 +108,10 @@ def add_attachment(
 def open_attachment(
     access: CaseAccess, user: User, attachment_id: int, *, request: HttpRequest | None = None
 ) -> Attachment:
-    """An attachment of a case the user may open (404 otherwise); the opening is recorded."""
+    """An attachment of a case the user may open (404 otherwise); the opening is recorded. Those
+    invited to a conference that discusses the case open none (CaseAccess.may_open_attachments)."""
+    if not access.may_open_attachments:
+        raise Http404
     item = access.case.attachments.filter(pk=attachment_id).first()
     if item is None:
         raise Http404

@@ -20,15 +20,8 @@ from consultations.access import case_access, discussable_cases
 from consultations.models import Case, Conference, ConferenceCase, ConferenceParticipant
 from core.audit import AuditAction, record
 from core.errors import ActionError
-from core.notification_kinds import NotificationKind
 from core.notifications import notify
 from lib.identifiers import Identity, scan
-
-# Declared here until consultations/notices.py, where the other kinds live, takes it
-# (/tmp/helpers/requests-rooms.md); the app's ready() imports this module through its tasks.
-INVITATION_WITHDRAWN = NotificationKind(
-    "consultations.conference_withdrawn", _("Your invitation to a case conference was withdrawn.")
-)
 
 
 def _require_organiser(user: User, conference: Conference) -> None:
@@ -153,7 +146,7 @@ def withdraw_invitation(
     _record_on_conference(
         acts.CONFERENCE_WITHDRAWN, conference, coordinator, request, detail={"invitee": person.pk}
     )
-    notify([person], INVITATION_WITHDRAWN, params={}, url="/conferences/", exclude=coordinator)
+    notify([person], notices.INVITATION_WITHDRAWN, params={}, url="/conferences/", exclude=coordinator)
 
 
 @transaction.atomic

@@ -42,6 +42,8 @@ def _attachment_out(item: Attachment) -> AttachmentOut:
 def list_attachments(request: HttpRequest, code: str) -> list[AttachmentOut]:
     user, access = case_for(request, code)
     actions.record_case_view(access, user, request=request, detail={"via": "api"})
+    if not access.may_open_attachments:  # invited to a conference: documents stay with the case's team
+        return []
     return [_attachment_out(item) for item in access.case.attachments.all()]
 
 

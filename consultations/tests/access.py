@@ -155,10 +155,9 @@ PAGES = [
     Page("/consultations/{case}/consent/", on_the_case(*TEAM)),
     Page("/consultations/{case}/opinion/", on_the_case("consultant_china")),
     Page("/consultations/{case}/outcome/", on_the_case(*TEAM)),
-    # The trainee (invited) still opens the report until open_attachment refuses invitees
-    # (CaseAccess.may_open_attachments; /tmp/helpers/requests-rooms.md): then she gets 404 here
-    # and on the API's download, and consultations/tests/test_conference_reads.py loses its xfails.
-    Page("/consultations/{case}/files/{attachment}/", on_the_case(*READS_IT)),
+    # The trainee reads the case as one invited to its conference: its documents are not known to
+    # be free of names, so they stay with the case's team (CaseAccess.may_open_attachments).
+    Page("/consultations/{case}/files/{attachment}/", on_the_case(*READS_IT) | {"trainee": 404}),
     Page(
         "/consultations/{advised}/letter.pdf", on_the_case(*ON_THE_CASE) | {"trainee": 404}
     ),  # on no meeting of hers
@@ -250,7 +249,7 @@ ENDPOINTS = [
     Endpoint("get", "/cases/{case}", on_the_case(*READS_IT)),
     Endpoint("get", "/cases/{case}/messages", on_the_case(*READS_IT)),
     Endpoint("get", "/cases/{case}/attachments", on_the_case(*READS_IT)),
-    Endpoint("get", "/cases/{case}/attachments/{attachment}", on_the_case(*READS_IT)),
+    Endpoint("get", "/cases/{case}/attachments/{attachment}", on_the_case(*READS_IT) | {"trainee": 404}),
     # A multipart upload: the referring team attaches (a file not yet on the case: the report
     # already attached would be a 409 duplicate); the consultant may not (403).
     Endpoint(

@@ -20,13 +20,6 @@ from neurodaraja.testing.cases import IDENTITY, assigned_to_china
 from neurodaraja.testing.pdf import minimal_pdf
 from neurodaraja.testing.personas import sign_in
 
-# The pages and the API that open a file call consultations.actions.open_attachment, which is to
-# refuse `not access.may_open_attachments` (/tmp/helpers/requests-rooms.md, item 1): until it does,
-# these fail as expected, and strictly, so the marks must go when the refusal lands.
-UNTIL_REFUSED = pytest.mark.xfail(
-    strict=True, reason="open_attachment and the attachment list do not refuse invitees yet"
-)
-
 
 @pytest.fixture
 def discussed(cast, meeting, make_case):
@@ -85,7 +78,6 @@ def test_those_on_the_case_still_open_its_documents(cast, discussed):
         assert api.status_code == 200, persona
 
 
-@UNTIL_REFUSED
 def test_an_invitee_does_not_open_a_document_on_the_page(cast, discussed):
     case, report = discussed
     response = sign_in(Client(), cast.trainee).get(f"/consultations/{case.code}/files/{report.pk}/")
@@ -95,14 +87,12 @@ def test_an_invitee_does_not_open_a_document_on_the_page(cast, discussed):
     ).exists()
 
 
-@UNTIL_REFUSED
 def test_an_invitee_does_not_open_a_document_through_the_api(cast, discussed):
     case, report = discussed
     response = bearer_client(cast.trainee).get(f"/api/v1/cases/{case.code}/attachments/{report.pk}")
     assert response.status_code == 404
 
 
-@UNTIL_REFUSED
 def test_an_invitee_is_not_shown_the_documents(cast, discussed):
     case, report = discussed
     listed = bearer_client(cast.trainee).get(f"/api/v1/cases/{case.code}/attachments")

@@ -250,7 +250,7 @@ def _render_case(
         "pupils": pupils_text(case),
         "vitals": vitals_text(case),
         "message_form": message_form or MessageForm(),
-        "attachments": case.attachments.all(),
+        "attachments": case.attachments.all() if access.may_open_attachments else [],
         "attachment_form": AttachmentForm() if access.in_referring_team and not case.is_closed else None,
     }
     if case.is_draft and access.in_referring_team:
