@@ -198,13 +198,6 @@ def get_invitation(conference: Conference, person_id: int) -> ConferenceParticip
     return participant
 
 
-def get_own_shift(user: User, shift_id: int) -> OnCallShift:
-    shift = OnCallShift.objects.filter(pk=shift_id, consultant=user).first()
-    if shift is None:
-        raise Http404
-    return shift
-
-
 def rostered_consultants(user: User) -> QuerySet[User]:
     """The consultants whose shifts `user` keeps: themselves if a consultant, and the consultants
     of the institutions they coordinate."""

@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 
 from accounts.api_auth import api_user
 from accounts.models import Membership, Role
-from consultations.access import get_own_shift, roster_visible_to, rostered_consultants
+from consultations.access import get_shift_to_change, roster_visible_to, rostered_consultants
 from consultations.actions import rosters
 from lib.roster import ROSTER_DAYS
 
@@ -82,5 +82,5 @@ def add_shift(request: HttpRequest, payload: ShiftIn) -> Status[ShiftOut]:
 @router.delete("/on-call/shifts/{shift_id}", response={204: None}, tags=["on call"], summary="Remove a shift")
 def delete_shift(request: HttpRequest, shift_id: int) -> Status[None]:
     user = api_user(request)
-    rosters.remove_shift(user, get_own_shift(user, shift_id), request=request)
+    rosters.remove_shift(user, get_shift_to_change(user, shift_id), request=request)
     return Status(204, None)

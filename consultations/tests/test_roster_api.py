@@ -12,6 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from consultations.actions import rosters
+from consultations.models import OnCallShift
+from core.models import AuditEntry
 from neurodaraja.testing.api_clients import call
 from neurodaraja.testing.personas import sign_in
 
@@ -88,3 +90,20 @@ def test_an_ended_shift_is_not_listed(cast, api, consultants):
     rosters.add_shift(cast.neurosurgeon, now - timedelta(hours=10), now - timedelta(hours=2))
     current = rosters.add_shift(cast.neurosurgeon, now - timedelta(hours=1), now + timedelta(hours=7))
     assert _api_ids(api, cast.coordinator) == [current.pk]
+
+
+def test_a_shift_is_removed_through_the_api_by_whoever_keeps_it_on_the_page(cast, api, shifts):
+    # The neurosurgeon's shift: kept by him and by the coordinator of his hospital (MOI), as on the page.
+    moi = shifts["moi"]
+    for persona in ["consultant_china", "outsider_coordinator", "referrer", "admin"]:
+        response = call(api(getattr(cast, persona)), "delete", f"/on-call/shifts/{moi.pk}")
+        assert response.status_code in (403, 404), (persona, response.status_code)
+    assert OnCallShift.objects.filter(pk=moi.pk).exists()
+    assert call(api(cast.coordinator), "delete", f"/on-call/shifts/{moi.pk}").status_code == 204
+    assert not OnCallShift.objects.filter(pk=moi.pk).exists()
+    entry = AuditEntry.objects.get(action="consultations.shift_removed")
+    assert entry.actor == cast.coordinator and entry.object_id == str(moi.pk)
+    # A consultant removes their own.
+    qilu = shifts["qilu"]
+    assert call(api(cast.consultant_china), "delete", f"/on-call/shifts/{qilu.pk}").status_code == 204
+    assert not OnCallShift.objects.filter(pk=qilu.pk).exists()
