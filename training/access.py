@@ -1,0 +1,96 @@
+"""Who sees which logbook entry and enrolment: one loader per object type (STYLE.md).
+
+Trainees see their own; supervisors the entries they are named on and those of the trainees they
+supervise; coordinators those of the trainees whose home institution they coordinate. Anyone
+else is told nothing exists (404); a role with no part in training is refused the pages (403).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role, User
+from training.models import Enrolment, LogbookEntry
+
+TRAINING_ROLES = (Role.TRAINEE, Role.SUPERVISOR, Role.COORDINATOR)
+
+
+def coordinated(user: User) -> list[int]:
+    return [institution.pk for institution in user.institutions_with_role(Role.COORDINATOR)]
+
+
+def is_named_supervisor(user: User) -> bool:
+    return Enrolment.objects.filter(supervisors=user, is_active=True).exists()
+
+
+def require_training_role(user: User) -> None:
+    """The logbook pages are for trainees, supervisors and coordinators."""
+    if not (user.has_role(*TRAINING_ROLES) or is_named_supervisor(user)):
+        raise PermissionDenied
+
+
+def enrolments_visible_to(user: User) -> QuerySet[Enrolment]:
+    supervised = Enrolment.objects.filter(supervisors=user).values("pk")
+    return Enrolment.objects.filter(
+        Q(trainee=user) | Q(pk__in=supervised) | Q(institution_id__in=coordinated(user))
+    )
+
+
+def entries_visible_to(user: User) -> QuerySet[LogbookEntry]:
+    supervised = Enrolment.objects.filter(supervisors=user).values("pk")
+    return LogbookEntry.objects.filter(
+        Q(trainee=user)
+        | Q(supervisor=user)
+        | Q(enrolment_id__in=supervised)
+        | Q(enrolment__institution_id__in=coordinated(user))
+    )
+
+
+def queue_of(user: User) -> QuerySet[LogbookEntry]:
+    """The entries waiting for this supervisor's decision (queried ones wait for the trainee)."""
+    return LogbookEntry.objects.filter(supervisor=user, status="pending")
+
+
+def get_enrolment(user: User, enrolment_id: int) -> Enrolment:
+    enrolment = (
+        enrolments_visible_to(user)
+        .select_related("trainee", "programme", "stage", "institution")
+        .filter(pk=enrolment_id)
+        .first()
+    )
+    if enrolment is None:
+        raise Http404
+    return enrolment
+
+
+def get_entry(user: User, entry_id: int) -> LogbookEntry:
+    entry = (
+        entries_visible_to(user)
+        .select_related("trainee", "supervisor", "institution", "enrolment__stage", "enrolment__programme")
+        .filter(pk=entry_id)
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def get_entry_to_validate(user: User, entry_id: int) -> LogbookEntry:
+    """Seen by the trainee's coordinator too, but decided by the named supervisor only (403)."""
+    entry = get_entry(user, entry_id)
+    if entry.supervisor_id != user.pk:
+        raise PermissionDenied
+    return entry
+
+
+def get_own_entry(user: User, entry_id: int) -> LogbookEntry:
+    entry = get_entry(user, entry_id)
+    if entry.trainee_id != user.pk:
+        raise PermissionDenied
+    return entry
+
+
+def own_enrolments(user: User) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(trainee=user, is_active=True).select_related("programme", "stage")

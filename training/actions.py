@@ -1,0 +1,369 @@
+"""Every change to the curriculum enrolments and the logbook: permission, transaction, audit entry
+and notification in one place, for the pages, the API, the worker and the tests (STYLE.md)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Institution, Role, User
+from consultations.access import get_case_for_user
+from core.audit import record
+from core.errors import ActionError, FieldErrors
+from core.notifications import notify
+from lib.identifiers import Identity, scan
+from training import audit_actions as acts
+from training import notices
+from training.models import (
+    Enrolment,
+    EntryComment,
+    EntryStatus,
+    LogbookEntry,
+    Procedure,
+    Programme,
+    Stage,
+)
+
+FREE_TEXT = ("diagnosis", "complications", "reflection")
+REMIND_AFTER = timedelta(days=7)
+
+
+def _error(field_name: str, message: str) -> dict[str, str]:
+    return {"field": field_name, "message": message, "type": "invalid"}
+
+
+def _no_identifiers(texts: dict[str, str]) -> list[dict[str, str]]:
+    # A logbook holds no patient: only the patterns are looked for (phones, dates, numbers).
+    fields = sorted({finding.field for finding in scan(texts, Identity())})
+    return [
+        _error(
+            name,
+            _(
+                "Remove the phone number, date or other number: a logbook entry holds no patient "
+                "identifier (the age band and sex are enough)."
+            ),
+        )
+        for name in fields
+    ]
+
+
+# --- Enrolment ----------------------------------------------------------------------------------
+@transaction.atomic
+def enrol(
+    coordinator: User,
+    trainee: User,
+    programme: Programme,
+    stage: Stage,
+    institution: Institution,
+    supervisors: list[User],
+    started_on: date,
+    *,
+    request: HttpRequest | None = None,
+) -> Enrolment:
+    if institution not in coordinator.institutions_with_role(Role.COORDINATOR):
+        raise PermissionDenied
+    errors = []
+    if institution not in trainee.institutions_with_role(Role.TRAINEE):
+        errors.append(_error("trainee", _("This person is not a trainee at this institution.")))
+    if stage.programme_id != programme.pk:
+        errors.append(_error("stage", _("This stage belongs to another programme.")))
+    if not supervisors:
+        errors.append(_error("supervisors", _("Name at least one supervisor.")))
+    if any(person.pk == trainee.pk for person in supervisors):
+        errors.append(_error("supervisors", _("A trainee cannot be their own supervisor.")))
+    if errors:
+        raise FieldErrors(errors)
+    if Enrolment.objects.filter(trainee=trainee, programme=programme, is_active=True).exists():
+        raise ActionError(
+            _("This trainee is already enrolled in this programme."), code="duplicate", status=409
+        )
+    enrolment = Enrolment.objects.create(
+        trainee=trainee, programme=programme, stage=stage, institution=institution, started_on=started_on
+    )
+    enrolment.supervisors.set(supervisors)
+    record(
+        acts.ENROLLED,
+        actor=coordinator,
+        target=enrolment,
+        institution=institution,
+        request=request,
+        detail={"programme": programme.code},
+    )
+    return enrolment
+
+
+# --- Logging an operation -----------------------------------------------------------------------
+@dataclass
+class EntryData:
+    enrolment: Enrolment
+    performed_on: date
+    institution: Institution
+    urgency: str
+    age_band: str
+    sex: str
+    diagnosis: str
+    procedures: list[Procedure]
+    supervision: str
+    supervisor: User
+    return_to_theatre: bool = False
+    infection: bool = False
+    death: bool = False
+    complications: str = ""
+    reflection: str = ""
+    case_code: str = ""
+
+
+def local_today(person: User) -> date:
+    return timezone.now().astimezone(ZoneInfo(person.time_zone or "UTC")).date()
+
+
+def _check_entry(trainee: User, data: EntryData) -> list[dict[str, str]]:
+    enrolment = data.enrolment
+    errors = []
+    if data.performed_on > local_today(trainee):
+        errors.append(_error("performed_on", _("The date of the operation cannot be in the future.")))
+    if data.supervision not in enrolment.stage.allowed_codes:
+        errors.append(
+            _error(
+                "supervision",
+                _("Your stage (%(stage)s) does not allow the code %(code)s; it allows %(allowed)s.")
+                % {
+                    "stage": enrolment.stage.name,
+                    "code": data.supervision,
+                    "allowed": ", ".join(enrolment.stage.allowed_codes),
+                },
+            )
+        )
+    if data.supervisor.pk == trainee.pk:
+        errors.append(_error("supervisor", _("You cannot be the supervising surgeon of your own entry.")))
+    elif not enrolment.supervisors.filter(pk=data.supervisor.pk).exists():
+        errors.append(_error("supervisor", _("Choose one of your named supervisors.")))
+    if not data.procedures:
+        errors.append(_error("procedures", _("Choose at least one procedure.")))
+    if data.case_code:
+        try:
+            get_case_for_user(trainee, data.case_code)
+        except Http404:
+            errors.append(_error("case_code", _("No case with this code that you may see.")))
+    return errors
+
+
+def log_entry(trainee: User, data: EntryData, *, request: HttpRequest | None = None) -> LogbookEntry:
+    if data.enrolment.trainee_id != trainee.pk or not data.enrolment.is_active:
+        raise Http404
+    errors = _check_entry(trainee, data)
+    found = _no_identifiers({name: getattr(data, name) for name in FREE_TEXT})
+    if found:
+        # Recorded outside the refused change, so repeated attempts show in the trail.
+        record(
+            acts.ENTRY_REFUSED_IDENTIFIER,
+            actor=trainee,
+            institution=data.institution,
+            request=request,
+            detail={"fields": [error["field"] for error in found]},
+        )
+    if errors or found:
+        raise FieldErrors(errors + found)
+    with transaction.atomic():
+        entry = LogbookEntry.objects.create(
+            enrolment=data.enrolment,
+            trainee=trainee,
+            performed_on=data.performed_on,
+            institution=data.institution,
+            urgency=data.urgency,
+            age_band=data.age_band,
+            sex=data.sex,
+            diagnosis=data.diagnosis,
+            supervision=data.supervision,
+            supervisor=data.supervisor,
+            return_to_theatre=data.return_to_theatre,
+            infection=data.infection,
+            death=data.death,
+            complications=data.complications,
+            reflection=data.reflection,
+            case_code=data.case_code.upper(),
+        )
+        entry.procedures.set(data.procedures)
+        record(
+            acts.ENTRY_LOGGED,
+            actor=trainee,
+            target=entry,
+            institution=data.institution,
+            request=request,
+            detail={"supervision": data.supervision},
+        )
+        notify(
+            [data.supervisor],
+            notices.ENTRY_TO_VALIDATE,
+            params={"trainee": trainee.full_name},
+            url=reverse("training:queue"),
+        )
+    return entry
+
+
+def copy_of(entry: LogbookEntry, performed_on: date) -> EntryData:
+    """The previous entry's operation again (a list of the same operations), without its outcome
+    and reflection, which are this patient's own."""
+    return EntryData(
+        enrolment=entry.enrolment,
+        performed_on=performed_on,
+        institution=entry.institution,
+        urgency=entry.urgency,
+        age_band=entry.age_band,
+        sex=entry.sex,
+        diagnosis=entry.diagnosis,
+        procedures=list(entry.procedures.all()),
+        supervision=entry.supervision,
+        supervisor=entry.supervisor,
+    )
+
+
+def duplicate_entry(
+    trainee: User,
+    entry: LogbookEntry,
+    performed_on: date | None = None,
+    *,
+    request: HttpRequest | None = None,
+) -> LogbookEntry:
+    if entry.trainee_id != trainee.pk:
+        raise PermissionDenied
+    return log_entry(trainee, copy_of(entry, performed_on or local_today(trainee)), request=request)
+
+
+# --- Validation ----------------------------------------------------------------------------------
+DECISIONS = {
+    "confirm": (EntryStatus.CONFIRMED, acts.ENTRY_CONFIRMED),
+    "query": (EntryStatus.QUERIED, acts.ENTRY_QUERIED),
+    "reject": (EntryStatus.REJECTED, acts.ENTRY_REJECTED),
+}
+
+
+def validate_entry(
+    supervisor: User,
+    entry: LogbookEntry,
+    decision: str,
+    comment: str = "",
+    *,
+    request: HttpRequest | None = None,
+) -> LogbookEntry:
+    if entry.supervisor_id != supervisor.pk:
+        raise PermissionDenied
+    if decision not in DECISIONS:
+        raise FieldErrors([_error("decision", _("Choose confirm, query or reject."))])
+    comment = comment.strip()
+    if decision != "confirm" and not comment:
+        raise FieldErrors([_error("comment", _("Say what the trainee should correct or explain."))])
+    if comment and _no_identifiers({"comment": comment}):
+        raise FieldErrors(_no_identifiers({"comment": comment}))
+    status, action = DECISIONS[decision]
+    with transaction.atomic():
+        locked = LogbookEntry.objects.select_for_update().get(pk=entry.pk)
+        if locked.status not in (EntryStatus.PENDING, EntryStatus.QUERIED):
+            raise ActionError(_("This entry has already been decided."), code="decided", status=409)
+        if decision == "query" and locked.status == EntryStatus.QUERIED:
+            raise ActionError(
+                _("This entry already waits for the trainee's answer."), code="queried", status=409
+            )
+        locked.status = status
+        if decision != "query":
+            now = timezone.now()
+            locked.validated_at = now
+            locked.time_to_validation = now - locked.created_at
+        locked.save(update_fields=["status", "validated_at", "time_to_validation"])
+        if comment:
+            EntryComment.objects.create(entry=locked, author=supervisor, text=comment)
+        record(action, actor=supervisor, target=locked, institution=locked.institution, request=request)
+        kind = notices.ENTRY_QUERIED if decision == "query" else notices.ENTRY_DECIDED
+        notify(
+            [locked.trainee],
+            kind,
+            params={"entry": f"#{locked.pk}", "decision": str(locked.get_status_display())},
+            url=reverse("training:entry", args=[locked.pk]),
+        )
+    return locked
+
+
+def confirm_many(
+    supervisor: User, entry_ids: list[int], *, request: HttpRequest | None = None
+) -> list[LogbookEntry]:
+    """All or none: an id that is not in the supervisor's queue refuses the whole batch."""
+    wanted = set(entry_ids)
+    if not wanted:
+        raise FieldErrors([_error("entries", _("Choose the entries to confirm."))])
+    entries = list(
+        LogbookEntry.objects.filter(pk__in=wanted, supervisor=supervisor, status=EntryStatus.PENDING)
+    )
+    if len(entries) != len(wanted):
+        raise FieldErrors(
+            [_error("entries", _("Some of the chosen entries are not waiting for your validation."))]
+        )
+    with transaction.atomic():
+        return [validate_entry(supervisor, entry, "confirm", request=request) for entry in entries]
+
+
+@transaction.atomic
+def answer_query(
+    trainee: User, entry: LogbookEntry, comment: str, *, request: HttpRequest | None = None
+) -> LogbookEntry:
+    if entry.trainee_id != trainee.pk:
+        raise PermissionDenied
+    comment = comment.strip()
+    if not comment:
+        raise FieldErrors([_error("comment", _("Write your answer to the supervisor's question."))])
+    found = _no_identifiers({"comment": comment})
+    if found:
+        raise FieldErrors(found)
+    locked = LogbookEntry.objects.select_for_update().get(pk=entry.pk)
+    if locked.status != EntryStatus.QUERIED:
+        raise ActionError(_("This entry has no open question."), code="not_queried", status=409)
+    locked.status = EntryStatus.PENDING
+    locked.save(update_fields=["status"])
+    EntryComment.objects.create(entry=locked, author=trainee, text=comment)
+    record(acts.QUERY_ANSWERED, actor=trainee, target=locked, institution=locked.institution, request=request)
+    notify(
+        [locked.supervisor],
+        notices.ENTRY_TO_VALIDATE,
+        params={"trainee": trainee.full_name},
+        url=reverse("training:entry", args=[locked.pk]),
+    )
+    return locked
+
+
+def remind_supervisors(now: datetime | None = None) -> int:
+    """One reminder per supervisor with entries waiting more than a week; returns how many."""
+    cutoff = (now or timezone.now()) - REMIND_AFTER
+    waiting = Counter(
+        LogbookEntry.objects.filter(status=EntryStatus.PENDING, created_at__lt=cutoff).values_list(
+            "supervisor_id", flat=True
+        )
+    )
+    for supervisor in User.objects.filter(pk__in=waiting):
+        notify(
+            [supervisor],
+            notices.VALIDATION_REMINDER,
+            params={"count": waiting[supervisor.pk]},
+            url=reverse("training:queue"),
+        )
+    return len(waiting)
+
+
+__all__ = [
+    "EntryData",
+    "answer_query",
+    "confirm_many",
+    "copy_of",
+    "duplicate_entry",
+    "enrol",
+    "log_entry",
+    "remind_supervisors",
+    "validate_entry",
+]

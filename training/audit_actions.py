@@ -1,0 +1,18 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import AuditAction, declare_detail
+
+ENROLLED = AuditAction("training.enrolled", _("Trainee enrolled in a programme"))
+ENTRY_LOGGED = AuditAction("training.entry_logged", _("Logbook entry recorded"))
+ENTRY_CONFIRMED = AuditAction("training.entry_confirmed", _("Logbook entry validated"))
+ENTRY_QUERIED = AuditAction("training.entry_queried", _("Logbook entry queried"))
+ENTRY_REJECTED = AuditAction("training.entry_rejected", _("Logbook entry rejected"))
+QUERY_ANSWERED = AuditAction("training.query_answered", _("Query on a logbook entry answered"))
+ENTRY_REFUSED_IDENTIFIER = AuditAction(
+    "training.entry_refused_identifier", _("Logbook entry refused: it contained an identifier")
+)
+
+# Detail keys: ids and codes only, never free text.
+declare_detail("supervision", _("Supervision code"))
+declare_detail("programme", _("Programme"))
+declare_detail("fields", _("Fields"))

@@ -1,0 +1,130 @@
+"""The logbook's forms: parse what was typed; the rules live in training.actions."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.db.models import F, Max, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Institution, Role, User
+from training.codes import Supervision
+from training.models import AgeBand, Enrolment, Procedure, Programme, Sex, Stage, Urgency
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
+class PeopleChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
+class NamedChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+def procedures_for(trainee: User) -> QuerySet[Procedure]:
+    """The master list, the procedures this trainee logged most recently first (a phone between
+    operations: the usual ones are at the top)."""
+    return (
+        Procedure.objects.filter(is_active=True)
+        .annotate(last_used=Max("entries__performed_on", filter=Q(entries__trainee=trainee)))
+        .order_by(F("last_used").desc(nulls_last=True), "group__position", "code")
+    )
+
+
+class EntryForm(forms.Form):
+    enrolment = forms.ModelChoiceField(Enrolment.objects.none(), label=_("Programme"))
+    performed_on = forms.DateField(
+        label=_("Date of the operation"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    institution = forms.ModelChoiceField(Institution.objects.filter(is_active=True), label=_("Hospital"))
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    age_band = forms.ChoiceField(label=_("Patient's age"), choices=AgeBand.choices)
+    sex = forms.ChoiceField(label=_("Patient's sex"), choices=Sex.choices)
+    diagnosis = forms.CharField(label=_("Diagnosis"), max_length=200)
+    procedures = NamedChoice(
+        Procedure.objects.none(), label=_("Procedures"), widget=forms.CheckboxSelectMultiple
+    )
+    supervision = forms.ChoiceField(label=_("Your part"), choices=Supervision.choices)
+    supervisor = PersonChoice(User.objects.none(), label=_("Supervising surgeon"))
+    return_to_theatre = forms.BooleanField(label=_("Return to theatre"), required=False)
+    infection = forms.BooleanField(label=_("Infection"), required=False)
+    death = forms.BooleanField(label=_("Death"), required=False)
+    complications = forms.CharField(
+        label=_("Other complications"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reflection = forms.CharField(
+        label=_("Reflection"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What went well, what you would do differently. No names, numbers or dates."),
+    )
+    case_code = forms.CharField(label=_("Consultation case code (optional)"), required=False, max_length=20)
+
+    def __init__(self, trainee: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        enrolments = Enrolment.objects.filter(trainee=trainee, is_active=True).select_related("programme")
+        cast(forms.ModelChoiceField, self.fields["enrolment"]).queryset = enrolments
+        self.fields["enrolment"].label_from_instance = lambda e: e.programme.name  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["procedures"]).queryset = procedures_for(trainee)
+        # Any named supervisor of the trainee's programmes; the action checks the one chosen.
+        cast(forms.ModelChoiceField, self.fields["supervisor"]).queryset = User.objects.filter(
+            supervised_enrolments__in=enrolments
+        ).distinct()
+        if len(enrolments) == 1:
+            self.fields["enrolment"].initial = enrolments[0].pk
+            self.fields["enrolment"].widget = forms.HiddenInput()
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("confirm", _("Confirm")), ("query", _("Ask a question")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnswerForm(forms.Form):
+    comment = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EnrolForm(forms.Form):
+    trainee = PersonChoice(User.objects.none(), label=_("Trainee"))
+    programme = forms.ModelChoiceField(Programme.objects.filter(is_active=True), label=_("Programme"))
+    stage = forms.ModelChoiceField(Stage.objects.select_related("programme"), label=_("Stage"))
+    institution = forms.ModelChoiceField(Institution.objects.none(), label=_("Home institution"))
+    supervisors = PeopleChoice(
+        User.objects.none(), label=_("Supervisors"), widget=forms.CheckboxSelectMultiple
+    )
+    started_on = forms.DateField(label=_("Started on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, coordinator: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        places = coordinator.institutions_with_role(Role.COORDINATOR)
+        ids = [place.pk for place in places]
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = Institution.objects.filter(
+            pk__in=ids
+        )
+        cast(forms.ModelChoiceField, self.fields["trainee"]).queryset = User.objects.filter(
+            memberships__institution_id__in=ids, memberships__role=Role.TRAINEE
+        ).distinct()
+        cast(forms.ModelChoiceField, self.fields["supervisors"]).queryset = User.objects.filter(
+            memberships__institution_id__in=ids,
+            memberships__role__in=[Role.SUPERVISOR, Role.CONSULTANT],
+        ).distinct()
+        self.fields["stage"].label_from_instance = lambda s: f"{s.programme.name} – {s.name}"  # type: ignore[attr-defined]
+
+
+def ids_from(values: list[str]) -> list[int] | None:
+    """Entry ids ticked in the queue; None when one is not a number (a forged form)."""
+    try:
+        return [int(value) for value in values]
+    except ValueError:
+        return None

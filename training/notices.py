@@ -1,0 +1,15 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.notification_kinds import NotificationKind
+
+ENTRY_TO_VALIDATE = NotificationKind(
+    "training.entry_to_validate", _("%(trainee)s logged an operation for you to validate.")
+)
+ENTRY_QUERIED = NotificationKind(
+    "training.entry_queried", _("Your supervisor has a question about logbook entry %(entry)s.")
+)
+ENTRY_DECIDED = NotificationKind("training.entry_decided", _("Logbook entry %(entry)s: %(decision)s."))
+VALIDATION_REMINDER = NotificationKind(
+    "training.validation_reminder",
+    _("%(count)s logbook entries have waited more than a week for your validation."),
+)

@@ -1,0 +1,100 @@
+"""The logbook's pages and API in the project's access matrix: trainees see their own entries,
+the named supervisor decides them, the coordinators of the trainee's home institution read them;
+anyone else is told nothing exists (404), and roles with no part in training are refused (403)."""
+
+from __future__ import annotations
+
+from neurodaraja.testing.access import Change, Endpoint, Ids, Page, everyone, expect
+from neurodaraja.testing.personas import Personas
+from training.models import Enrolment, LogbookEntry
+from training.tests.world import logged, training_world
+
+IN_TRAINING = {"trainee", "neurosurgeon", "coordinator", "outsider_coordinator"}  # the roles, or named
+ON_THE_ENTRY = {"trainee", "neurosurgeon", "coordinator"}
+COORDINATORS = {"coordinator", "outsider_coordinator"}
+
+
+def objects(cast: Personas) -> Ids:
+    world = training_world(cast)
+    entry = logged(cast, world)
+    return {"entry": entry.pk, "enrolment": world.enrolment.pk, "moi": cast.institutions["MOI"].pk}
+
+
+def entries(cast: Personas, ids: Ids) -> list[tuple[object, ...]]:
+    return list(LogbookEntry.objects.values_list("pk", "status", "validated_at").order_by("pk"))
+
+
+def enrolments(cast: Personas, ids: Ids) -> list[tuple[object, ...]]:
+    return list(Enrolment.objects.values_list("pk", "stage_id").order_by("pk"))
+
+
+on_the_entry = expect(ON_THE_ENTRY, refused=404)
+
+PAGES = [
+    Page("/training/", expect(IN_TRAINING)),
+    Page("/training/entries/new/", expect({"trainee"})),
+    Page("/training/entries/{entry}/", on_the_entry),
+    Page("/training/queue/", expect(IN_TRAINING)),
+    Page("/training/enrolments/new/", expect(COORDINATORS)),
+    Page("/training/enrolments/{enrolment}/progress/", on_the_entry),
+]
+
+CHANGES = [
+    Change("/training/entries/new/", expect({"trainee"}), entries),
+    Change(
+        "/training/entries/{entry}/validate/",
+        expect({"neurosurgeon"}, refused=404, ok=302, trainee=403, coordinator=403),
+        entries,
+        {"decision": "confirm"},
+    ),
+    Change(
+        "/training/entries/{entry}/answer/",
+        expect({"trainee"}, refused=404, ok=302, neurosurgeon=403, coordinator=403),
+        entries,
+        {"comment": "The trainer was scrubbed."},
+    ),
+    # Everyone in training may post the queue; only one's own pending entries are confirmed.
+    Change("/training/queue/", expect(IN_TRAINING, ok=302), entries, {"entries": "{entry}"}),
+    Change("/training/enrolments/new/", expect(COORDINATORS), enrolments),
+]
+
+NEW_ENTRY = {
+    "enrolment": "{enrolment}",
+    "performed_on": "2025-03-01",
+    "institution": "MOI",
+    "urgency": "elective",
+    "age_band": "0-1",
+    "sex": "female",
+    "diagnosis": "Congenital hydrocephalus",
+    "procedures": ["vp-shunt"],
+    "supervision": "S-TU",
+    "supervisor": 0,
+}
+
+ENDPOINTS = [
+    Endpoint("get", "/training/procedures", everyone()),
+    Endpoint("get", "/training/entries", expect(IN_TRAINING)),
+    Endpoint("get", "/training/queue", expect(IN_TRAINING)),
+    # Another's enrolment is refused by field (422), a role outside training by role (403).
+    Endpoint(
+        "post",
+        "/training/entries",
+        expect({"trainee"}, ok=201, neurosurgeon=422, coordinator=422, outsider_coordinator=422),
+        entries,
+        NEW_ENTRY,
+    ),
+    Endpoint(
+        "post",
+        "/training/entries/{entry}/duplicate",
+        expect({"trainee"}, refused=404, ok=201, neurosurgeon=403, coordinator=403),
+        entries,
+        {},
+    ),
+    Endpoint(
+        "post",
+        "/training/entries/{entry}/validation",
+        expect({"neurosurgeon"}, refused=404, trainee=403, coordinator=403),
+        entries,
+        {"decision": "confirm"},
+    ),
+]

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from training import views
+
+app_name = "training"
+
+urlpatterns = [
+    path("training/", views.logbook, name="logbook"),
+    path("training/entries/new/", views.new_entry, name="new"),
+    path("training/entries/<int:entry_id>/", views.entry_detail, name="entry"),
+    path("training/entries/<int:entry_id>/validate/", views.validate, name="validate"),
+    path("training/entries/<int:entry_id>/answer/", views.answer, name="answer"),
+    path("training/queue/", views.queue, name="queue"),
+    path("training/enrolments/new/", views.enrol, name="enrol"),
+    path("training/enrolments/<int:enrolment_id>/progress/", views.progress, name="progress"),
+]

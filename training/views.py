@@ -1,0 +1,225 @@
+"""The logbook pages: thin; the rules are in training.actions, who sees what in training.access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Role, User
+from core.errors import ActionError, FieldErrors
+from training import access, actions
+from training.forms import AnswerForm, DecisionForm, EnrolForm, EntryForm, ids_from
+from training.models import EntryStatus, LogbookEntry
+from training.progress import progress_of, totals
+
+LIST_LENGTH = 50
+ENTRY_RELATED = ("institution", "supervisor")
+
+
+# Every view below is login_required: the person is signed in.
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _show_errors(form: forms.Form, refused: FieldErrors) -> None:
+    for error in refused.errors:
+        name = error.get("field")
+        form.add_error(name if name in form.fields else None, error["message"])
+
+
+@login_required
+def logbook(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    access.require_training_role(user)
+    entries = (
+        LogbookEntry.objects.filter(trainee=user)
+        .select_related(*ENTRY_RELATED)
+        .prefetch_related("procedures")[:LIST_LENGTH]
+    )
+    enrolments = access.own_enrolments(user)
+    coordinated = (
+        access.enrolments_visible_to(user)
+        .filter(institution_id__in=access.coordinated(user))
+        .select_related("trainee", "programme", "stage")
+    )
+    context = {
+        "entries": entries,
+        "totals": totals(LogbookEntry.objects.filter(trainee=user)),
+        "enrolments": enrolments,
+        "coordinated": coordinated,
+        "is_coordinator": user.has_role(Role.COORDINATOR),
+        "waiting": access.queue_of(user).count(),
+        "supervises": user.has_role(Role.SUPERVISOR) or access.is_named_supervisor(user),
+    }
+    return render(request, "training/logbook.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_entry(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not access.own_enrolments(user).exists():
+        raise PermissionDenied  # only an enrolled trainee logs operations
+    initial: dict[str, Any] = {"performed_on": actions.local_today(user), "institution": None}
+    source = request.GET.get("from", "")
+    if source.isdigit():
+        previous = access.get_own_entry(user, int(source))
+        data = actions.copy_of(previous, actions.local_today(user))
+        initial.update(
+            {name: getattr(data, name) for name in ("urgency", "age_band", "sex", "diagnosis", "supervision")}
+            | {
+                "enrolment": data.enrolment.pk,
+                "institution": data.institution.pk,
+                "supervisor": data.supervisor.pk,
+                "procedures": [p.pk for p in data.procedures],
+            }
+        )
+    else:
+        first = access.own_enrolments(user).first()
+        initial["institution"] = first.institution_id if first else None
+    form = EntryForm(user, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        fields["procedures"] = list(fields["procedures"])
+        try:
+            entry = actions.log_entry(user, actions.EntryData(**fields), request=request)
+        except FieldErrors as refused:
+            _show_errors(form, refused)
+        else:
+            messages.success(request, _("Entry recorded; your supervisor is asked to validate it."))
+            return HttpResponseRedirect(reverse("training:entry", args=[entry.pk]))
+    return render(request, "training/entry_form.html", {"form": form, "duplicating": source.isdigit()})
+
+
+@login_required
+def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = access.get_entry(_user(request), entry_id)
+    open_for_decision = entry.status in (EntryStatus.PENDING, EntryStatus.QUERIED)
+    context = {
+        "entry": entry,
+        "procedures": entry.procedures.select_related("group"),
+        "comments": entry.comments.select_related("author"),
+        "decision_form": DecisionForm()
+        if entry.supervisor_id == _user(request).pk and open_for_decision
+        else None,
+        "answer_form": AnswerForm()
+        if entry.trainee_id == _user(request).pk and entry.status == EntryStatus.QUERIED
+        else None,
+        "is_trainee": entry.trainee_id == _user(request).pk,
+    }
+    return render(request, "training/entry_detail.html", context)
+
+
+def _refused_back(request: HttpRequest, url: str, refused: Exception) -> HttpResponse:
+    if isinstance(refused, FieldErrors):
+        for error in refused.errors:
+            messages.error(request, error["message"])
+    else:
+        messages.error(request, str(getattr(refused, "message", refused)))
+    return HttpResponseRedirect(url)
+
+
+@login_required
+@require_POST
+def validate(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = access.get_entry_to_validate(_user(request), entry_id)
+    url = reverse("training:entry", args=[entry.pk])
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose confirm, query or reject."))
+        return HttpResponseRedirect(url)
+    try:
+        actions.validate_entry(
+            _user(request),
+            entry,
+            form.cleaned_data["decision"],
+            form.cleaned_data["comment"],
+            request=request,
+        )
+    except (FieldErrors, ActionError) as refused:
+        return _refused_back(request, url, refused)
+    messages.success(request, _("Decision recorded; the trainee is told."))
+    return HttpResponseRedirect(reverse("training:queue"))
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = access.get_own_entry(_user(request), entry_id)
+    url = reverse("training:entry", args=[entry.pk])
+    try:
+        actions.answer_query(_user(request), entry, request.POST.get("comment", ""), request=request)
+    except (FieldErrors, ActionError) as refused:
+        return _refused_back(request, url, refused)
+    messages.success(request, _("Answer sent; the entry is back in your supervisor's queue."))
+    return HttpResponseRedirect(url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def queue(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    access.require_training_role(user)
+    if request.method == "POST":
+        ids = ids_from(request.POST.getlist("entries"))
+        try:
+            if ids is None:
+                raise FieldErrors([{"field": "entries", "message": _("Choose the entries to confirm.")}])
+            done = actions.confirm_many(user, ids, request=request)
+        except (FieldErrors, ActionError) as refused:
+            return _refused_back(request, reverse("training:queue"), refused)
+        messages.success(request, _("%(count)s entries validated.") % {"count": len(done)})
+        return HttpResponseRedirect(reverse("training:queue"))
+    entries = (
+        access.queue_of(user)
+        .select_related("trainee", "institution")
+        .prefetch_related("procedures")
+        .order_by("created_at")[:LIST_LENGTH]
+    )
+    return render(request, "training/queue.html", {"entries": entries})
+
+
+@login_required
+def progress(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    enrolment = access.get_enrolment(_user(request), enrolment_id)
+    context = {"enrolment": enrolment, **progress_of(enrolment)}
+    return render(request, "training/progress.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not user.has_role(Role.COORDINATOR):
+        raise PermissionDenied
+    form = EnrolForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enrolment = actions.enrol(
+                user,
+                data["trainee"],
+                data["programme"],
+                data["stage"],
+                data["institution"],
+                list(data["supervisors"]),
+                data["started_on"],
+                request=request,
+            )
+        except FieldErrors as refused:
+            _show_errors(form, refused)
+        except ActionError as refused:
+            form.add_error(None, str(refused.message))
+        else:
+            messages.success(request, _("Trainee enrolled."))
+            return HttpResponseRedirect(reverse("training:progress", args=[enrolment.pk]))
+    return render(request, "training/enrol.html", {"form": form})
