@@ -22,7 +22,9 @@ known to be de-identified, and nothing else (`CaseAccess.via_conference`):
   (imaging.access);
 - never the attached documents and photos (`CaseAccess.may_open_attachments`): the sender ticks
   that no name is visible, but a scanned page or a photo is not known to be de-identified, and
-  the patient's consent covers the consultants asked, not a teaching round.
+  the patient's consent covers the consultants asked, not a teaching round;
+- and only where the patient's consent covers the country the invitee works in
+  (`consent_allows`): a consent for Tanzania alone keeps the case from a teaching round abroad.
 
 On-call shifts are kept by the consultant and by the coordinators of the consultant's
 institution (the coordinators who already see that consultant's cases). The roster is read by
@@ -46,6 +48,7 @@ from consultations.models import (
     Conference,
     ConferenceCase,
     ConferenceParticipant,
+    Consent,
     OnCallShift,
     Opinion,
     Status,
@@ -150,10 +153,11 @@ def get_case_for_user(user: User, code: str) -> CaseAccess:
 
 
 def conference_item_for_invitee(user: User, code: str) -> ConferenceCase | None:
-    """The case `code` on a conference `user` is invited to (now: an invitation withdrawn ends it)."""
+    """The case `code` on a conference `user` is invited to (now: an invitation withdrawn ends it),
+    if the patient's consent covers where they are (`consent_allows`)."""
     if not user.is_authenticated or not user.is_active:
         return None
-    return (
+    item = (
         ConferenceCase.objects.filter(case__code=code.upper(), conference__participants__person=user)
         .exclude(case__status=Status.DRAFT)
         .select_related(*(f"case__{name}" for name in CASE_RELATED))
@@ -161,6 +165,21 @@ def conference_item_for_invitee(user: User, code: str) -> ConferenceCase | None:
         .order_by("conference_id")
         .first()
     )
+    return item if item is not None and consent_allows(item.case, user) else None
+
+
+def consent_allows(case: Case, user: User) -> bool:
+    """Whether the patient's consent covers every country `user` works in: the consent names the
+    countries where the case may be seen, and one invited to a conference reads it from wherever
+    they are. Known to be covered, or not at all: no consent recorded, or a person with no active
+    institution, or one of whose institutions is outside those countries, is not covered."""
+    allowed = set(Consent.objects.filter(case=case).values_list("countries", flat=True))
+    theirs = set(
+        Membership.objects.filter(user=user, institution__is_active=True).values_list(
+            "institution__country", flat=True
+        )
+    )
+    return bool(theirs) and theirs <= allowed
 
 
 def discussable_cases(coordinator: User) -> QuerySet[Case]:
