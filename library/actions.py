@@ -176,7 +176,7 @@ def change_resource(
             resource.link = ""
         elif link:
             resource.link = link
-            resource.file = None  # type: ignore[assignment]
+            resource.file = None
             resource.content_type = resource.extension = resource.sha256 = ""
             resource.size = 0
         resource.full_clean(exclude=["file", "added_by", "institution"])

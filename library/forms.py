@@ -49,9 +49,8 @@ class ResourceForm(forms.ModelForm):
 
     def __init__(self, *args: Any, institutions: list[Institution], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = Institution.objects.filter(
-            pk__in=[place.pk for place in institutions]
-        )
+        choose: Any = self.fields["institution"]
+        choose.queryset = Institution.objects.filter(pk__in=[place.pk for place in institutions])
         if len(institutions) == 1 or self.instance.pk:
             del self.fields["institution"]  # nothing to choose, or chosen when it was added
         self.fields["title"].help_text = _("In the language of the resource.")
@@ -63,7 +62,7 @@ class ResourceForm(forms.ModelForm):
         return link
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         has_file, has_link = bool(data.get("upload")), bool(data.get("link"))
         if has_file and has_link:
             raise forms.ValidationError(_("Give either a file or a link, not both."))

@@ -23,7 +23,7 @@ def test_resources_are_filtered_and_searched(cast: Personas):
         and one["file_url"] == f"/api/v1/library/resources/{pdf.pk}/file"
     )
     download = client.get(one["file_url"])
-    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF-")
+    assert download.status_code == 200 and download.getvalue().startswith(b"%PDF-")
 
 
 def test_a_bad_filter_is_refused_by_name(cast: Personas):
