@@ -189,6 +189,18 @@ def failed(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _answer(request, 500, _("Something went wrong"), "error")
 
 
+def method_not_allowed(request: HttpRequest, allowed: str) -> HttpResponse:
+    """The JSON answer for an endpoint asked with a method it does not take (django-ninja answers
+    it as plain text), with the methods it takes in `Allow`, as for every other error."""
+    detail = _("This endpoint does not accept %(method)s; it accepts %(allowed)s.") % {
+        "method": request.method,
+        "allowed": allowed,
+    }
+    response = _answer(request, 405, detail, "method_not_allowed")
+    response["Allow"] = allowed
+    return response
+
+
 def no_such_endpoint(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any path under /api/v1/ that is no endpoint: the API's own JSON 404, in DEBUG too."""
     return _answer(request, 404, _("Not found, or you do not have access to it."), "not_found")

@@ -9,6 +9,9 @@ the error. This middleware answers as production does, with the pages that `hand
 own errors already (the JSON API, DICOMweb) keeps doing so: only what would reach Django's
 technical pages is replaced. A 403 needs nothing: Django sends `handler403`'s page in every mode.
 
+A 405 (an address that takes a form, opened or reloaded) is the product's page in every mode,
+and the API's JSON under /api/: Django's own is empty and the browser shows its own error page.
+
 A developer who wants the traceback page sets TECHNICAL_ERROR_PAGES=true with DEBUG (never on a
 server anyone else reaches); the traceback is in the log either way, as `django.request` logs it
 without DEBUG.
@@ -26,10 +29,13 @@ from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParserError
 from django.urls import Resolver404, get_resolver
 from django.utils.log import log_response
+
+from core.views import method_not_allowed
+from neurodaraja.api import method_not_allowed as api_method_not_allowed
 
 
 def error_page(request: HttpRequest, status: int, exception: Exception | None = None) -> HttpResponseBase:
@@ -43,6 +49,18 @@ def error_page(request: HttpRequest, status: int, exception: Exception | None = 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponseBase:
     return error_page(request, 404, exception)
+
+
+def _not_allowed(request: HttpRequest, refused: HttpResponseNotAllowed) -> HttpResponseBase:
+    """A method the address does not take, in every mode: Django's answer is empty (the browser
+    shows its own error page, with no way back) and django-ninja's is plain text; the API answers
+    in its JSON, a page with the product's."""
+    allowed = refused.get("Allow", "")
+    if request.path_info.startswith("/api/"):
+        return api_method_not_allowed(request, allowed)
+    response = method_not_allowed(request)
+    response["Allow"] = allowed
+    return response
 
 
 def _replacing() -> bool:
@@ -60,6 +78,8 @@ class ProductNotFoundMiddleware:
         # No URL matched (no resolver_match): with DEBUG on, the answer is the technical page.
         if _replacing() and response.status_code == 404 and request.resolver_match is None:
             return not_found(request, Resolver404({"path": request.path_info}))
+        if isinstance(response, HttpResponseNotAllowed):
+            return _not_allowed(request, response)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:

@@ -186,3 +186,34 @@ def test_a_broken_upload_refused_before_any_view_gets_the_products_400(cast, set
     )
     page = product_page(response, 400)
     assert not any(words in page for words in TRACEBACK)
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("language", ["en", "sw", "zh-hans"])
+def test_a_forms_address_opened_again_gets_the_products_page_with_the_way_back(
+    cast, make_case, reader, settings, debug, language
+):
+    # After a refused message the browser sits on the form's address; a reload sends a GET.
+    case = make_case(send=True)
+    settings.DEBUG = debug
+    response = reader(language).get(f"/consultations/{case.code}/messages/")
+    page = product_page(response, 405)
+    assert response["Allow"] == "POST"
+    assert f'href="/consultations/{case.code}/"' in page  # back to the case, where the form is
+    with translation.override(language):
+        assert translation.gettext("This address cannot be opened") in page
+
+
+def test_a_form_address_with_no_page_above_it_still_leads_home(reader):
+    page = product_page(reader("en").get("/accounts/logout/"), 405)
+    assert "Back to the page" not in page
+
+
+def test_the_api_answers_a_method_it_does_not_take_in_its_json(cast, make_case):
+    case = make_case(send=True)
+    response = bearer_client(cast.referrer).get(f"/api/v1/cases/{case.code}/outcome")
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["code"] == "method_not_allowed" and "GET" in body["detail"]
+    assert response["Allow"] == "PUT"  # the outcome is recorded, or corrected, with PUT
