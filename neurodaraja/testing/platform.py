@@ -83,9 +83,11 @@ class DemoPlatform:
         return done.stdout
 
     @contextmanager
-    def serving(self) -> Iterator[str]:
-        """The platform's address while it runs."""
+    def serving(self, log: Path | None = None) -> Iterator[str]:
+        """The platform's address while it runs; what it prints (the access log among it) goes
+        to `log` if given."""
         port = free_port()
+        output = log.open("w") if log else subprocess.DEVNULL
         server = subprocess.Popen(  # noqa: S603 - our own command
             [
                 sys.executable,
@@ -98,8 +100,8 @@ class DemoPlatform:
             ],
             env=self.env,
             cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
             start_new_session=True,
         )
         url = f"http://127.0.0.1:{port}"
@@ -121,6 +123,8 @@ class DemoPlatform:
         finally:
             os.killpg(server.pid, 15)
             server.wait(timeout=30)
+            if log:
+                output.close()  # type: ignore[union-attr]
 
 
 @contextmanager

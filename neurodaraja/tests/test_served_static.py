@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,8 +27,13 @@ YEAR = 365 * 24 * 3600
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with DemoPlatform(tmp_path_factory.mktemp("platform")).serving() as url:
+def platform_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("log") / "platform.log"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory, platform_log: Path) -> Iterator[str]:
+    with DemoPlatform(tmp_path_factory.mktemp("platform")).serving(log=platform_log) as url:
         yield url
 
 
@@ -80,3 +86,17 @@ def test_site_url_follows_port_when_not_set(tmp_path: Path):
         check=True,
     )
     assert shown.stdout.strip() == "http://127.0.0.1:8107"
+
+
+def test_the_access_log_keeps_the_path_but_not_what_was_searched_for(served, platform_log):
+    # A search's parameters may be what someone typed about a patient (a DICOMweb PatientName=…).
+    address = f"{served}/healthz?PatientName=Mwakalinga^Neema&PatientID=SRRH-2026-0042"
+    assert requests.get(address, headers={"Referer": f"{served}/?q=Neema"}, timeout=30).ok
+    deadline = time.monotonic() + 10
+    while "/healthz" not in platform_log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)  # gunicorn writes the line after the answer
+    logged = platform_log.read_text()
+    line = next(line for line in logged.splitlines() if '"GET /healthz ' in line)
+    assert " 200 " in line
+    for typed in ["Neema", "Mwakalinga", "SRRH-2026-0042", "PatientName"]:
+        assert typed not in logged, typed

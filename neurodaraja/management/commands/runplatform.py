@@ -19,6 +19,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.demo import DEMO_PASSWORD, PEOPLE
 
+# Gunicorn's fields: client, time, method, path (no query), protocol, status, bytes, duration.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
 
 class Command(BaseCommand):
     help = "Start the web server, the background worker and the scheduler together; stop all on Ctrl-C."
@@ -44,6 +47,10 @@ class Command(BaseCommand):
                 web_workers,
                 "--access-logfile",
                 "-",
+                # The path without its query string, and no referrer: a search's parameters (a
+                # DICOMweb PatientName=…, a list filter) may be what someone typed about a patient.
+                "--access-logformat",
+                ACCESS_LOG_FORMAT,
                 "--graceful-timeout",
                 "10",
             ],
