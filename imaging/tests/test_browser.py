@@ -65,7 +65,7 @@ def test_a_referrer_sends_slices_from_a_phone_and_reads_them_in_the_viewer(platf
     browser.find_element(By.ID, "upload-start").click()
     progress = browser.find_element(By.ID, "upload-progress")
     # sent, then processed by the worker
-    wait_for(lambda: "8 images stored" in progress.text, "the upload to be processed", browser, 240)
+    wait_for(lambda: "Images stored: 8" in progress.text, "the upload to be processed", browser, 240)
     assert not script_errors(browser)
     # The study shows as it was processed, with its state and the action it needs: no reload.
     assert "Reload the page" not in progress.text

@@ -147,7 +147,8 @@
 
   function describe(u) {
     var text = u.state_label;
-    if (u.state === "done") text += ": " + u.stored + " " + t("stored") + (u.duplicates ? ", " + u.duplicates + " " + t("duplicates") : "");
+    // "Label: number", never "number word": Kiswahili and English agree the word with the number.
+    if (u.state === "done") text += " · " + t("stored") + ": " + u.stored + (u.duplicates ? " · " + t("duplicates") + ": " + u.duplicates : "");
     return text;
   }
 
@@ -187,7 +188,7 @@
     });
     var summary = document.createElement("p");
     summary.className = "notice";
-    summary.textContent = t("done") + ": " + stored + " " + t("stored") + ", " + duplicates + " " + t("duplicates") + ".";
+    summary.textContent = t("done") + " · " + t("stored") + ": " + stored + " · " + t("duplicates") + ": " + duplicates;
     progress.appendChild(summary);
     notices.forEach(function (text) {
       var notice = document.createElement("p");
