@@ -275,13 +275,13 @@ def test_the_coordinator_board_and_on_call_page(cast, make_case):
 def test_a_consultant_adds_a_shift_in_their_own_time_zone(cast, consultants):
     client = sign_in(Client(), cast.consultant_china)  # Asia/Shanghai, UTC+8
     response = client.post(
-        "/consultations/on-call/", {"starts_at": "2026-12-01T08:00", "ends_at": "2026-12-01T20:00"}
+        "/consultations/on-call/", {"starts_at": "2030-12-02T08:00", "ends_at": "2030-12-02T20:00"}
     )
     assert response.status_code == 302
     shift = OnCallShift.objects.get(consultant=cast.consultant_china)
-    assert shift.starts_at.isoformat() == "2026-12-01T00:00:00+00:00"
+    assert shift.starts_at.isoformat() == "2030-12-02T00:00:00+00:00"
     response = client.post(
-        "/consultations/on-call/", {"starts_at": "2026-12-01T20:00", "ends_at": "2026-12-01T08:00"}
+        "/consultations/on-call/", {"starts_at": "2030-12-02T20:00", "ends_at": "2030-12-02T08:00"}
     )
     assert response.status_code == 400
     other = sign_in(Client(), cast.neurosurgeon)
