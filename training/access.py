@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role, User
-from training.models import Enrolment, LogbookEntry
+from training.models import Enrolment, LogbookEntry, Programme
 
 TRAINING_ROLES = (Role.TRAINEE, Role.SUPERVISOR, Role.COORDINATOR)
 
@@ -94,3 +94,14 @@ def get_own_entry(user: User, entry_id: int) -> LogbookEntry:
 
 def own_enrolments(user: User) -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(trainee=user, is_active=True).select_related("programme", "stage")
+
+
+def get_programme_to_edit(user: User, programme_id: int) -> Programme:
+    """Its curriculum is edited by the coordinators of the programme's institution; another
+    institution's programme is not shown to them (404); other roles are refused (403)."""
+    if not user.has_role(Role.COORDINATOR):
+        raise PermissionDenied
+    programme = Programme.objects.filter(pk=programme_id, institution_id__in=coordinated(user)).first()
+    if programme is None:
+        raise Http404
+    return programme

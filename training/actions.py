@@ -23,13 +23,16 @@ from core.notifications import notify
 from lib.identifiers import Identity, scan
 from training import audit_actions as acts
 from training import notices
+from training.codes import ORDER
 from training.models import (
     Enrolment,
     EntryComment,
     EntryStatus,
     LogbookEntry,
     Procedure,
+    ProcedureGroup,
     Programme,
+    Requirement,
     Stage,
 )
 
@@ -99,6 +102,41 @@ def enrol(
         detail={"programme": programme.code},
     )
     return enrolment
+
+
+@transaction.atomic
+def set_requirement(
+    coordinator: User,
+    programme: Programme,
+    group: ProcedureGroup,
+    level: str,
+    minimum: int,
+    *,
+    request: HttpRequest | None = None,
+) -> Requirement | None:
+    """Set a programme's minimum for a group at a level; a minimum of 0 removes it."""
+    if programme.institution not in coordinator.institutions_with_role(Role.COORDINATOR):
+        raise PermissionDenied
+    if level not in ORDER:
+        raise FieldErrors([_error("level", _("Choose one of the codes O, A, S-TS, S-TU, P and T."))])
+    if not 0 <= minimum <= 5000:
+        raise FieldErrors([_error("minimum", _("Give a number between 0 and 5000."))])
+    requirement: Requirement | None = None
+    if minimum == 0:
+        Requirement.objects.filter(programme=programme, group=group, level=level).delete()
+    else:
+        requirement, _created = Requirement.objects.update_or_create(
+            programme=programme, group=group, level=level, defaults={"minimum": minimum}
+        )
+    record(
+        acts.REQUIREMENT_SET,
+        actor=coordinator,
+        target=programme,
+        institution=programme.institution,
+        request=request,
+        detail={"programme": programme.code, "supervision": level, "minimum": minimum, "group": group.code},
+    )
+    return requirement
 
 
 # --- Logging an operation -----------------------------------------------------------------------
@@ -365,5 +403,6 @@ __all__ = [
     "enrol",
     "log_entry",
     "remind_supervisors",
+    "set_requirement",
     "validate_entry",
 ]

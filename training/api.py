@@ -105,7 +105,7 @@ def entry_out(entry: LogbookEntry) -> EntryOut:
         case_code=entry.case_code,
         status=entry.status,
         validated_at=entry.validated_at.isoformat() if entry.validated_at else None,
-        time_to_validation_hours=round(spent.total_seconds() / 3600, 1) if spent else None,
+        time_to_validation_hours=round(spent.total_seconds() / 3600, 1) if spent is not None else None,
     )
 
 

@@ -7,6 +7,7 @@ ENTRY_LOGGED = AuditAction("training.entry_logged", _("Logbook entry recorded"))
 ENTRY_CONFIRMED = AuditAction("training.entry_confirmed", _("Logbook entry validated"))
 ENTRY_QUERIED = AuditAction("training.entry_queried", _("Logbook entry queried"))
 ENTRY_REJECTED = AuditAction("training.entry_rejected", _("Logbook entry rejected"))
+REQUIREMENT_SET = AuditAction("training.requirement_set", _("Programme requirement set"))
 QUERY_ANSWERED = AuditAction("training.query_answered", _("Query on a logbook entry answered"))
 ENTRY_REFUSED_IDENTIFIER = AuditAction(
     "training.entry_refused_identifier", _("Logbook entry refused: it contained an identifier")
@@ -16,3 +17,5 @@ ENTRY_REFUSED_IDENTIFIER = AuditAction(
 declare_detail("supervision", _("Supervision code"))
 declare_detail("programme", _("Programme"))
 declare_detail("fields", _("Fields"))
+declare_detail("minimum", _("Minimum number"))
+declare_detail("group", _("Procedure group"))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, Role, User
 from training.codes import Supervision
-from training.models import AgeBand, Enrolment, Procedure, Programme, Sex, Stage, Urgency
+from training.models import AgeBand, Enrolment, Procedure, ProcedureGroup, Programme, Sex, Stage, Urgency
 
 
 class PersonChoice(forms.ModelChoiceField):
@@ -21,6 +21,11 @@ class PersonChoice(forms.ModelChoiceField):
 class PeopleChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.full_name)
+
+
+class NamedOne(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
 
 
 class NamedChoice(forms.ModelMultipleChoiceField):
@@ -128,3 +133,11 @@ def ids_from(values: list[str]) -> list[int] | None:
         return [int(value) for value in values]
     except ValueError:
         return None
+
+
+class RequirementForm(forms.Form):
+    group = NamedOne(ProcedureGroup.objects.all(), label=_("Procedure group"))
+    level = forms.ChoiceField(label=_("At this level or more independent"), choices=Supervision.choices)
+    minimum = forms.IntegerField(
+        label=_("Minimum number"), min_value=0, max_value=5000, help_text=_("0 removes the requirement.")
+    )

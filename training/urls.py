@@ -13,4 +13,5 @@ urlpatterns = [
     path("training/queue/", views.queue, name="queue"),
     path("training/enrolments/new/", views.enrol, name="enrol"),
     path("training/enrolments/<int:enrolment_id>/progress/", views.progress, name="progress"),
+    path("training/programmes/<int:programme_id>/", views.curriculum, name="curriculum"),
 ]

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role, User
 from core.errors import ActionError, FieldErrors
 from training import access, actions
-from training.forms import AnswerForm, DecisionForm, EnrolForm, EntryForm, ids_from
-from training.models import EntryStatus, LogbookEntry
+from training.forms import AnswerForm, DecisionForm, EnrolForm, EntryForm, RequirementForm, ids_from
+from training.models import EntryStatus, LogbookEntry, Programme
 from training.progress import progress_of, totals
 
 LIST_LENGTH = 50
@@ -57,6 +57,7 @@ def logbook(request: HttpRequest) -> HttpResponse:
         "enrolments": enrolments,
         "coordinated": coordinated,
         "is_coordinator": user.has_role(Role.COORDINATOR),
+        "programmes": Programme.objects.filter(institution_id__in=access.coordinated(user)),
         "waiting": access.queue_of(user).count(),
         "supervises": user.has_role(Role.SUPERVISOR) or access.is_named_supervisor(user),
     }
@@ -223,3 +224,29 @@ def enrol(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Trainee enrolled."))
             return HttpResponseRedirect(reverse("training:progress", args=[enrolment.pk]))
     return render(request, "training/enrol.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def curriculum(request: HttpRequest, programme_id: int) -> HttpResponse:
+    user = _user(request)
+    programme = access.get_programme_to_edit(user, programme_id)
+    form = RequirementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.set_requirement(
+                user, programme, data["group"], data["level"], data["minimum"], request=request
+            )
+        except FieldErrors as refused:
+            _show_errors(form, refused)
+        else:
+            messages.success(request, _("Requirement saved."))
+            return HttpResponseRedirect(reverse("training:curriculum", args=[programme.pk]))
+    context = {
+        "programme": programme,
+        "stages": programme.stages.all(),
+        "requirements": programme.requirements.select_related("group"),
+        "form": form,
+    }
+    return render(request, "training/curriculum.html", context)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from neurodaraja.testing.access import Change, Endpoint, Ids, Page, everyone, expect
 from neurodaraja.testing.personas import Personas
-from training.models import Enrolment, LogbookEntry
+from training.models import Enrolment, LogbookEntry, Requirement
 from training.tests.world import logged, training_world
 
 IN_TRAINING = {"trainee", "neurosurgeon", "coordinator", "outsider_coordinator"}  # the roles, or named
@@ -17,11 +17,15 @@ COORDINATORS = {"coordinator", "outsider_coordinator"}
 def objects(cast: Personas) -> Ids:
     world = training_world(cast)
     entry = logged(cast, world)
-    return {"entry": entry.pk, "enrolment": world.enrolment.pk, "moi": cast.institutions["MOI"].pk}
+    return {"entry": entry.pk, "enrolment": world.enrolment.pk, "programme": world.programme.pk}
 
 
 def entries(cast: Personas, ids: Ids) -> list[tuple[object, ...]]:
     return list(LogbookEntry.objects.values_list("pk", "status", "validated_at").order_by("pk"))
+
+
+def requirements(cast: Personas, ids: Ids) -> list[tuple[object, ...]]:
+    return list(Requirement.objects.values_list("pk", "level", "minimum").order_by("pk"))
 
 
 def enrolments(cast: Personas, ids: Ids) -> list[tuple[object, ...]]:
@@ -37,6 +41,8 @@ PAGES = [
     Page("/training/queue/", expect(IN_TRAINING)),
     Page("/training/enrolments/new/", expect(COORDINATORS)),
     Page("/training/enrolments/{enrolment}/progress/", on_the_entry),
+    # The MOI programme: its coordinator edits it; KCMC's does not know it exists.
+    Page("/training/programmes/{programme}/", expect({"coordinator"}, outsider_coordinator=404)),
 ]
 
 CHANGES = [
@@ -56,6 +62,12 @@ CHANGES = [
     # Everyone in training may post the queue; only one's own pending entries are confirmed.
     Change("/training/queue/", expect(IN_TRAINING, ok=302), entries, {"entries": "{entry}"}),
     Change("/training/enrolments/new/", expect(COORDINATORS), enrolments),
+    Change(
+        "/training/programmes/{programme}/",
+        expect({"coordinator"}, ok=302, outsider_coordinator=404),
+        requirements,
+        {"group": "", "level": "P", "minimum": 5},
+    ),
 ]
 
 NEW_ENTRY = {
