@@ -6,9 +6,11 @@ from typing import Any, cast
 from django import forms
 from django.core.validators import DecimalValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, Role, User
+from consultations.actions.closing import refuse_contradictions
 from consultations.actions.drafting import NEEDED_TOGETHER, needed_fields
 from consultations.case_fields import (
     CLINICAL_FIELDS,
@@ -19,8 +21,10 @@ from consultations.case_fields import (
     model_field,
 )
 from consultations.models import Case, Consent, Opinion, Outcome, PatientIdentity, Status, Urgency
+from core.errors import FieldErrors
 from core.forms import DateField, DateTimeField, KeepsStoredTimes, html_formfield
 from core.models import Country, DiagnosisCategory
+from lib.identifiers import Finding, Identity, Kind, scan
 
 
 class ClientTokenMixin:
@@ -66,6 +70,50 @@ def prompt_required_choices(form: forms.BaseForm, *, only_choice: tuple[str, ...
         elif isinstance(field, forms.ChoiceField):
             choices = cast(Any, field.choices)
             field.choices = [(value, CHOOSE if value == "" else label) for value, label in choices]
+
+
+# --- Identifiers in text written after sending, said at the field they were typed in ----------
+def identifier_findings_in(case: Case, texts: dict[str, str], *, author_in_team: bool) -> list[Finding]:
+    """What `actions.refuse_identifiers` finds in these texts, by the same rule: the patient's own
+    name, number, phone and dates only for the referring team (matching anyone else's words
+    against her name would tell them the name); patterns (phones, dates) for everyone."""
+    identity = Identity.of(case.identity) if author_in_team else Identity()
+    return scan(texts, identity)
+
+
+# What was found, said as what it is: her name is removed, a date is written as a day.
+_HERS: dict[Kind, Promise] = {
+    Kind.NAME: _("The patient's name cannot be sent: %(found)s. Remove it."),
+    Kind.HOSPITAL_NUMBER: _("The patient's hospital number cannot be sent: %(found)s. Remove it."),
+    Kind.PHONE: _("The patient's phone number cannot be sent: %(found)s. Remove it."),
+    Kind.DATE: _(
+        "The patient's date of birth or admission date cannot be sent: %(found)s. Write it as a day "
+        "instead (for example “day 3”)."
+    ),
+}
+_PATTERNS: dict[Kind, Promise] = {
+    Kind.PHONE: _("This looks like a phone number, which may identify the patient: %(found)s. Remove it."),
+    Kind.DATE: _(
+        "A calendar date may identify the patient: %(found)s. Write it as a day instead (for example "
+        "“day 3”)."
+    ),
+}
+
+
+def identifier_messages(findings: list[Finding]) -> dict[str, list[str]]:
+    """For each field, one message per kind of identifier found in it, quoting what was found."""
+    found: dict[str, dict[tuple[Kind, bool], list[str]]] = {}
+    for finding in findings:
+        texts = found.setdefault(finding.field, {}).setdefault((finding.kind, finding.of_the_patient), [])
+        if f"“{finding.text}”" not in texts:
+            texts.append(f"“{finding.text}”")
+    return {
+        field: [
+            str(((_HERS if hers else _PATTERNS).get(kind) or _HERS[kind]) % {"found": ", ".join(texts)})
+            for (kind, hers), texts in kinds.items()
+        ]
+        for field, kinds in found.items()
+    }
 
 
 class CategorySelect(forms.Select):
@@ -266,13 +314,54 @@ class OutcomeForm(KeepsStoredTimes):
         formfield_callback = html_formfield
         widgets = {"complications": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    # Free text the consultants abroad read, checked for identifiers as the action checks it.
+    CHECKED_TEXT = ("operation", "complications")
+    # What lib/outcome_rules.py reads: with one of them refused on its own, the rules would read
+    # it as empty and could blame another field for it.
+    RULES_READ = (
+        "management",
+        "discharge_status",
+        "operated_by",
+        "operation",
+        "operation_date",
+        "gose_discharge",
+        "gose_6_months",
+    )
+
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.case = case
         prompt_required_choices(self)
 
-    # Whether the answers agree with each other and with the record is the outcome action's to
-    # say (lib/outcome_rules.py), for the page and the API alike: the view shows its refusals
-    # on the fields they name.
+    def clean(self) -> dict[str, Any]:
+        """Every refusal of one submit at once, each on its field: identifiers in the text (worded
+        for what was found) and the contradictions the outcome action refuses (lib/outcome_rules.py,
+        through the action's own check). The action checks both again, for the API and for a
+        record changed meanwhile; without a case (a blank form) there is nothing to check against."""
+        data = super().clean() or {}
+        if self.case is None:
+            return data
+        values = dict(data)
+        refused_alone = set(self.errors)
+        findings = identifier_findings_in(
+            self.case, {name: values.get(name) or "" for name in self.CHECKED_TEXT}, author_in_team=True
+        )
+        for field, messages in identifier_messages(findings).items():
+            for message in messages:
+                self.add_error(field, message)
+        if refused_alone & set(self.RULES_READ):
+            return data
+        try:
+            refuse_contradictions(
+                self.case, Outcome(case=self.case, **{name: values.get(name) for name in self.RULES_READ})
+            )
+        except FieldErrors as refused:
+            for error in refused.errors:
+                if error["field"] not in self.errors:
+                    self.add_error(
+                        error["field"] if error["field"] in self.fields else None, error["message"]
+                    )
+        return data
 
 
 class AssignForm(forms.Form):

@@ -31,6 +31,8 @@ from consultations.forms import (
     OpinionForm,
     OutcomeForm,
     SendForm,
+    identifier_findings_in,
+    identifier_messages,
 )
 from consultations.models import Case, Consent, Outcome
 from consultations.red_flags import RED_FLAG_LABELS
@@ -56,6 +58,13 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def _all_valid(forms: list[Any]) -> bool:
+    """Validates every part, not only up to the first refused one: the summary then lists every
+    error of one submit, not one part's per submit."""
+    valid = [form.is_valid() for form in forms]
+    return all(valid)
 
 
 def _contributed_forms(request: HttpRequest, case: Case | None) -> list[tuple[CaseFormSection, Any]]:
@@ -126,8 +135,8 @@ def _render_case_form(
             "case_form": case_form,
             "identity_form": identity_form,
             "contributed": [section.render(request, form) for section, form in parts],
-            # The identity form's summary comes with its own include (includes/form.html).
-            "error_summary_forms": [case_form, *(form for _s, form in parts)],
+            # One summary at the top for every part sent together, in the page's order.
+            "error_summary_forms": [identity_form, case_form, *(form for _s, form in parts)],
             "checklist": checklist,
             "checklist_missing": any(item["missing"] for item in checklist),
             "institution": institution,
@@ -157,9 +166,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
     case_form = CaseForm(request.POST or None, initial={"urgency": Urgency.URGENT})
     identity_form = IdentityForm(request.POST or None, prefix="patient")
     parts = _contributed_forms(request, None)
-    if request.method == "POST" and all(
-        f.is_valid() for f in [case_form, identity_form, *(p[1] for p in parts)]
-    ):
+    if request.method == "POST" and _all_valid([case_form, identity_form, *(p[1] for p in parts)]):
         data = dict(case_form.cleaned_data)
         category = data.pop("category")
         client_token = data.pop("client_token", "") or None
@@ -195,9 +202,7 @@ def edit_case(request: HttpRequest, code: str) -> HttpResponse:
     case_form = CaseForm(request.POST or None, instance=Case.objects.get(pk=case.pk))
     identity_form = IdentityForm(request.POST or None, prefix="patient", instance=case.identity)
     parts = _contributed_forms(request, case)
-    if request.method == "POST" and all(
-        f.is_valid() for f in [case_form, identity_form, *(p[1] for p in parts)]
-    ):
+    if request.method == "POST" and _all_valid([case_form, identity_form, *(p[1] for p in parts)]):
         data = dict(case_form.cleaned_data)
         category = data.pop("category")
         data.pop("client_token", None)
@@ -415,10 +420,18 @@ def post_message(request: HttpRequest, code: str) -> HttpResponse:
             if error.code not in ("identifiers", "empty"):
                 messages.error(request, str(error.message))
                 return HttpResponseRedirect(actions.case_url(access.case))
-            # Keep what was typed, and let the author confirm flagged words that are not identifiers.
-            form = MessageForm(request.POST, offer_confirmation=error.code == "identifiers")
+            # Keep what was typed, say what was found, and let the author confirm flagged words
+            # that are not identifiers: a number or a date, never the patient's own name, number,
+            # phone or dates (as on the send page), which no tick can keep.
+            findings = identifier_findings_in(
+                access.case, {"body": form.cleaned_data["body"]}, author_in_team=access.in_referring_team
+            )
+            hers = any(finding.of_the_patient for finding in findings)
+            form = MessageForm(request.POST, offer_confirmation=error.code == "identifiers" and not hers)
             form.is_valid()
-            form.add_error("body", str(error.message))
+            worded = identifier_messages(findings).get("body") if error.code == "identifiers" else None
+            for message in worded or [str(error.message)]:
+                form.add_error("body", message)
             return _render_case(request, user, access, message_form=form, status=400)
         return HttpResponseRedirect(f"{actions.case_url(access.case)}#thread")
     return _render_case(request, user, access, message_form=form, status=400)
@@ -431,7 +444,7 @@ def outcome(request: HttpRequest, code: str) -> HttpResponse:
     if not access.in_referring_team:
         raise PermissionDenied
     existing = Outcome.objects.filter(case=access.case).first()
-    form = OutcomeForm(request.POST or None, instance=existing)
+    form = OutcomeForm(request.POST or None, instance=existing, case=access.case)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in OutcomeForm.Meta.fields}
         try:
