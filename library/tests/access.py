@@ -82,11 +82,9 @@ CHANGES = [
 
 ENDPOINTS = [
     Endpoint("get", "/library/resources", everyone()),
-    Endpoint("get", "/library/resources?topic=trauma&language=en&q=head", everyone()),
-    Endpoint("get", "/library/resources?topic=nonsense", everyone(422)),
     Endpoint("get", "/library/resources/{resource}", everyone()),
     Endpoint("get", "/library/resources/999999", everyone(404)),
     Endpoint("get", "/library/resources/{resource}/file", everyone()),
     Endpoint("get", "/library/resources/{link}/file", everyone(404)),
-    Endpoint("get", "/library/glossary?q=%E8%84%91%E7%A7%AF%E6%B0%B4", everyone()),
+    Endpoint("get", "/library/glossary", everyone()),
 ]
