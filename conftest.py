@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.utils import translation
+from django.utils import timezone, translation
 
 # The shared plugins' asserts explain themselves like a test's (imported just below).
 pytest.register_assert_rewrite("neurodaraja.testing")
@@ -47,8 +47,11 @@ def files_in_a_temporary_folder(settings, tmp_path) -> None:
 
 @pytest.fixture(autouse=True)
 def english_unless_asked() -> None:
-    """Each test starts in English; a request or a persona's language changes it, as in production."""
+    """Each test starts in English and in the server's time zone; a request or a persona's
+    language and zone change them, as in production. (The test client leaves the last signed-in
+    person's zone active: in Asia/Shanghai after 16:00 UTC "today" is already tomorrow.)"""
     translation.activate("en")
+    timezone.deactivate()
 
 
 @pytest.fixture
