@@ -26,6 +26,9 @@ LETTER_EXPORTED = AuditAction("consultations.letter_exported", _("Advice letter 
 FHIR_EXPORTED = AuditAction("consultations.fhir_exported", _("Consultation exported as FHIR"))
 CONFERENCE_SCHEDULED = AuditAction("consultations.conference_scheduled", _("Case conference scheduled"))
 CONFERENCE_CASE_ADDED = AuditAction("consultations.conference_case_added", _("Case added to a conference"))
+CONFERENCE_CASE_REMOVED = AuditAction(
+    "consultations.conference_case_removed", _("Case taken off a conference's list")
+)
 CONFERENCE_INVITED = AuditAction("consultations.conference_invited", _("People invited to a conference"))
 CONFERENCE_ATTENDANCE = AuditAction(
     "consultations.conference_attendance", _("Conference attendance recorded")

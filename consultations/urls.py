@@ -29,6 +29,11 @@ urlpatterns = [
         name="conference_attendance",
     ),
     path(
+        "conferences/<int:conference_id>/cases/<int:item_id>/remove/",
+        conferences.conference_remove_case,
+        name="conference_remove_case",
+    ),
+    path(
         "conferences/<int:conference_id>/cases/<int:item_id>/summary/",
         conferences.conference_summary,
         name="conference_summary",

@@ -97,6 +97,7 @@ def objects(cast: Personas) -> Ids:
         "named": named.code,
         "finding": identifier_findings(named)[0].key,
         "trainee": cast.trainee.pk,
+        "organiser": cast.coordinator.pk,
         "outsider": cast.outsider.pk,
         "srrh": cast.institutions["SRRH"].pk,
     }
@@ -172,6 +173,12 @@ PAGES = [
         "/conferences/{meeting}/participants/{outsider}/withdraw/",
         expect(set(), refused=404) | dict.fromkeys(INVITED, 403),
     ),
+    # The organiser stays invited: she is sent back to the conference, told why, not asked.
+    Page("/conferences/{meeting}/participants/{organiser}/withdraw/", organises(ok=302)),
+    # Taking a case off the list asks first, the organiser alone.
+    Page("/conferences/{meeting}/cases/{item}/remove/", organises()),
+    # A case on another conference's list is not on this one, even for the organiser.
+    Page("/conferences/{conference}/cases/{item}/remove/", expect(set(), refused=404)),
 ]
 
 CHANGES = [
@@ -221,6 +228,12 @@ CHANGES = [
     ),
     Change(
         "/conferences/{meeting}/participants/{trainee}/withdraw/",
+        organises(ok=302),
+        meeting_unchanged,
+        {"confirm": "yes"},
+    ),
+    Change(
+        "/conferences/{meeting}/cases/{item}/remove/",
         organises(ok=302),
         meeting_unchanged,
         {"confirm": "yes"},
@@ -325,6 +338,14 @@ ENDPOINTS = [
         {"people": ["{outsider}"]},
     ),
     Endpoint("delete", "/conferences/{meeting}/participants/{trainee}", organises(), meeting_unchanged),
+    # The organiser stays invited to her own conference (409, and nothing changes).
+    Endpoint(
+        "delete", "/conferences/{meeting}/participants/{organiser}", organises(ok=409), meeting_unchanged
+    ),
+    Endpoint("delete", "/conferences/{meeting}/cases/{item}", organises(), meeting_unchanged),
+    Endpoint(
+        "delete", "/conferences/{conference}/cases/{item}", expect(set(), refused=404), meeting_unchanged
+    ),
     Endpoint(
         "put", "/conferences/{meeting}/attendance", organises(), meeting_unchanged, {"people": ["{trainee}"]}
     ),

@@ -1,5 +1,7 @@
-"""Case conferences: schedule, draw the case list from the cases sent (open or closed), invite,
-withdraw an invitation (after asking), mark attendance, summarise."""
+"""Case conferences: schedule, draw the case list from the cases sent (open or closed), take a case
+off it (after asking), invite, withdraw an invitation (after asking), mark attendance, summarise.
+The choices offer only what is not on the conference yet; the organisers are warned of those
+invited whom the patient's consent keeps from a listed case."""
 
 from __future__ import annotations
 
@@ -21,12 +23,14 @@ from accounts.models import Institution, Role, User
 from consultations.access import (
     cases_visible_to,
     conferences_for,
+    consent_allows,
     discussable_cases,
     get_conference,
     get_invitation,
 )
 from consultations.actions import conferences
 from consultations.forms import ConferenceCaseForm, ConferenceForm, InviteForm, SummaryForm
+from consultations.models import Conference, ConferenceCase
 from core.errors import ActionError
 from core.models import Country
 
@@ -56,6 +60,29 @@ def _user(request: HttpRequest) -> User:
 def _invitable() -> Any:
     roles = [Role.CONSULTANT, Role.REFERRER, Role.SUPERVISOR, Role.TRAINEE, Role.COORDINATOR]
     return User.objects.filter(is_active=True, memberships__role__in=roles).distinct().order_by("full_name")
+
+
+def _not_yet_invited(conference: Conference) -> Any:
+    """The choice offers only those not invited yet (the organiser is invited when she schedules)."""
+    return (
+        _invitable()
+        .exclude(pk__in=conference.participants.values("person_id"))
+        .exclude(pk=conference.organiser_id)
+    )
+
+
+def _not_yet_listed(user: User, conference: Conference) -> Any:
+    return (
+        discussable_cases(user)
+        .exclude(pk__in=conference.items.values("case_id"))
+        .select_related("category")
+        .order_by("-submitted_at")
+    )
+
+
+def _warn_of_consent(request: HttpRequest, gaps: list[conferences.ConsentGap]) -> None:
+    for gap in gaps:
+        messages.warning(request, gap.message())
 
 
 @login_required
@@ -96,26 +123,34 @@ def conference_detail(request: HttpRequest, conference_id: int) -> HttpResponse:
     conference, organises = get_conference(user, conference_id)
     conferences.record_view(user, conference, request=request)
     items = list(conference.items.select_related("case__category"))
+    visible = set(
+        cases_visible_to(user).filter(pk__in=[i.case_id for i in items]).values_list("pk", flat=True)
+    )
     if conference.participants.filter(person=user).exists():
-        visible = {item.case_id for item in items}  # those invited read every case on the list
-    else:
-        visible = set(
-            cases_visible_to(user).filter(pk__in=[i.case_id for i in items]).values_list("pk", flat=True)
-        )
+        # Those invited read the cases on the list that the patient's consent lets them read.
+        visible |= {item.case_id for item in items if consent_allows(item.case, user)}
+    gaps: dict[int, list[str]] = {}
+    if organises:
+        for gap in conferences.consent_gaps(conference, cases=[item.case for item in items]):
+            gaps.setdefault(gap.case.pk, []).append(gap.message())
     context: dict[str, Any] = {
         "conference": conference,
         "organises": organises,
         "times": _both_zones(conference.starts_at),
         "items": [
-            (item, item.case_id in visible, SummaryForm(initial={"summary": item.summary})) for item in items
+            (
+                item,
+                item.case_id in visible,
+                SummaryForm(initial={"summary": item.summary}),
+                gaps.get(item.case_id, []),
+            )
+            for item in items
         ],
         "participants": conference.participants.select_related("person"),
     }
     if organises:
-        context["case_form"] = ConferenceCaseForm(
-            cases=discussable_cases(user).select_related("category").order_by("-submitted_at")
-        )
-        context["invite_form"] = InviteForm(people=_invitable())
+        context["case_form"] = ConferenceCaseForm(cases=_not_yet_listed(user, conference))
+        context["invite_form"] = InviteForm(people=_not_yet_invited(conference))
     return render(request, "consultations/conference_detail.html", context)
 
 
@@ -139,24 +174,66 @@ def conference_add_case(request: HttpRequest, conference_id: int) -> HttpRespons
     if not form.is_valid():
         messages.error(request, _("Choose a case from the list."))
         return _back(conference)
+    # Validated against every case the organiser may list, not only those offered: a case
+    # listed meanwhile (another tab) gets the action's own answer, "already on the list".
+    case = form.cleaned_data["case"]
     try:
-        conferences.add_case(user, conference, form.cleaned_data["case"], request=request)
+        conferences.add_case(user, conference, case, request=request)
     except ActionError as error:
         messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("%(case)s is on the list.") % {"case": case.code})
+        _warn_of_consent(request, conferences.consent_gaps(conference, cases=[case]))
     return _back(conference)
+
+
+def _listed(conference: Conference, item_id: int) -> ConferenceCase:
+    """A case on the list of a conference the caller was allowed to load; 404 otherwise."""
+    item = conference.items.select_related("case__category").filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+@login_required
+def conference_remove_case(request: HttpRequest, conference_id: int, item_id: int) -> HttpResponse:
+    """Asks first: only a POST that confirms takes the case off the list; anything else asks."""
+    user, conference = _organised(request, conference_id)
+    item = _listed(conference, item_id)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            conferences.remove_case(user, item, request=request)
+        except ActionError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("%(case)s is off the list.") % {"case": item.case.code})
+        return _back(conference)
+    return render(
+        request,
+        "consultations/conference_remove_case.html",
+        {"conference": conference, "item": item},
+    )
 
 
 @login_required
 @require_POST
 def conference_invite(request: HttpRequest, conference_id: int) -> HttpResponse:
     user, conference = _organised(request, conference_id)
+    # Validated against everyone who may be invited, not only those offered: someone invited
+    # meanwhile (another tab) is simply not invited twice.
     form = InviteForm(request.POST, people=_invitable())
     if form.is_valid():
-        count = conferences.invite(user, conference, form.cleaned_data["people"], request=request)
-        messages.success(
-            request,
-            ngettext("%(count)s person invited.", "%(count)s people invited.", count) % {"count": count},
-        )
+        invited_before = set(conference.participants.values_list("person_id", flat=True))
+        new = [person for person in form.cleaned_data["people"] if person.pk not in invited_before]
+        count = conferences.invite(user, conference, new, request=request)
+        if count:
+            messages.success(
+                request,
+                ngettext("%(count)s person invited.", "%(count)s people invited.", count) % {"count": count},
+            )
+            _warn_of_consent(request, conferences.consent_gaps(conference, people=new))
+        else:
+            messages.info(request, _("Everyone you chose was already invited."))
     else:
         messages.error(request, _("Choose the people to invite."))
     return _back(conference)
@@ -167,6 +244,9 @@ def conference_withdraw(request: HttpRequest, conference_id: int, person_id: int
     """Asks first: only a POST that confirms withdraws the invitation; anything else asks."""
     user, conference = _organised(request, conference_id)
     participant = get_invitation(conference, person_id)
+    if participant.person_id == conference.organiser_id:
+        messages.error(request, _("The organiser stays invited to the conference."))
+        return _back(conference)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         try:
             conferences.withdraw_invitation(user, participant, request=request)
@@ -205,9 +285,7 @@ def conference_attendance(request: HttpRequest, conference_id: int) -> HttpRespo
 @require_POST
 def conference_summary(request: HttpRequest, conference_id: int, item_id: int) -> HttpResponse:
     user, conference = _organised(request, conference_id)
-    item = conference.items.select_related("case").filter(pk=item_id).first()
-    if item is None:
-        raise Http404
+    item = _listed(conference, item_id)
     form = SummaryForm(request.POST)
     if form.is_valid():
         try:
