@@ -167,7 +167,7 @@ def change_resource(
     if upload is not None and link:
         raise ActionError(_("Give either a file or a link, not both."), code="file_or_link")
     _refuse_bad_link(link)
-    old_file = resource.file.name
+    old_file, old_link = resource.file.name, resource.link
     for name in RESOURCE_FIELDS:
         setattr(resource, name, data[name])
     with _new_file_removed_on_error(resource), transaction.atomic():
@@ -187,7 +187,7 @@ def change_resource(
             target=resource,
             institution=resource.institution,
             request=request,
-            detail={**_summary(resource), "replaced": bool(upload or link)},
+            detail={**_summary(resource), "replaced": upload is not None or link != old_link},
         )
         if old_file and old_file != resource.file.name:
             storage = resource.file.storage

@@ -63,6 +63,8 @@ class ResourceForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.instance.pk and data.get("upload") and data.get("link") == self.instance.link:
+            data["link"] = ""  # the current link, still in its field: the new file replaces it
         has_file, has_link = bool(data.get("upload")), bool(data.get("link"))
         if has_file and has_link:
             raise forms.ValidationError(_("Give either a file or a link, not both."))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from core.errors import ActionError
 from core.models import AuditEntry
@@ -157,3 +159,19 @@ def test_only_coordinators_edit_the_glossary(cast: Personas):
 
 def _fields(term: GlossaryTerm) -> dict[str, str]:
     return {name: getattr(term, name) for name in actions.TERM_FIELDS}
+
+
+def test_the_glossary_page_takes_the_same_queries_however_many_terms_match(cast: Personas, client: Client):
+    sign_in(client, cast.trainee)
+    client.get("/library/glossary/")
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as counted:
+            assert client.get(url).status_code == 200
+        return len(counted.captured_queries)
+
+    assert (
+        queries("/library/glossary/?q=pupil")
+        == queries("/library/glossary/?q=a")
+        == queries("/library/glossary/")
+    )

@@ -210,7 +210,24 @@ def test_the_file_opens_for_everyone_signed_in_and_a_demo_resource_says_so(cast:
 def test_pages_stay_under_the_budget(cast: Personas, client: Client):
     resource = add_file(cast.coordinator, cast.institutions["MOI"])
     sign_in(client, cast.coordinator)
-    for url in ["/library/", f"/library/{resource.pk}/", "/library/new/", f"/library/{resource.pk}/edit/"]:
+    pages = ["/library/", f"/library/{resource.pk}/", "/library/new/", f"/library/{resource.pk}/edit/"]
+    for url in [*pages, "/library/glossary/", "/library/glossary/new/"]:
         page = client.get(url)
         assert page.status_code == 200
         assert compressed(page.content) + static_size() < PAGE_BUDGET, url
+
+
+def test_a_link_resource_takes_a_new_file_with_its_old_link_still_in_the_field(
+    cast: Personas, client: Client
+):
+    resource = add_link(cast.coordinator, cast.institutions["MOI"])
+    sign_in(client, cast.coordinator)
+    answer = client.post(
+        f"/library/{resource.pk}/edit/",
+        form(link=resource.link, upload=SimpleUploadedFile("talk.mp4", mp4())),
+    )
+    assert answer.status_code == 302
+    resource.refresh_from_db()
+    assert resource.is_file and resource.link == "" and resource.content_type == "video/mp4"
+    entry = AuditEntry.objects.get(action="library.resource_changed")
+    assert entry.detail["replaced"] is True
