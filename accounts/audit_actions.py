@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.models import Role, User
 from core.audit import AuditAction, declare_detail
 
 SIGNED_IN = AuditAction("accounts.signed_in", _("Signed in"))
@@ -39,3 +39,9 @@ declare_detail("api_tokens_revoked", _("API tokens revoked"))
 declare_detail("known_account", _("Known account"))
 declare_detail("new_account", _("New account"))
 declare_detail("purpose", _("Purpose"), {"api_token": _("API token")})
+
+
+def people_named(ids: set[str]) -> dict[str, str]:
+    """What an audit entry's person ids are shown as: each person's name (staff, never a patient)."""
+    numbers = [int(i) for i in ids if i.isdigit()]
+    return {str(pk): name for pk, name in User.objects.filter(pk__in=numbers).values_list("pk", "full_name")}

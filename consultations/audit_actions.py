@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit_actions import people_named
 from consultations.models import Consent, Opinion, Urgency
 from consultations.red_flags import RED_FLAG_LABELS
 from core.audit import AuditAction, declare_detail
@@ -50,7 +51,7 @@ declare_detail("urgency", _("Urgency"), dict(Urgency.choices))
 declare_detail("recommendation", _("Recommendation"), dict(Opinion.Recommendation.choices))
 declare_detail("method", _("How consent was given"), dict(Consent.Method.choices))
 declare_detail("countries", _("Countries"))
-declare_detail("consultant", _("Consultant"))
+declare_detail("consultant", _("Consultant"), names=people_named)
 declare_detail("opinion", _("Opinion"))
 declare_detail("message", _("Message"))
 declare_detail("attachment", _("Document or photo"))
@@ -58,7 +59,7 @@ declare_detail("identity", _("Patient's name included"))
 declare_detail("identifiers_confirmed", _("Possible identifiers confirmed"))
 declare_detail("red_flags", _("Red flags"), {str(flag): label for flag, label in RED_FLAG_LABELS.items()})
 declare_detail("case", _("Case"))
-declare_detail("people", _("People"))
+declare_detail("people", _("People"), names=people_named)
 declare_detail("present", _("Present"))
 declare_detail("conference", _("Conference"))
-declare_detail("invitee", _("Invited person"))
+declare_detail("invitee", _("Invited person"), names=people_named)

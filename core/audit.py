@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -66,16 +66,28 @@ def action_label(code: str) -> str:
 
 _DETAIL_LABELS: dict[str, str | Promise] = {}
 _DETAIL_VALUES: dict[str, dict[str, str | Promise]] = {}
+# For keys that hold an object's id: what names the ids, asked once for a whole page of entries.
+NamesOf = Callable[[set[str]], Mapping[str, str]]
+_DETAIL_NAMES: dict[str, NamesOf] = {}
 
 
-def declare_detail(key: str, label: str | Promise, values: Mapping[str, str | Promise] | None = None) -> None:
+def declare_detail(
+    key: str,
+    label: str | Promise,
+    values: Mapping[str, str | Promise] | None = None,
+    *,
+    names: NamesOf | None = None,
+) -> None:
     """A key of entries' detail, with its translated label and the labels of its coded values.
 
     Each app declares the keys it writes next to its actions. A key several apps write keeps the
-    first label declared; each may add the values it writes.
+    first label declared; each may add the values it writes. A key that holds an object's id
+    gives `names`: from a set of ids (as stored, in text) to what a reader recognises them by.
     """
     _DETAIL_LABELS.setdefault(key, label)
     _DETAIL_VALUES.setdefault(key, {}).update(values or {})
+    if names is not None:
+        _DETAIL_NAMES.setdefault(key, names)
 
 
 def _shown(value: Any, values: Mapping[str, str | Promise]) -> str:
@@ -92,9 +104,24 @@ def _shown(value: Any, values: Mapping[str, str | Promise]) -> str:
 def detail_rows(detail: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(label, value) for each key of an entry's detail, in the active language; a key no app
     declared is shown as it is stored."""
+    return details_rows([detail])[0]
+
+
+def details_rows(details: list[Mapping[str, Any]]) -> list[list[tuple[str, str]]]:
+    """`detail_rows` of many entries, the ids of each named key named in one question per key."""
+    wanted: dict[str, set[str]] = {}
+    for detail in details:
+        for key, value in detail.items():
+            if key in _DETAIL_NAMES and value not in (None, "") and not isinstance(value, bool):
+                items = value if isinstance(value, list | tuple) else [value]
+                wanted.setdefault(key, set()).update(str(item) for item in items)
+    named = {key: {**_DETAIL_VALUES.get(key, {}), **_DETAIL_NAMES[key](ids)} for key, ids in wanted.items()}
     return [
-        (str(_DETAIL_LABELS.get(key, key)), _shown(value, _DETAIL_VALUES.get(key, {})))
-        for key, value in detail.items()
+        [
+            (str(_DETAIL_LABELS.get(key, key)), _shown(value, named.get(key) or _DETAIL_VALUES.get(key, {})))
+            for key, value in detail.items()
+        ]
+        for detail in details
     ]
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.access import audit_entries_for
-from core.audit import action_label, detail_rows, object_label
+from core.audit import action_label, details_rows, object_label
 from core.forms import AuditFilterForm
 
 AUDIT_PAGE_SIZE = 50
@@ -41,9 +41,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         entries = entries.none()
     entries = entries.select_related("institution").order_by("-id")
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries_shown = list(page.object_list)
     rows = [
-        (entry, action_label(entry.action), object_label(entry.object_type), detail_rows(entry.detail))
-        for entry in page.object_list
+        (entry, action_label(entry.action), object_label(entry.object_type), detail)
+        for entry, detail in zip(entries_shown, details_rows([e.detail for e in entries_shown]), strict=True)
     ]
     query = request.GET.copy()
     query.pop("page", None)
