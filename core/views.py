@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -73,33 +73,6 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         _("Not found"),
         _("This page does not exist, or you do not have access to it."),
     )
-
-
-def method_not_allowed(request: HttpRequest) -> HttpResponse:
-    """A form's address opened, reloaded or reopened in a new tab (Django's own answer is an empty
-    405, which the browser shows as its error page in its own language, with no way back). The
-    way back is the page the form was on, where the address is a form's below a page."""
-    context: dict[str, Any] = {
-        "title": _("This address cannot be opened"),
-        "message": _(
-            "This address only receives a form when it is sent; it cannot be opened or reloaded. "
-            "Go back to the page and send the form again."
-        ),
-        "status": 405,
-        "back": _page_above(request.path_info),
-    }
-    return render(request, "core/error.html", context, status=405)
-
-
-def _page_above(path: str) -> str | None:
-    above = path.rstrip("/").rpartition("/")[0] + "/"
-    if above == "/":
-        return None
-    try:
-        match = resolve(above)
-    except Resolver404:
-        return None
-    return above if match.url_name != "api_no_such_endpoint" else None
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

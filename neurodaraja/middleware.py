@@ -25,16 +25,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParserError
-from django.urls import Resolver404, get_resolver
+from django.shortcuts import render
+from django.urls import Resolver404, get_resolver, resolve
 from django.utils.log import log_response
+from django.utils.translation import gettext as _
 
-from core.views import method_not_allowed
 from neurodaraja.api import method_not_allowed as api_method_not_allowed
 
 
@@ -49,6 +50,33 @@ def error_page(request: HttpRequest, status: int, exception: Exception | None = 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponseBase:
     return error_page(request, 404, exception)
+
+
+def method_not_allowed(request: HttpRequest) -> HttpResponse:
+    """A form's address opened, reloaded or reopened in a new tab (Django's own answer is an empty
+    405, which the browser shows as its error page in its own language, with no way back). The
+    way back is the page the form was on, where the address is a form's below a page."""
+    context: dict[str, Any] = {
+        "title": _("This address cannot be opened"),
+        "message": _(
+            "This address only receives a form when it is sent; it cannot be opened or reloaded. "
+            "Go back to the page and send the form again."
+        ),
+        "status": 405,
+        "back": _page_above(request.path_info),
+    }
+    return render(request, "core/error.html", context, status=405)
+
+
+def _page_above(path: str) -> str | None:
+    above = path.rstrip("/").rpartition("/")[0] + "/"
+    if above == "/":
+        return None
+    try:
+        match = resolve(above)
+    except Resolver404:
+        return None
+    return above if match.url_name != "api_no_such_endpoint" else None
 
 
 def _not_allowed(request: HttpRequest, refused: HttpResponseNotAllowed) -> HttpResponseBase:
