@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin_audit import AuditedModelAdmin
 from training.models import Competency, Enrolment, Procedure, ProcedureGroup, Programme, Requirement, Stage
 
 NAMES = ("name_en", "name_sw", "name_zh_hans")
+
+
+class NamedAdmin(AuditedModelAdmin):
+    """Lists show the name in the reader's language (the form edits all three): an English
+    column on a Kiswahili page reads as an untranslated string."""
+
+    @admin.display(description=_("name"))
+    def shown_name(self, obj: Any) -> str:
+        return str(obj.name)
 
 
 class StageInline(admin.TabularInline):
@@ -29,19 +41,27 @@ class CompetencyInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(AuditedModelAdmin):
-    list_display = ("code", *NAMES, "institution", "is_active")
+class ProgrammeAdmin(NamedAdmin):
+    list_display = ("code", "shown_name", "institution", "is_active")
     inlines = [StageInline, RequirementInline, CompetencyInline]
 
 
 @admin.register(ProcedureGroup)
-class ProcedureGroupAdmin(AuditedModelAdmin):
-    list_display = ("code", *NAMES, "position")
+class ProcedureGroupAdmin(NamedAdmin):
+    list_display = ("code", "shown_name", "position")
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(AuditedModelAdmin):
-    list_display = ("code", "name_en", "group", "paediatric_bellwether", "icd10pcs", "icd9cm3", "is_active")
+class ProcedureAdmin(NamedAdmin):
+    list_display = (
+        "code",
+        "shown_name",
+        "group",
+        "paediatric_bellwether",
+        "icd10pcs",
+        "icd9cm3",
+        "is_active",
+    )
     list_filter = ("group", "paediatric_bellwether")
     search_fields = ("code", *NAMES)
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from core.plugins import HomeSection, Label, demo_loader, home_sections, nav_entry
 from training import access
+from training.demo import load_demo
 from training.models import LogbookEntry
 from training.progress import totals
 
@@ -49,6 +50,4 @@ def supervisor_queue(user: User) -> list[HomeSection]:
 
 @demo_loader("training", after=["accounts", "consultations"])
 def demo_training() -> str:
-    from training.demo import load_demo  # the demo's data only when it is loaded
-
     return load_demo()
