@@ -1,14 +1,21 @@
 """On-call rosters: consultants keep their own shifts, and the coordinators of a consultant's
 institution keep them too (consultations.access.rostered_consultants). A shift ends after it
 starts and never overlaps another of the same consultant's: routing reads "on call now" from
-them, and two shifts over the same hours are a typing slip, not a double cover."""
+them, and two shifts over the same hours are a typing slip, not a double cover.
+
+A shift saved (added or changed) must still be to come or under way: the roster shows the coming
+weeks only, so a shift that has already ended would be saved out of sight, with no link to correct
+or remove it. An ended shift is history; it may still be removed, or moved into the future, but
+not rewritten to another past. And no shift lasts longer than `MAX_SHIFT_DAYS`: a year typed for a
+week would make routing prefer that consultant for a year."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -18,12 +25,31 @@ from consultations.models import OnCallShift
 from core.audit import AuditAction, record
 from core.errors import ActionError
 
+MAX_SHIFT_DAYS = 14  # a week's cover is normal; two weeks is the longest a roster plans as one shift
+
 
 def _refuse_bad_times(
     consultant: User, starts_at: datetime, ends_at: datetime, *, besides: int | None
 ) -> None:
     if ends_at <= starts_at:
         raise ActionError(_("The shift must end after it starts."), code="order")
+    if ends_at <= timezone.now():
+        raise ActionError(
+            _(
+                "This shift has already ended. Only a shift that ends in the future can be saved: "
+                "check the dates."
+            ),
+            code="ended",
+        )
+    if ends_at - starts_at > timedelta(days=MAX_SHIFT_DAYS):
+        raise ActionError(
+            _(
+                "A shift may last at most %(days)d days. Check the dates, or enter a longer stretch "
+                "as several shifts."
+            )
+            % {"days": MAX_SHIFT_DAYS},
+            code="too_long",
+        )
     # Locks the consultant's row: two shifts saved at once cannot both pass the check.
     User.objects.select_for_update().filter(pk=consultant.pk).first()
     overlapping = OnCallShift.objects.filter(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,6 +29,7 @@ from consultations.access import (
 from consultations.forms import ShiftForm
 from consultations.models import OnCallShift
 from core.errors import ActionError
+from core.i18n import zone_name
 from lib.roster import ROSTER_DAYS, by_day, utc_offset
 
 
@@ -47,15 +48,19 @@ def _shift_form(user: User, data: Any = None, **kwargs: Any) -> ShiftForm | None
     return None
 
 
-def _zone_named(now: Any) -> str:
-    """'Asia/Shanghai, UTC+08:00': the zone every time on the page is in."""
-    local = timezone.localtime(now)
-    return f"{str(timezone.get_current_timezone()).replace('_', ' ')}, UTC{utc_offset(local)}"
+def _zone_named(moment: Any, zone: ZoneInfo | None = None) -> str:
+    """'Asia/Shanghai, UTC+08:00': a zone as the page names it, here and beside each consultant
+    (the letter's form, core.i18n.datetime_with_zone, without the time)."""
+    local = timezone.localtime(moment, zone)
+    return _("%(zone)s, UTC%(offset)s") % {"zone": zone_name(local), "offset": utc_offset(local)}
+
+
+# The refusals of actions.rosters that are about the shift's end: shown at that field.
+AT_THE_END = {"order", "ended", "too_long"}
 
 
 def _refused(form: ShiftForm, error: ActionError) -> None:
-    field = "ends_at" if error.code == "order" else None
-    form.add_error(field, str(error.message))
+    form.add_error("ends_at" if error.code in AT_THE_END else None, str(error.message))
 
 
 @login_required
@@ -143,15 +148,24 @@ def _institutions(consultant_ids: set[int]) -> dict[int, str]:
     return places
 
 
-def _on_call_now(now: Any) -> list[tuple[User, Any]]:
+def _on_call_now(now: Any) -> list[tuple[User, Any, str]]:
+    """Who is on call now, with their institution and their own zone (named as the page's)."""
     memberships = Membership.objects.filter(role=Role.CONSULTANT).select_related(
         "institution__country", "user"
     )
     on_now = set(queries.consultants_on_call(now))
-    return sorted(
+    pairs = sorted(
         {(m.user, m.institution) for m in memberships if m.user_id in on_now and m.user.is_active},
         key=lambda pair: (pair[1].country.code, pair[0].full_name),
     )
+    return [(person, place, _zone_named(now, _zone_of(person))) for person, place in pairs]
+
+
+def _zone_of(person: User) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(person.time_zone) if person.time_zone else None
+    except (ValueError, ZoneInfoNotFoundError):  # not a zone: the reader's instead
+        return None
 
 
 @login_required
