@@ -62,7 +62,8 @@ def test_the_prompt_is_refused_with_a_clear_message(cast):
     assert form.errors["case"] == ["This field is required."]
 
 
-def test_the_invite_list_has_no_blank_and_the_case_list_asks(cast, meeting):
+def test_the_invite_list_has_no_blank_and_the_case_list_asks(cast, meeting, make_case):
+    make_case(send=True)  # a case the coordinator may put on the list (with none, no list is offered)
     english(cast.coordinator)
     page = sign_in(Client(), cast.coordinator).get(f"/conferences/{meeting.pk}/").content.decode()
     people = page[page.index('name="people"') : page.index("</select>", page.index('name="people"'))]
