@@ -6,8 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.functional import Promise
 
+from core.i18n import zone_with_offset
 from core.plugins import navigation_for
 
 
@@ -23,6 +25,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         # The menu every app declared (core.plugins), for this person's roles.
+        # The footer's "Times are shown in …", named as the pages name it (read only if shown).
+        context["ZONE_NAMED"] = lambda: zone_with_offset(timezone.now())
         context["navigation"] = lambda: [
             MenuItem(entry.url, entry.label, _badge(entry.badge, request)) for entry in navigation_for(user)
         ]

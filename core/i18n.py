@@ -41,6 +41,16 @@ def zone_name(moment: datetime) -> str:
     return key.replace("_", " ")
 
 
+def zone_with_offset(moment: datetime) -> str:
+    """'Africa/Dar es Salaam, UTC+03:00': the active zone at `moment`, as every page names it."""
+    local = timezone.localtime(moment)
+    offset = local.strftime("%z")  # "+0300"
+    return gettext("%(zone)s, UTC%(offset)s") % {
+        "zone": zone_name(local),
+        "offset": f"{offset[:3]}:{offset[3:]}",
+    }
+
+
 def datetime_with_zone(moment: datetime) -> str:
     """A time in the active zone, which is named with its offset: a printed time travels between
     Dar es Salaam (UTC+3) and China (UTC+8), where the same 23:00 reads 04:00."""
