@@ -9,6 +9,7 @@ from django.db.models import F, Max, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, Role, User
+from core.forms import DateField  # filled in the format the browser's date input reads
 from training.codes import Supervision
 from training.models import AgeBand, Enrolment, Procedure, ProcedureGroup, Programme, Sex, Stage, Urgency
 
@@ -45,9 +46,7 @@ def procedures_for(trainee: User) -> QuerySet[Procedure]:
 
 class EntryForm(forms.Form):
     enrolment = forms.ModelChoiceField(Enrolment.objects.none(), label=_("Programme"))
-    performed_on = forms.DateField(
-        label=_("Date of the operation"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    performed_on = DateField(label=_("Date of the operation"))
     institution = forms.ModelChoiceField(Institution.objects.filter(is_active=True), label=_("Hospital"))
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
     age_band = forms.ChoiceField(label=_("Patient's age"), choices=AgeBand.choices)
@@ -108,7 +107,7 @@ class EnrolForm(forms.Form):
     supervisors = PeopleChoice(
         User.objects.none(), label=_("Supervisors"), widget=forms.CheckboxSelectMultiple
     )
-    started_on = forms.DateField(label=_("Started on"), widget=forms.DateInput(attrs={"type": "date"}))
+    started_on = DateField(label=_("Started on"))
 
     def __init__(self, coordinator: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
