@@ -24,7 +24,9 @@ from core.api import router as core_router
 from core.api_errors import describe_validation_errors
 from core.errors import ActionError, FieldErrors
 from imaging.api import router as imaging_router
+from library.api import router as library_router
 from scores.api import router as scores_router
+from training.api import router as training_router
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +105,8 @@ api.add_router("/", consultations_router)
 api.add_router("/", core_router)
 api.add_router("/", scores_router)
 api.add_router("/", imaging_router)
+api.add_router("/", training_router)
+api.add_router("/", library_router)
 
 
 def _answer(request: HttpRequest, status: int, detail: Any, code: str) -> HttpResponse:

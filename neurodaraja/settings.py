@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "consultations",
     "scores",
     "imaging",
+    "training",
+    "library",
     "neurodaraja.apps.ProjectConfig",
 ]
 
@@ -291,6 +293,9 @@ ROUTE_HOME_CONSULTANTS_FIRST = env.bool("ROUTE_HOME_CONSULTANTS_FIRST", default=
 OUTCOME_REMINDER_DAYS = env.int("OUTCOME_REMINDER_DAYS", default=7, minimum=1)
 OUTCOME_REMINDER_LIMIT = env.int("OUTCOME_REMINDER_LIMIT", default=6, minimum=0)
 ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=10, minimum=1)
+# The largest file a coordinator adds to the library (videos are the largest); a reverse proxy in
+# front must allow as much.
+LIBRARY_MAX_MB = env.int("LIBRARY_MAX_MB", default=100, minimum=1)
 # Imaging: where resumable uploads collect their bytes (a local or shared disk, even when files
 # are stored in object storage), and the largest single upload (a zip of a whole CD).
 IMAGING_INCOMING_ROOT = env.path("IMAGING_INCOMING_ROOT", BASE_DIR / "var" / "incoming")

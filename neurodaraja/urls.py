@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("consultations.urls")),
     path("", include("scores.urls")),
     path("", include("imaging.urls")),
+    path("", include("training.urls")),
+    path("", include("library.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

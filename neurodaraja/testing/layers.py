@@ -17,7 +17,7 @@ LAYERS: list[set[str]] = [
     {"core"},
     {"accounts"},
     {"consultations"},
-    {"scores", "imaging", "training", "exchange", "registry"},
+    {"scores", "imaging", "training", "exchange", "registry", "library"},
     {"indicators"},  # reads every domain to measure capacity
     {"neurodaraja"},  # settings, URLs, the API root, the home page: the one place that knows every app
 ]

@@ -23,6 +23,7 @@ def test_the_menu_is_every_apps_entries_in_their_order(cast, as_user):
         "/conferences/",
         "/scores/",
         "/notifications/",
+        "/library/",
         "/institutions/",
         "/accounts/profile/",
     ]
@@ -48,21 +49,28 @@ def test_the_menu_counts_unread_notifications(cast, as_user):
 
 
 def test_a_role_without_its_app_is_told_what_will_appear_until_an_app_serves_it(cast, as_user, monkeypatch):
-    assert "Your training" in as_user(cast.trainee).get("/").content.decode()
-    # A training app declares cards for trainees: the placeholder goes, the app's card shows.
+    waiting = "Your projects and approved data requests will appear here."
+    assert waiting in as_user(cast.researcher).get("/").content.decode()
+    # A registry app declares cards for researchers: the placeholder goes, the app's card shows.
     monkeypatch.setattr(plugins, "_HOME", dict(plugins._HOME))
 
-    @home_sections("training.trainee", order=30, roles=["trainee"])
-    def logbook(user) -> list[HomeSection]:
+    @home_sections("registry.researcher", order=60, roles=["researcher"])
+    def requests(user) -> list[HomeSection]:
         return (
-            [HomeSection("Logbook: 3 entries to sign", "From the training app.")]
-            if "trainee" in user.roles
+            [HomeSection("Data requests: 1 approved", "From the registry app.")]
+            if "researcher" in user.roles
             else []
         )
 
+    page = as_user(cast.researcher).get("/").content.decode()
+    assert "Data requests: 1 approved" in page
+    assert waiting not in page
+
+
+def test_the_trainee_is_served_by_the_training_app_not_told_what_will_appear(cast, as_user):
     page = as_user(cast.trainee).get("/").content.decode()
-    assert "Logbook: 3 entries to sign" in page
     assert "Your logbook, workshops and rotations will appear here." not in page
+    assert "/training/" in page
 
 
 def test_the_same_name_declared_twice_with_different_content_is_refused(monkeypatch):
