@@ -14,7 +14,7 @@ from neurodaraja.testing.cases import english
 from neurodaraja.testing.personas import sign_in
 
 
-def _every_form(cast) -> dict[str, forms.BaseForm]:  # type: ignore[no-untyped-def]
+def _every_form(cast) -> dict[str, forms.BaseForm]:
     people = User.objects.all()
     return {
         "case": consultation_forms.CaseForm(),
