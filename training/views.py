@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role, User
@@ -178,7 +179,11 @@ def queue(request: HttpRequest) -> HttpResponse:
             done = actions.confirm_many(user, ids, request=request)
         except (FieldErrors, ActionError) as refused:
             return _refused_back(request, reverse("training:queue"), refused)
-        messages.success(request, _("%(count)s entries validated.") % {"count": len(done)})
+        messages.success(
+            request,
+            ngettext("%(count)s entry validated.", "%(count)s entries validated.", len(done))
+            % {"count": len(done)},
+        )
         return HttpResponseRedirect(reverse("training:queue"))
     entries = (
         access.queue_of(user)

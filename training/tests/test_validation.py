@@ -91,6 +91,14 @@ def test_several_entries_are_confirmed_at_once_from_the_queue(cast, world, clien
     ]
 
 
+@pytest.mark.parametrize(("count", "said"), [(1, "1 entry validated."), (2, "2 entries validated.")])
+def test_the_queue_says_how_many_were_validated_in_words_that_agree(cast, world, client, count, said):
+    entries = [logged(cast, world) for _ in range(count)]
+    english = sign_in(client, cast.neurosurgeon)
+    page = english.post("/training/queue/", {"entries": [e.pk for e in entries]}, follow=True)
+    assert said in page.content.decode()
+
+
 def test_a_batch_with_an_entry_not_in_ones_queue_confirms_nothing(cast, world, client):
     mine = logged(cast, world)
     queried = actions.validate_entry(cast.neurosurgeon, logged(cast, world), "query", "Which side?")
