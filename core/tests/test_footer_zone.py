@@ -25,3 +25,11 @@ def test_the_footer_names_the_zone_as_the_pages_do(cast, persona, language, name
     footer = page[page.index("<footer") :]
     assert named in footer
     assert "_" not in footer.split("UTC")[0].rsplit(">", 1)[-1]  # no raw zone key
+
+
+def test_the_conference_form_names_the_zone_the_same_way(cast):
+    account_actions.update_profile(cast.coordinator, {"preferred_language": "en"})
+    page = sign_in(Client(), cast.coordinator).get("/conferences/new/").content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    assert "Give the time in your time zone (Africa/Dar es Salaam, UTC+03:00)" in main
+    assert "Dar_es_Salaam" not in page
