@@ -413,6 +413,20 @@ class PatientIdentity(models.Model):
     def __str__(self) -> str:
         return f"identity of {self.case.code}"
 
+    def clean(self) -> None:
+        # "Today" at the referring hospital: a date typed there is a date of its calendar.
+        zone = ZoneInfo(self.case.referring_institution.time_zone) if self.case_id else None
+        today = timezone.localdate(timezone=zone)
+        errors: dict[str, Any] = {}
+        if self.date_of_birth and self.date_of_birth > today:
+            errors["date_of_birth"] = _("The date of birth cannot be in the future.")
+        if self.admitted_on and self.admitted_on > today:
+            errors["admitted_on"] = _("The date of admission cannot be in the future.")
+        elif self.admitted_on and self.date_of_birth and self.admitted_on < self.date_of_birth:
+            errors["admitted_on"] = _("The date of admission cannot be before the date of birth.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class Consent(models.Model):
     class GivenBy(models.TextChoices):

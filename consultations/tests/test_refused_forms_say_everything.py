@@ -68,6 +68,28 @@ def test_an_empty_referral_lists_the_patients_name_and_the_category_in_one_summa
     assert not Case.objects.exists()
 
 
+def test_a_birth_or_admission_date_in_the_future_is_refused_with_the_other_errors(cast):
+    english(cast.referrer)
+    client = sign_in(Client(), cast.referrer)
+    dates = {"patient-date_of_birth": "2031-01-01", "patient-admitted_on": "2030-05-05", "category": None}
+    response = client.post("/consultations/new/", referral(**dates))
+    assert response.status_code == 400
+    links = summary_links(response.content.decode())
+    assert "The date of birth cannot be in the future." in links["id_patient-date_of_birth"]
+    assert "The date of admission cannot be in the future." in links["id_patient-admitted_on"]
+    assert "id_category" in links  # in the same summary, on the same submit
+    assert not Case.objects.exists()
+
+
+def test_an_admission_before_birth_is_refused(cast):
+    english(cast.referrer)
+    client = sign_in(Client(), cast.referrer)
+    dates = {"patient-date_of_birth": "2019-03-01", "patient-admitted_on": "2018-12-24"}
+    links = summary_links(client.post("/consultations/new/", referral(**dates)).content.decode())
+    assert "cannot be before the date of birth" in links["id_patient-admitted_on"]
+    assert not Case.objects.exists()
+
+
 def test_refused_ct_findings_are_in_the_summary_with_the_other_errors(cast):
     english(cast.referrer)
     client = sign_in(Client(), cast.referrer)
