@@ -10,27 +10,14 @@ import hashlib
 import struct
 import zipfile
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import IO
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from lib.files import Problem, RejectedFile  # the same refusals as a case's attachments
+
 CHUNK = 1024 * 1024
-
-
-class Problem(StrEnum):
-    EMPTY = "empty"
-    TOO_LARGE = "too_large"
-    UNSUPPORTED = "unsupported"
-    MISMATCH = "mismatch"  # the content is not what the name says
-    DAMAGED = "damaged"
-
-
-class RejectedFile(ValueError):
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.value)
-        self.problem = problem
 
 
 @dataclass(frozen=True)
