@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from django.db import models
 from django.utils import formats, timezone
@@ -10,6 +10,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.languages import CODES, language
+from lib.roster import utc_offset
 
 
 def column_suffix(code: str) -> str:
@@ -41,14 +42,11 @@ def zone_name(moment: datetime) -> str:
     return key.replace("_", " ")
 
 
-def zone_with_offset(moment: datetime) -> str:
-    """'Africa/Dar es Salaam, UTC+03:00': the active zone at `moment`, as every page names it."""
-    local = timezone.localtime(moment)
-    offset = local.strftime("%z")  # "+0300"
-    return gettext("%(zone)s, UTC%(offset)s") % {
-        "zone": zone_name(local),
-        "offset": f"{offset[:3]}:{offset[3:]}",
-    }
+def zone_with_offset(moment: datetime, zone: tzinfo | None = None) -> str:
+    """'Africa/Dar es Salaam, UTC+03:00': the active zone (or `zone`) at `moment`, as every page
+    names it."""
+    local = timezone.localtime(moment, zone)
+    return gettext("%(zone)s, UTC%(offset)s") % {"zone": zone_name(local), "offset": utc_offset(local)}
 
 
 def datetime_with_zone(moment: datetime) -> str:

@@ -29,8 +29,8 @@ from consultations.access import (
 from consultations.forms import ShiftForm
 from consultations.models import OnCallShift
 from core.errors import ActionError
-from core.i18n import zone_name
-from lib.roster import ROSTER_DAYS, by_day, utc_offset
+from core.i18n import zone_with_offset
+from lib.roster import ROSTER_DAYS, by_day
 
 
 def _user(request: HttpRequest) -> User:
@@ -46,13 +46,6 @@ def _shift_form(user: User, data: Any = None, **kwargs: Any) -> ShiftForm | None
     if user.has_role(Role.CONSULTANT):
         return ShiftForm(data, **kwargs)
     return None
-
-
-def _zone_named(moment: Any, zone: ZoneInfo | None = None) -> str:
-    """'Asia/Shanghai, UTC+08:00': a zone as the page names it, here and beside each consultant
-    (the letter's form, core.i18n.datetime_with_zone, without the time)."""
-    local = timezone.localtime(moment, zone)
-    return _("%(zone)s, UTC%(offset)s") % {"zone": zone_name(local), "offset": utc_offset(local)}
 
 
 # The refusals of actions.rosters that are about the shift's end: shown at that field.
@@ -90,7 +83,7 @@ def on_call(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "is_coordinator": is_coordinator,
-        "zone": _zone_named(now),
+        "zone": zone_with_offset(now),
         "days": _coming_days(user, visible, now),
         "on_call_now": _on_call_now(now) if is_coordinator else [],
     }
@@ -158,7 +151,7 @@ def _on_call_now(now: Any) -> list[tuple[User, Any, str]]:
         {(m.user, m.institution) for m in memberships if m.user_id in on_now and m.user.is_active},
         key=lambda pair: (pair[1].country.code, pair[0].full_name),
     )
-    return [(person, place, _zone_named(now, _zone_of(person))) for person, place in pairs]
+    return [(person, place, zone_with_offset(now, _zone_of(person))) for person, place in pairs]
 
 
 def _zone_of(person: User) -> ZoneInfo | None:
@@ -186,7 +179,7 @@ def edit_shift(request: HttpRequest, shift_id: int) -> HttpResponse:
     return render(
         request,
         "consultations/shift_form.html",
-        {"form": form, "shift": shift, "zone": _zone_named(timezone.now())},
+        {"form": form, "shift": shift, "zone": zone_with_offset(timezone.now())},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -203,5 +196,5 @@ def remove_shift(request: HttpRequest, shift_id: int) -> HttpResponse:
     return render(
         request,
         "consultations/shift_remove.html",
-        {"shift": shift, "zone": _zone_named(timezone.now())},
+        {"shift": shift, "zone": zone_with_offset(timezone.now())},
     )
