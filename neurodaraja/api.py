@@ -27,6 +27,10 @@ from imaging.api import router as imaging_router
 from library.api import router as library_router
 from scores.api import router as scores_router
 from training.api import router as training_router
+from training.assessments.api import router as assessments_router
+from training.certificates.api import router as certificates_router
+from training.quizzes.api import router as quizzes_router
+from training.sessions.api import router as sessions_router
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +110,10 @@ api.add_router("/", core_router)
 api.add_router("/", scores_router)
 api.add_router("/", imaging_router)
 api.add_router("/", training_router)
+api.add_router("/", assessments_router)
+api.add_router("/", sessions_router)
+api.add_router("/", quizzes_router)
+api.add_router("/", certificates_router)
 api.add_router("/", library_router)
 
 

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "scores",
     "imaging",
     "training",
+    "training.assessments",
+    "training.sessions",
+    "training.quizzes",
+    "training.certificates",
     "library",
     "neurodaraja.apps.ProjectConfig",
 ]

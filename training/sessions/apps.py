@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SessionsConfig(AppConfig):
+    name = "training.sessions"
+    label = "training_sessions"
+    verbose_name = _("Workshops and training sessions")
