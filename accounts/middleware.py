@@ -16,6 +16,9 @@ ALLOWED_BEFORE_SECOND_FACTOR = {
     "accounts:logout",
     "set_language",
     "core:healthz",
+    # A certificate's public verification, reached from its QR code by anyone.
+    "training_certificates:lookup",
+    "training_certificates:verify",
 }
 
 

@@ -42,6 +42,7 @@ PERSONAS = {
     "consultant in China": "consultant.qilu@demo.neurodaraja.test",
     "coordinator": "coordinator@demo.neurodaraja.test",
     "trainee": "trainee@demo.neurodaraja.test",
+    "supervisor": "neurosurgeon@demo.neurodaraja.test",
     "researcher": "researcher@demo.neurodaraja.test",
     "administrator": "admin@demo.neurodaraja.test",
 }
