@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -195,9 +196,27 @@ def _check_entry(trainee: User, data: EntryData) -> list[dict[str, str]]:
     return errors
 
 
-def log_entry(trainee: User, data: EntryData, *, request: HttpRequest | None = None) -> LogbookEntry:
+def entry_with_key(trainee: User, client_key: UUID | None) -> LogbookEntry | None:
+    """The trainee's entry already sent with this key (from the phone's offline store), if any."""
+    if client_key is None:
+        return None
+    return LogbookEntry.objects.filter(trainee=trainee, client_key=client_key).first()
+
+
+def log_entry(
+    trainee: User,
+    data: EntryData,
+    *,
+    client_key: UUID | None = None,
+    request: HttpRequest | None = None,
+) -> LogbookEntry:
+    """Records the entry; sent again with the same `client_key` (the phone retrying when the link
+    returns), it returns the entry the first sending made and records nothing new."""
     if data.enrolment.trainee_id != trainee.pk or not data.enrolment.is_active:
         raise Http404
+    earlier = entry_with_key(trainee, client_key)
+    if earlier is not None:
+        return earlier
     errors = _check_entry(trainee, data)
     found = _no_identifiers({name: getattr(data, name) for name in FREE_TEXT})
     if found:
@@ -211,8 +230,22 @@ def log_entry(trainee: User, data: EntryData, *, request: HttpRequest | None = N
         )
     if errors or found:
         raise FieldErrors(errors + found)
+    try:
+        return _create_entry(trainee, data, client_key, request)
+    except IntegrityError:
+        # Two sendings of one key at the same moment: the other one won.
+        earlier = entry_with_key(trainee, client_key)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _create_entry(
+    trainee: User, data: EntryData, client_key: UUID | None, request: HttpRequest | None
+) -> LogbookEntry:
     with transaction.atomic():
         entry = LogbookEntry.objects.create(
+            client_key=client_key,
             enrolment=data.enrolment,
             trainee=trainee,
             performed_on=data.performed_on,
@@ -401,6 +434,7 @@ __all__ = [
     "copy_of",
     "duplicate_entry",
     "enrol",
+    "entry_with_key",
     "log_entry",
     "remind_supervisors",
     "set_requirement",

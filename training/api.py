@@ -4,6 +4,7 @@ and decision, and the procedure master list."""
 # No "from __future__ import annotations": django-ninja reads these annotations at run time.
 from datetime import date
 from typing import Literal
+from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from pydantic import Field
 
 from accounts.api_auth import api_user
 from accounts.models import Institution, User
+from consultations.api.common import idempotency_key
 from core.errors import FieldErrors
 from training import access, actions
 from training.codes import Supervision
@@ -170,11 +172,23 @@ def _data(user: User, payload: EntryIn) -> actions.EntryData:
     )
 
 
-@router.post("/training/entries", response={201: EntryOut}, summary="Log an operation")
+@router.post(
+    "/training/entries",
+    response={201: EntryOut},
+    summary="Log an operation",
+    description=(
+        "Send an `Idempotency-Key` header (a UUID made when the entry was written, e.g. on a phone "
+        "with no connection): the same key sent again returns the entry the first request made, "
+        "so an entry retried after a dropped link is recorded once."
+    ),
+)
 def create_entry(request: HttpRequest, payload: EntryIn) -> Status[EntryOut]:
     user = api_user(request)
     access.require_training_role(user)
-    entry = actions.log_entry(user, _data(user, payload), request=request)
+    key = idempotency_key(request)
+    entry = actions.log_entry(
+        user, _data(user, payload), client_key=UUID(hex=key) if key else None, request=request
+    )
     return Status(201, _entries(LogbookEntry.objects.filter(pk=entry.pk))[0])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, cast
 
 from django import forms
@@ -70,9 +71,14 @@ class EntryForm(forms.Form):
         help_text=_("What went well, what you would do differently. No names, numbers or dates."),
     )
     case_code = forms.CharField(label=_("Consultation case code (optional)"), required=False, max_length=20)
+    # Made when the form opens; kept with the entry on the phone while offline, so the entry sent
+    # twice is recorded once (training.actions.log_entry).
+    client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, trainee: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("client_key", uuid.uuid4())
         enrolments = Enrolment.objects.filter(trainee=trainee, is_active=True).select_related("programme")
         cast(forms.ModelChoiceField, self.fields["enrolment"]).queryset = enrolments
         self.fields["enrolment"].label_from_instance = lambda e: e.programme.name  # type: ignore[attr-defined]

@@ -236,6 +236,9 @@ class LogbookEntry(models.Model):
     complications = models.TextField(_("other complications"), blank=True)
     reflection = models.TextField(_("reflection"), blank=True)
     case_code = models.CharField(_("consultation case code"), max_length=20, blank=True)
+    # Made by the trainee's phone when the form opens: the same entry sent again (offline, then
+    # when the link returns; a double tap) is recognised and kept once.
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.PENDING
     )
@@ -249,6 +252,9 @@ class LogbookEntry(models.Model):
         indexes = [
             models.Index(fields=["trainee", "-performed_on"], name="training_entry_trainee"),
             models.Index(fields=["supervisor", "status"], name="training_entry_queue"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["trainee", "client_key"], name="training_entry_client_key")
         ]
         verbose_name = _("logbook entry")
         verbose_name_plural = _("logbook entries")

@@ -6,6 +6,7 @@ app_name = "training"
 
 urlpatterns = [
     path("training/", views.logbook, name="logbook"),
+    path("training/sw.js", views.service_worker, name="sw"),
     path("training/entries/new/", views.new_entry, name="new"),
     path("training/entries/<int:entry_id>/", views.entry_detail, name="entry"),
     path("training/entries/<int:entry_id>/validate/", views.validate, name="validate"),

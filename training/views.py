@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
 from core.errors import ActionError, FieldErrors
@@ -23,6 +27,8 @@ from training.models import EntryStatus, LogbookEntry, Programme
 from training.progress import progress_of, totals
 
 LIST_LENGTH = 50
+# What the new-entry form needs to open with no connection (served by the service worker).
+OFFLINE_STATIC = ("css/site.css", "js/site.js", "js/logbook_offline.js", "favicon.svg")
 ENTRY_RELATED = ("institution", "supervisor")
 
 
@@ -92,14 +98,40 @@ def new_entry(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.fields}
         fields["procedures"] = list(fields["procedures"])
+        client_key = fields.pop("client_key")
         try:
-            entry = actions.log_entry(user, actions.EntryData(**fields), request=request)
+            entry = actions.log_entry(
+                user, actions.EntryData(**fields), client_key=client_key, request=request
+            )
         except FieldErrors as refused:
             _show_errors(form, refused)
         else:
+            url = reverse("training:entry", args=[entry.pk])
+            if _wants_json(request):
+                return JsonResponse({"id": entry.pk, "url": url}, status=201)
             messages.success(request, _("Entry recorded; your supervisor is asked to validate it."))
-            return HttpResponseRedirect(reverse("training:entry", args=[entry.pk]))
+            return HttpResponseRedirect(url)
+    if request.method == "POST" and _wants_json(request):
+        return JsonResponse({"errors": _form_errors(form)}, status=422)
     return render(request, "training/entry_form.html", {"form": form, "duplicating": source.isdigit()})
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    """The phone's offline store sends a kept entry with fetch and reads the answer as JSON."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _form_errors(form: forms.Form) -> list[dict[str, str]]:
+    """Each refusal with the field's label, in the reader's language, to show on the kept entry."""
+    return [
+        {
+            "field": name,
+            "label": str(form.fields[name].label or "") if name in form.fields else "",
+            "message": str(message),
+        }
+        for name, messages_of_field in form.errors.items()
+        for message in messages_of_field
+    ]
 
 
 @login_required
@@ -255,3 +287,15 @@ def curriculum(request: HttpRequest, programme_id: int) -> HttpResponse:
         "form": form,
     }
     return render(request, "training/curriculum.html", context)
+
+
+@login_required
+@require_GET
+@never_cache
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Served from /training/ so its scope is the logbook's pages, no wider."""
+    files = [static(name) for name in OFFLINE_STATIC]
+    # A new version (hashed static files changed, a deployment) replaces the kept copies.
+    version = hashlib.sha256("".join(files).encode()).hexdigest()[:12]
+    context = {"static_files": json.dumps(files), "version": version}
+    return render(request, "training/sw.js", context, content_type="application/javascript")

@@ -36,6 +36,8 @@ on_the_entry = expect(ON_THE_ENTRY, refused=404)
 
 PAGES = [
     Page("/training/", expect(IN_TRAINING)),
+    # The service worker holds no one's data (the form it keeps is fetched by the trainee's phone).
+    Page("/training/sw.js", everyone()),
     Page("/training/entries/new/", expect({"trainee"})),
     Page("/training/entries/{entry}/", on_the_entry),
     Page("/training/queue/", expect(IN_TRAINING)),
