@@ -1,6 +1,360 @@
-"""JSON API of workshops and training sessions."""
+"""JSON API of workshops and training sessions: the same actions as the pages."""
 
 # No "from __future__ import annotations": django-ninja reads these annotations at run time.
-from ninja import Router
+from datetime import datetime
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from accounts.api_auth import api_user
+from accounts.models import Institution, User
+from consultations.access import conferences_for
+from core.errors import FieldErrors
+from training.sessions import access, actions, queries
+from training.sessions.models import Registration, RegistrationStatus, Session
+from training.sessions.models import Status as SessionStatus
 
 router = Router(tags=["training"])
+
+CadreCode = Literal[
+    "neurosurgeon",
+    "resident",
+    "medical-officer",
+    "nurse",
+    "clinical-officer",
+    "anaesthetist",
+    "radiographer",
+    "other",
+]
+
+
+class SessionIn(Schema):
+    title: str = Field(max_length=200)
+    starts_at: datetime = Field(description="With its zone (ISO 8601), e.g. 2026-12-10T09:00:00+03:00.")
+    ends_at: datetime
+    institution: str = Field(description="The organising institution's short code (MOI).")
+    capacity: int = Field(ge=1, le=1000)
+    language: Literal["en", "sw", "zh-hans"] = "en"
+    topic: str = Field("", max_length=200)
+    description: str = Field("", max_length=3000)
+    kind: Literal["workshop", "course", "lecture", "simulation"] = "workshop"
+    venue: str = Field("", max_length=200)
+    video_link: str = Field("", max_length=200, description="https only.")
+    audience: list[CadreCode] = Field(default_factory=list, description="Empty: every cadre.")
+    trainers: list[int] = Field(default_factory=list, description="Person ids.")
+
+
+class SessionOut(Schema):
+    id: int
+    title: str
+    language: str
+    topic: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str
+    video_link: str
+    institution: str
+    capacity: int
+    places_taken: int
+    audience: list[str]
+    trainers: list[str]
+    status: str
+    my_registration: str | None = Field(description="registered, waiting or null.")
+    my_position: int | None = Field(description="My place on the waiting list.")
+    check_in_code: str | None = Field(description="Only for its coordinators and trainers.")
+
+
+class HeldOut(Schema):
+    kind: Literal["session", "case-conference"]
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    attended: int
+
+
+class RegisterIn(Schema):
+    cadre: CadreCode
+
+
+class RegistrationOut(Schema):
+    session: int
+    status: str
+    position: int | None
+    attended: bool
+
+
+class CancelIn(Schema):
+    reason: str = Field("", max_length=300)
+
+
+class AttendanceIn(Schema):
+    attended: list[int] = Field(description="Registration ids of those who came; the others did not.")
+
+
+class AttendeeOut(Schema):
+    registration: int
+    person: str
+    cadre: str
+    status: str
+    position: int | None
+    attended: bool
+    checked_in_at: datetime | None
+    checked_in_by: str
+
+
+class CheckInIn(Schema):
+    code: str = Field(max_length=20)
+
+
+class CheckInOut(Schema):
+    session: int
+    already_checked_in: bool
+    checked_in_at: datetime
+
+
+class FeedbackIn(Schema):
+    relevance: int = Field(ge=1, le=5)
+    teaching: int = Field(ge=1, le=5)
+    practical: int = Field(ge=1, le=5)
+    organisation: int = Field(ge=1, le=5)
+    comment: str = Field("", max_length=2000)
+
+
+class FollowUpIn(Schema):
+    practice_changed: Literal["yes", "partly", "no", "unknown"]
+    comment: str = Field("", max_length=2000)
+
+
+class Done(Schema):
+    ok: bool
+
+
+def session_out(user: User, session: Session) -> SessionOut:
+    mine = (
+        Registration.objects.filter(session=session, participant=user)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .first()
+    )
+    return SessionOut(
+        id=session.pk,
+        title=session.title,
+        language=session.language,
+        topic=session.topic,
+        kind=session.kind,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        venue=session.venue,
+        video_link=session.video_link,
+        institution=session.institution.short_code,
+        capacity=session.capacity,
+        places_taken=actions.places_taken(session),
+        audience=list(session.audience),
+        trainers=[trainer.full_name for trainer in session.trainers.all()],
+        status=session.status,
+        my_registration=mine.status if mine else None,
+        my_position=mine.position if mine else None,
+        check_in_code=session.check_in_code if access.can_see_attendance(user, session) else None,
+    )
+
+
+def _data(payload: SessionIn) -> actions.SessionData:
+    errors = []
+    institution = Institution.objects.filter(short_code=payload.institution.upper(), is_active=True).first()
+    if institution is None:
+        errors.append(
+            {"field": "institution", "message": _("No institution with this code."), "type": "invalid"}
+        )
+    trainers = list(User.objects.filter(pk__in=payload.trainers, is_active=True))
+    if len(trainers) != len(set(payload.trainers)):
+        errors.append({"field": "trainers", "message": _("Unknown person."), "type": "invalid"})
+    if errors or institution is None:
+        raise FieldErrors(errors)
+    fields = payload.dict(exclude={"institution", "trainers"})
+    return actions.SessionData(institution=institution, trainers=trainers, **fields)
+
+
+@router.get("/training/sessions", response=list[SessionOut], summary="Sessions coming up")
+def upcoming(request: HttpRequest) -> list[SessionOut]:
+    user = api_user(request)
+    access.require_member(user)
+    sessions = (
+        access.sessions_visible_to(user)
+        .filter(ends_at__gte=timezone.now())
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("institution")
+        .prefetch_related("trainers")
+        .order_by("starts_at")[:100]
+    )
+    return [session_out(user, session) for session in sessions]
+
+
+@router.get(
+    "/training/sessions/held",
+    response=list[HeldOut],
+    summary="Sessions held, with case conferences of the consultations, and how many attended",
+)
+def held(request: HttpRequest) -> list[HeldOut]:
+    user = api_user(request)
+    access.require_member(user)
+    rows = queries.held_sessions(sessions=access.sessions_visible_to(user), conferences=conferences_for(user))
+    return [
+        HeldOut(
+            kind=row.kind,  # type: ignore[arg-type]
+            id=row.id,
+            title=row.title,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            attended=row.attended,
+        )
+        for row in rows[:200]
+    ]
+
+
+@router.post("/training/sessions", response={201: SessionOut}, summary="Coordinators: plan a session")
+def create(request: HttpRequest, payload: SessionIn) -> Status[SessionOut]:
+    user = api_user(request)
+    if not access.may_organise(user):
+        raise PermissionDenied
+    session = actions.create_session(user, _data(payload), request=request)
+    return Status(201, session_out(user, session))
+
+
+@router.post(
+    "/training/sessions/check-in",
+    response=CheckInOut,
+    summary="Check in with the code shown during the session",
+    description="A second check-in answers `already_checked_in: true`; wrong codes are slowed down (429).",
+)
+def check_in(request: HttpRequest, payload: CheckInIn) -> CheckInOut:
+    user = api_user(request)
+    access.require_member(user)
+    done = actions.check_in(user, payload.code, request=request)
+    registration = done.registration
+    assert registration.checked_in_at is not None  # noqa: S101
+    return CheckInOut(
+        session=registration.session_id,
+        already_checked_in=done.already,
+        checked_in_at=registration.checked_in_at,
+    )
+
+
+@router.get("/training/sessions/{session_id}", response=SessionOut, summary="A session")
+def detail(request: HttpRequest, session_id: int) -> SessionOut:
+    user = api_user(request)
+    return session_out(user, access.get_session(user, session_id))
+
+
+@router.put("/training/sessions/{session_id}", response=SessionOut, summary="Coordinators: change a session")
+def change(request: HttpRequest, session_id: int, payload: SessionIn) -> SessionOut:
+    user = api_user(request)
+    session = access.get_session_to_manage(user, session_id)
+    return session_out(user, actions.change_session(user, session, _data(payload), request=request))
+
+
+@router.post(
+    "/training/sessions/{session_id}/cancel", response=SessionOut, summary="Coordinators: cancel a session"
+)
+def cancel(request: HttpRequest, session_id: int, payload: CancelIn) -> SessionOut:
+    user = api_user(request)
+    session = access.get_session_to_manage(user, session_id)
+    return session_out(user, actions.cancel_session(user, session, payload.reason, request=request))
+
+
+def registration_out(registration: Registration) -> RegistrationOut:
+    return RegistrationOut(
+        session=registration.session_id,
+        status=registration.status,
+        position=registration.position,
+        attended=registration.attended,
+    )
+
+
+@router.post(
+    "/training/sessions/{session_id}/registration",
+    response={201: RegistrationOut},
+    summary="Register (or join the waiting list when it is full)",
+)
+def register(request: HttpRequest, session_id: int, payload: RegisterIn) -> Status[RegistrationOut]:
+    user = api_user(request)
+    session = access.get_session(user, session_id)
+    return Status(201, registration_out(actions.register(user, session, payload.cadre, request=request)))
+
+
+@router.delete(
+    "/training/sessions/{session_id}/registration", response=RegistrationOut, summary="Cancel my registration"
+)
+def unregister(request: HttpRequest, session_id: int) -> RegistrationOut:
+    user = api_user(request)
+    session = access.get_session(user, session_id)
+    return registration_out(actions.cancel_registration(user, session, request=request))
+
+
+def _attendees(session: Session) -> list[AttendeeOut]:
+    rows = session.registrations.exclude(status=RegistrationStatus.CANCELLED).select_related("participant")
+    return [
+        AttendeeOut(
+            registration=r.pk,
+            person=r.participant.full_name,
+            cadre=r.cadre,
+            status=r.status,
+            position=r.position,
+            attended=r.attended,
+            checked_in_at=r.checked_in_at,
+            checked_in_by=r.checked_in_by,
+        )
+        for r in rows
+    ]
+
+
+@router.get(
+    "/training/sessions/{session_id}/attendance",
+    response=list[AttendeeOut],
+    summary="Coordinators and trainers: who registered and who came",
+)
+def attendance(request: HttpRequest, session_id: int) -> list[AttendeeOut]:
+    user = api_user(request)
+    return _attendees(access.get_attendance(user, session_id))
+
+
+@router.put(
+    "/training/sessions/{session_id}/attendance",
+    response=list[AttendeeOut],
+    summary="Coordinators and trainers: record who came",
+)
+def take_attendance(request: HttpRequest, session_id: int, payload: AttendanceIn) -> list[AttendeeOut]:
+    user = api_user(request)
+    session = access.get_attendance(user, session_id)
+    actions.take_attendance(user, session, set(payload.attended), request=request)
+    return _attendees(session)
+
+
+@router.post(
+    "/training/sessions/{session_id}/feedback",
+    response={201: Done},
+    summary="Participants who attended: feedback (once)",
+)
+def feedback(request: HttpRequest, session_id: int, payload: FeedbackIn) -> Status[Done]:
+    user = api_user(request)
+    session = access.get_session(user, session_id)
+    ratings = payload.dict(exclude={"comment"})
+    actions.give_feedback(user, session, ratings, payload.comment, request=request)
+    return Status(201, Done(ok=True))
+
+
+@router.post(
+    "/training/sessions/follow-ups/{follow_up_id}",
+    response=Done,
+    summary="Supervisors: answer whether the participant's practice changed",
+)
+def answer_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpIn) -> Done:
+    user = api_user(request)
+    question = access.get_follow_up(user, follow_up_id)
+    actions.answer_follow_up(user, question, payload.practice_changed, payload.comment, request=request)
+    return Done(ok=True)

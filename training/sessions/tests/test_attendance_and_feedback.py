@@ -1,0 +1,145 @@
+"""Attendance by the coordinator's list and by the check-in code typed on a phone; feedback once
+per participant who came; the supervisor's follow-up weeks later; case conferences counted."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from consultations.models import Conference, ConferenceParticipant
+from core.errors import ActionError
+from core.models import Notification
+from training.sessions import actions, queries
+from training.sessions.models import CheckIn, FollowUp
+from training.sessions.tests.world import attended, move_back, planned
+from training.tests.world import training_world
+
+RATINGS = {"relevance": 5, "teaching": 4, "practical": 4, "organisation": 3}
+
+
+def running(cast):
+    session = planned(cast)
+    registration = actions.register(cast.trainee, session, "resident")
+    start = timezone.now() - timedelta(minutes=10)
+    type(session).objects.filter(pk=session.pk).update(starts_at=start, ends_at=start + timedelta(hours=2))
+    session.refresh_from_db()
+    return session, registration
+
+
+def test_the_check_in_code_is_short_and_unguessable(cast):
+    codes = {planned(cast).check_in_code for _i in range(5)}
+    assert len(codes) == 5 and all(len(code) == 6 and code.isalnum() for code in codes)
+
+
+def test_a_participant_checks_in_with_the_code_during_the_session(cast):
+    session, registration = running(cast)
+    done = actions.check_in(cast.trainee, session.check_in_code.lower())
+    registration.refresh_from_db()
+    session.refresh_from_db()
+    assert not done.already and registration.attended and registration.checked_in_by == CheckIn.CODE
+    assert session.status == "held"
+
+
+def test_a_second_check_in_is_told_not_refused(cast):
+    session, registration = running(cast)
+    actions.check_in(cast.trainee, session.check_in_code)
+    first = registration.__class__.objects.get(pk=registration.pk).checked_in_at
+    again = actions.check_in(cast.trainee, session.check_in_code)
+    assert again.already and again.registration.checked_in_at == first
+
+
+def test_the_code_does_not_work_before_the_session(cast):
+    session = planned(cast)
+    actions.register(cast.trainee, session, "resident")
+    with pytest.raises(ActionError) as refused:
+        actions.check_in(cast.trainee, session.check_in_code)
+    assert refused.value.code == "wrong_code"
+
+
+def test_wrong_codes_are_slowed_down(cast):
+    session, _registration = running(cast)
+    for _i in range(actions.WRONG_CODES_ALLOWED):
+        with pytest.raises(ActionError, match="not right"):
+            actions.check_in(cast.trainee, "ZZZZZZ")
+    with pytest.raises(ActionError) as refused:
+        actions.check_in(cast.trainee, session.check_in_code)  # even the right one, for a while
+    assert refused.value.status == 429
+
+
+def test_one_without_a_place_is_told_to_ask_the_coordinator(cast):
+    session, _registration = running(cast)
+    with pytest.raises(ActionError) as refused:
+        actions.check_in(cast.referrer, session.check_in_code)
+    assert refused.value.code == "not_registered"
+
+
+def test_the_coordinators_list_records_who_came(cast):
+    session, registration = running(cast)
+    assert actions.take_attendance(cast.coordinator, session, {registration.pk}) == 1
+    registration.refresh_from_db()
+    assert registration.attended and registration.checked_in_by == CheckIn.LIST
+    actions.take_attendance(cast.coordinator, session, set())
+    registration.refresh_from_db()
+    assert not registration.attended
+
+
+def test_a_trainer_from_another_institution_takes_attendance_but_not_an_outsider(cast):
+    session, registration = running(cast)
+    actions.take_attendance(cast.consultant_china, session, {registration.pk})  # the session's trainer
+    with pytest.raises(actions.PermissionDenied):
+        actions.take_attendance(cast.outsider_coordinator, session, set())
+
+
+def test_feedback_is_given_once(cast):
+    registration = attended(cast, cast.trainee)
+    actions.give_feedback(cast.trainee, registration.session, RATINGS, "Useful")
+    with pytest.raises(ActionError) as refused:
+        actions.give_feedback(cast.trainee, registration.session, RATINGS)
+    assert refused.value.code == "duplicate"
+
+
+def test_feedback_needs_attendance_and_ratings_from_1_to_5(cast):
+    registration = attended(cast, cast.trainee)
+    with pytest.raises(ActionError):
+        actions.give_feedback(cast.referrer, registration.session, RATINGS)
+    with pytest.raises(actions.FieldErrors):
+        actions.give_feedback(cast.trainee, registration.session, RATINGS | {"teaching": 6})
+
+
+def test_the_supervisor_is_asked_weeks_later_whether_practice_changed(cast):
+    training_world(cast)
+    registration = attended(cast, cast.trainee)
+    assert actions.ask_follow_ups() == 0  # too early
+    later = timezone.now() + actions.follow_up_after() + timedelta(days=1)
+    assert actions.ask_follow_ups(later) == 1
+    assert actions.ask_follow_ups(later) == 0  # once
+    question = FollowUp.objects.get(registration=registration)
+    assert question.supervisor == cast.neurosurgeon
+    assert Notification.objects.filter(
+        recipient=cast.neurosurgeon, kind="training_sessions.follow_up"
+    ).exists()
+    actions.answer_follow_up(cast.neurosurgeon, question, "yes", "Now places burr holes alone")
+    with pytest.raises(ActionError):
+        actions.answer_follow_up(cast.neurosurgeon, question, "no")
+
+
+def test_held_sessions_include_case_conferences_with_their_attendance(cast):
+    registration = attended(cast, cast.trainee)
+    conference = Conference.objects.create(
+        title="Weekly neurotrauma conference",
+        starts_at=timezone.now() - timedelta(days=2),
+        institution=cast.institutions["MOI"],
+        organiser=cast.coordinator,
+    )
+    ConferenceParticipant.objects.create(conference=conference, person=cast.neurosurgeon, attended=True)
+    ConferenceParticipant.objects.create(conference=conference, person=cast.trainee, attended=False)
+    held = {(item.kind, item.id): item.attended for item in queries.held_sessions()}
+    assert held == {("session", registration.session_id): 1, ("case-conference", conference.pk): 1}
+    assert queries.people_trained_by_cadre() == {"resident": 1}
+
+
+def test_a_planned_session_not_yet_held_is_not_counted(cast):
+    move_back(planned(cast))
+    assert queries.held_sessions() == []

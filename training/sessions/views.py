@@ -1,0 +1,389 @@
+"""The sessions' pages: thin; the rules are in training.sessions.actions, who sees what in
+training.sessions.access."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Role, User
+from consultations.access import conferences_for
+from core.errors import ActionError, FieldErrors
+from core.i18n import zone_with_offset
+from training.sessions import access, actions, queries
+from training.sessions.forms import (
+    CancelForm,
+    CheckInForm,
+    FeedbackForm,
+    FollowUpForm,
+    RegisterForm,
+    SessionForm,
+)
+from training.sessions.models import Feedback, Registration, RegistrationStatus, Session, Status
+
+# The partnership's two working zones, shown beside the reader's own.
+PARTNER_ZONES = ("Africa/Dar_es_Salaam", "Asia/Shanghai")
+LIST_LENGTH = 30
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _show_errors(form: forms.Form, refused: FieldErrors) -> None:
+    for error in refused.errors:
+        name = error.get("field")
+        form.add_error(name if name in form.fields else None, error["message"])
+
+
+def times_of(session: Session) -> list[tuple[str, str]]:
+    """The start and end in the reader's zone, then in the partner zones that differ from it."""
+    shown = []
+    reader = timezone.get_current_timezone()
+    zones = [reader] + [ZoneInfo(key) for key in PARTNER_ZONES if key != getattr(reader, "key", "")]
+    for zone in zones:
+        start, end = timezone.localtime(session.starts_at, zone), timezone.localtime(session.ends_at, zone)
+        # Formatted here: the template's date filter would move them back to the reader's zone.
+        span = "{} – {}".format(
+            formats.date_format(start.replace(tzinfo=None), "SHORT_DATETIME_FORMAT"),
+            formats.time_format(end.replace(tzinfo=None), "TIME_FORMAT")
+            if start.date() == end.date()
+            else formats.date_format(end.replace(tzinfo=None), "SHORT_DATETIME_FORMAT"),
+        )
+        shown.append((zone_with_offset(session.starts_at, zone), span))
+    return shown
+
+
+@login_required
+def session_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    access.require_member(user)
+    visible = access.sessions_visible_to(user)
+    now = timezone.now()
+    upcoming = (
+        visible.filter(ends_at__gte=now)
+        .exclude(status=Status.CANCELLED)
+        .select_related("institution")
+        .order_by("starts_at")[:LIST_LENGTH]
+    )
+    mine = {
+        r.session_id: r
+        for r in Registration.objects.filter(participant=user, session__in=[s.pk for s in upcoming]).exclude(
+            status=RegistrationStatus.CANCELLED
+        )
+    }
+    held = queries.held_sessions(sessions=visible, conferences=conferences_for(user))[:LIST_LENGTH]
+    context = {
+        "upcoming": [(session, mine.get(session.pk)) for session in upcoming],
+        "held": held,
+        "may_organise": access.may_organise(user),
+        "zone": zone_with_offset(now),
+    }
+    return render(request, "training_sessions/list.html", context)
+
+
+def _session_data(form: SessionForm) -> actions.SessionData:
+    data = form.cleaned_data
+    return actions.SessionData(
+        title=data["title"],
+        starts_at=data["starts_at"],
+        ends_at=data["ends_at"],
+        institution=data["institution"],
+        capacity=data["capacity"],
+        language=data["language"],
+        topic=data["topic"],
+        description=data["description"],
+        kind=data["kind"],
+        venue=data["venue"],
+        video_link=data["video_link"],
+        audience=list(data["audience"]),
+        trainers=list(data["trainers"]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_session(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    institutions = user.institutions_with_role(Role.COORDINATOR)
+    if not institutions:
+        raise PermissionDenied
+    form = SessionForm(institutions, request.POST or None, initial={"language": user.preferred_language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = actions.create_session(user, _session_data(form), request=request)
+        except FieldErrors as refused:
+            _show_errors(form, refused)
+        else:
+            messages.success(request, _("Session planned. People can register now."))
+            return HttpResponseRedirect(reverse("training_sessions:detail", args=[session.pk]))
+    return render(
+        request,
+        "training_sessions/form.html",
+        {"form": form, "session": None, "zone": zone_with_offset(timezone.now())},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_session(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = _user(request)
+    session = access.get_session_to_manage(user, session_id)
+    initial: dict[str, Any] = {
+        name: getattr(session, name)
+        for name in (
+            "title",
+            "language",
+            "topic",
+            "kind",
+            "venue",
+            "video_link",
+            "capacity",
+            "audience",
+            "description",
+        )
+    }
+    initial |= {
+        "institution": session.institution_id,
+        "starts_at": timezone.localtime(session.starts_at),
+        "ends_at": timezone.localtime(session.ends_at),
+        "trainers": list(session.trainers.values_list("pk", flat=True)),
+    }
+    form = SessionForm(user.institutions_with_role(Role.COORDINATOR), request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_session(user, session, _session_data(form), request=request)
+        except FieldErrors as refused:
+            _show_errors(form, refused)
+        except ActionError as refused:
+            form.add_error(None, str(refused.message))
+        else:
+            messages.success(request, _("Session saved."))
+            return HttpResponseRedirect(reverse("training_sessions:detail", args=[session.pk]))
+    return render(
+        request,
+        "training_sessions/form.html",
+        {"form": form, "session": session, "zone": zone_with_offset(timezone.now())},
+    )
+
+
+@login_required
+def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = _user(request)
+    session = access.get_session(user, session_id)
+    registration = access.own_registration(user, session)
+    if registration is not None and registration.status == RegistrationStatus.CANCELLED:
+        registration = None
+    now = timezone.now()
+    last_cadre = (
+        Registration.objects.filter(participant=user)
+        .order_by("-registered_at")
+        .values_list("cadre", flat=True)
+        .first()
+    )
+    manages = access.can_manage(user, session)
+    context = {
+        "session": session,
+        "times": times_of(session),
+        "trainers": session.trainers.prefetch_related("memberships__institution__country"),
+        "registration": registration,
+        "taken": actions.places_taken(session),
+        "waiting": queries.waiting_list(session).count(),
+        "open": session.status == Status.PLANNED and session.starts_at > now,
+        "register_form": RegisterForm(audience=session.audience, initial={"cadre": last_cadre}),
+        "manages": manages,
+        "sees_attendance": access.can_see_attendance(user, session),
+        "code_valid": session.starts_at - actions.CHECK_IN_MARGIN
+        <= now
+        <= session.ends_at + actions.CHECK_IN_MARGIN,
+        "may_give_feedback": registration is not None
+        and registration.attended
+        and not Feedback.objects.filter(registration=registration).exists(),
+        "cancel_form": CancelForm(),
+    }
+    return render(request, "training_sessions/detail.html", context)
+
+
+def _to_session(session: Session) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("training_sessions:detail", args=[session.pk]))
+
+
+@login_required
+@require_POST
+def register(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = _user(request)
+    session = access.get_session(user, session_id)
+    form = RegisterForm(request.POST, audience=session.audience)
+    if not form.is_valid():
+        messages.error(request, _("Choose your cadre from the list."))
+        return _to_session(session)
+    try:
+        registration = actions.register(user, session, form.cleaned_data["cadre"], request=request)
+    except ActionError as refused:
+        messages.error(request, str(refused.message))
+    except FieldErrors as refused:
+        messages.error(request, " ".join(str(error["message"]) for error in refused.errors))
+    else:
+        if registration.status == RegistrationStatus.WAITING:
+            messages.success(
+                request,
+                _(
+                    "The session is full: you are number %(position)s on the waiting list. You will be told if a place comes free."
+                )
+                % {"position": registration.position},
+            )
+        else:
+            messages.success(request, _("You are registered."))
+    return _to_session(session)
+
+
+@login_required
+@require_POST
+def unregister(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = _user(request)
+    session = access.get_session(user, session_id)
+    try:
+        actions.cancel_registration(user, session, request=request)
+    except ActionError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("Your registration is cancelled."))
+    return _to_session(session)
+
+
+@login_required
+@require_POST
+def cancel_session(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = _user(request)
+    session = access.get_session_to_manage(user, session_id)
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        actions.cancel_session(user, session, reason, request=request)
+    except ActionError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("Session cancelled; those registered are told."))
+    return _to_session(session)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = _user(request)
+    session = access.get_attendance(user, session_id)
+    if request.method == "POST":
+        ticked = {int(value) for value in request.POST.getlist("attended") if value.isdigit()}
+        try:
+            count = actions.take_attendance(user, session, ticked, request=request)
+        except ActionError as refused:
+            messages.error(request, str(refused.message))
+        except FieldErrors as refused:
+            messages.error(request, " ".join(str(error["message"]) for error in refused.errors))
+        else:
+            messages.success(request, _("Attendance saved: %(count)s came.") % {"count": count})
+            return HttpResponseRedirect(reverse("training_sessions:attendance", args=[session.pk]))
+    registrations = (
+        session.registrations.exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("participant")
+        .order_by("status", "position", "participant__full_name")
+    )
+    context = {
+        "session": session,
+        "times": times_of(session),
+        "registrations": registrations,
+        "attended": sum(1 for r in registrations if r.attended),
+    }
+    return render(request, "training_sessions/attendance.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_in(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    access.require_member(user)
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = actions.check_in(user, form.cleaned_data["code"], request=request)
+        except ActionError as refused:
+            form.add_error("code", str(refused.message))
+        else:
+            session = done.registration.session
+            local = timezone.localtime(done.registration.checked_in_at)
+            if done.already:
+                messages.info(
+                    request,
+                    _("You were already checked in to “%(session)s” at %(time)s.")
+                    % {"session": session.title, "time": formats.time_format(local, "TIME_FORMAT")},
+                )
+            else:
+                messages.success(
+                    request, _("Checked in to “%(session)s”. Welcome!") % {"session": session.title}
+                )
+            return _to_session(session)
+    return render(request, "training_sessions/check_in.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feedback(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = _user(request)
+    session = access.get_session(user, session_id)
+    registration = access.own_registration(user, session)
+    if registration is None or not registration.attended:
+        raise PermissionDenied
+    given = Feedback.objects.filter(registration=registration).exists()
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ratings = {name: form.cleaned_data[name] for name in actions.RATINGS}
+        try:
+            actions.give_feedback(user, session, ratings, form.cleaned_data["comment"], request=request)
+        except FieldErrors as refused:
+            _show_errors(form, refused)
+        except ActionError as refused:
+            messages.info(request, str(refused.message))
+            return _to_session(session)
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+            return _to_session(session)
+    return render(
+        request, "training_sessions/feedback.html", {"form": form, "session": session, "given": given}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    user = _user(request)
+    question = access.get_follow_up(user, follow_up_id)
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.answer_follow_up(
+                user,
+                question,
+                form.cleaned_data["practice_changed"],
+                form.cleaned_data["comment"],
+                request=request,
+            )
+        except FieldErrors as refused:
+            _show_errors(form, refused)
+        except ActionError as refused:
+            messages.info(request, str(refused.message))
+            return HttpResponseRedirect(reverse("training_sessions:follow_up", args=[question.pk]))
+        else:
+            messages.success(request, _("Thank you: your answer is recorded."))
+            return HttpResponseRedirect(reverse("training_sessions:follow_up", args=[question.pk]))
+    return render(request, "training_sessions/follow_up.html", {"form": form, "question": question})
