@@ -1,0 +1,131 @@
+"""The forms of the question bank and of the tests; the rules are in training.quizzes.actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Institution
+from core.forms import DateTimeField
+from training.quizzes.models import LANGUAGES, Question
+
+MAX_FILE_BYTES = 1024 * 1024
+LANGUAGE_NAMES = {"en": _("English"), "sw": _("Kiswahili"), "zh_hans": _("Chinese")}
+
+
+class ImportForm(forms.Form):
+    """First the file (a preview, nothing saved), then the same text sent back to be saved."""
+
+    institution = forms.ModelChoiceField(
+        Institution.objects.none(), label=_("Author institution"), empty_label=None
+    )
+    language = forms.ChoiceField(label=_("Language of the file"), choices=settings.LANGUAGES, initial="en")
+    file = forms.FileField(
+        label=_("GIFT file (.gift or .txt)"), required=False, help_text=_("At most 1 MB, in UTF-8.")
+    )
+    text = forms.CharField(widget=forms.HiddenInput, required=False, max_length=MAX_FILE_BYTES)
+
+    def __init__(self, institutions: list[Institution], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["institution"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = Institution.objects.filter(pk__in=[i.pk for i in institutions])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        upload: UploadedFile | None = data.get("file")
+        if upload is not None:
+            if upload.size is not None and upload.size > MAX_FILE_BYTES:
+                self.add_error("file", _("The file is larger than 1 MB."))
+                return data
+            try:
+                data["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.add_error("file", _("The file is not UTF-8 text; save it as UTF-8 and try again."))
+                return data
+        if not data.get("text", "").strip() and not self.errors:
+            self.add_error("file", _("Choose a GIFT file."))
+        return data
+
+
+class QuestionForm(forms.Form):
+    """A question's text and its choices in the three languages, with the choices' weights."""
+
+    topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
+
+    def __init__(self, question: Question, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.question = question
+        self.choice_rows: list[tuple[int, list[str]]] = []
+        self.initial.setdefault("topic", question.topic)
+        for code in LANGUAGES:
+            self.fields[f"text_{code}"] = forms.CharField(
+                label=_("Question (%(language)s)") % {"language": LANGUAGE_NAMES[code]},
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+                max_length=3000,
+            )
+            self.initial.setdefault(f"text_{code}", getattr(question, f"text_{code}"))
+        for number, choice in enumerate(question.choices.all(), start=1):
+            names = []
+            for code in LANGUAGES:
+                name = f"choice_{choice.pk}_{code}"
+                self.fields[name] = forms.CharField(
+                    label=_("Choice %(number)s (%(language)s)")
+                    % {"number": number, "language": LANGUAGE_NAMES[code]},
+                    required=False,
+                    max_length=500,
+                )
+                self.initial.setdefault(name, getattr(choice, f"text_{code}"))
+                names.append(name)
+            weight = f"choice_{choice.pk}_weight"
+            self.fields[weight] = forms.FloatField(
+                label=_("Choice %(number)s: weight (%%)") % {"number": number},
+                min_value=-100,
+                max_value=100,
+                help_text=_("100 for the right answer, 0 for a wrong one."),
+            )
+            self.initial.setdefault(weight, choice.weight)
+            names.append(weight)
+            self.choice_rows.append((choice.pk, names))
+
+
+class TestForm(forms.Form):
+    questions = forms.ModelMultipleChoiceField(
+        Question.objects.none(), label=_("Questions"), widget=forms.CheckboxSelectMultiple
+    )
+    opens_at = DateTimeField(label=_("Opens"))
+    closes_at = DateTimeField(label=_("Closes"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["questions"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101
+        field.queryset = Question.objects.order_by("topic", "name")
+        field.label_from_instance = lambda question: f"{question.name} · {question.text[:80]}"  # type: ignore[method-assign]
+
+
+class TakeForm(forms.Form):
+    """One radio group per question; a question left blank is named by the action."""
+
+    def __init__(self, questions: list[Question], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for number, question in enumerate(questions, start=1):
+            self.fields[f"q{question.pk}"] = forms.TypedChoiceField(
+                label=f"{number}. {question.text}",
+                choices=[(choice.pk, choice.text) for choice in question.choices.all()],
+                coerce=int,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+
+    def answers(self) -> dict[int, int]:
+        return {
+            int(name[1:]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("q") and value not in (None, "")
+        }

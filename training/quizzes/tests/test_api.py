@@ -1,0 +1,73 @@
+"""The JSON API of the bank and the tests: the same actions and refusals as the pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from neurodaraja.testing.api_clients import bearer_client, call
+from training.quizzes.models import Attempt, Question
+from training.quizzes.tests.world import BANK_EN, quiz_world, right_answers
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_import_with_errors_answers_422_with_each_line_and_saves_nothing(cast):
+    coordinator = bearer_client(cast.coordinator)
+    body = {"institution": "MOI", "language": "en", "text": BANK_EN + "\n::e:: Essay.{}\n"}
+    checked = call(coordinator, "post", "/training/questions/import", body | {"dry_run": True})
+    assert checked.status_code == 200 and [e["line"] for e in checked.json()["errors"]] == [9]
+    refused = call(coordinator, "post", "/training/questions/import", body)
+    assert refused.status_code == 422 and [e["line"] for e in refused.json()["detail"]] == [9]
+    assert Question.objects.count() == 0
+    saved = call(coordinator, "post", "/training/questions/import", body | {"text": BANK_EN})
+    assert saved.status_code == 201 and Question.objects.count() == 3
+
+
+def test_a_participant_reads_the_test_in_their_language_and_submits_once(cast):
+    world = quiz_world(cast)
+    cast.trainee.preferred_language = "sw"
+    cast.trainee.save()
+    trainee = bearer_client(cast.trainee)
+    url = f"/training/sessions/{world.session.pk}/tests/pre"
+    test = call(trainee, "get", url).json()
+    assert test["attempt"] is None and len(test["questions"]) == 3
+    assert test["questions"][0]["text"].startswith("Anaelekeza")  # the person's language
+    assert test["questions"][1]["text"].startswith("Hypertension")  # not translated yet: English
+    answers = {str(q): c for q, c in right_answers(world.questions).items()}
+    first = call(trainee, "post", f"{url}/attempt", {"answers": answers})
+    assert first.status_code == 201 and first.json()["percent"] == 100.0
+    again = call(trainee, "post", f"{url}/attempt", {"answers": answers})
+    assert again.status_code == 409 and again.json()["code"] == "already_submitted"
+    assert Attempt.objects.count() == 1
+
+
+def test_a_coordinator_edits_a_question_s_translation(cast):
+    world = quiz_world(cast)
+    question = world.questions[1]
+    choices = [
+        {"id": c.pk, "text_en": c.text_en, "text_sw": f"sw {c.position}", "weight": c.weight}
+        for c in question.choices.all()
+    ]
+    edited = call(
+        bearer_client(cast.coordinator),
+        "put",
+        f"/training/questions/{question.pk}",
+        {
+            "topic": "Head injury",
+            "text_en": question.text_en,
+            "text_sw": "Dalili hizi zinaashiria:",
+            "choices": choices,
+        },
+    )
+    assert edited.status_code == 200, edited.json()
+    assert edited.json()["languages"] == ["en", "sw"]
+    no_right = [c | {"weight": 0} for c in choices]
+    refused = call(
+        bearer_client(cast.coordinator),
+        "put",
+        f"/training/questions/{question.pk}",
+        {"text_en": question.text_en, "choices": no_right},
+    )
+    assert refused.status_code == 422
+    question.refresh_from_db()
+    assert question.text_sw == "Dalili hizi zinaashiria:" and question.choices.filter(weight=100).count() == 1
