@@ -10,6 +10,8 @@ indicators ("people trained by cadre").
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -163,7 +165,7 @@ class Registration(models.Model):
         return f"{self.session_id}: {self.participant_id} ({self.status})"
 
 
-def rating_field(label: str) -> models.PositiveSmallIntegerField:
+def rating_field(label: Any) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(label, validators=[MinValueValidator(1), MaxValueValidator(5)])
 
 

@@ -1,0 +1,186 @@
+"""The sessions' pages: each in the reader's language and zone (with the partner zones beside
+it), light for a slow phone, with a fixed number of queries on the list; the forms refuse bad
+input with a clear message; the menu, the home card and the demo data."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from core.plugins import demo_loaders
+from neurodaraja.testing.pages import PAGE_BUDGET, compressed, static_size
+from neurodaraja.testing.personas import sign_in
+from training.sessions import actions
+from training.sessions.models import Feedback, Registration, Session
+from training.sessions.tests.world import attended, planned, sessions_world
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get(url).status_code == 200
+    return len(seen)
+
+
+def test_the_list_makes_as_many_queries_for_many_sessions_as_for_one(cast, client):
+    planned(cast)
+    attended(cast, cast.trainee)
+    reader = sign_in(client, cast.trainee)
+    few = queries_for(reader, "/training/sessions/")
+    for n in range(5):
+        actions.register(cast.trainee, planned(cast, title=f"Session {n}"), "resident")
+        attended(cast, cast.trainee)
+    assert queries_for(reader, "/training/sessions/") == few
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Training sessions"), ("sw", "Mafunzo"), ("zh-hans", "培训")],
+)
+def test_the_pages_speak_the_readers_language(cast, client, language, expected):
+    world = sessions_world(cast)
+    cast.trainee.preferred_language = language
+    cast.trainee.save()
+    reader = sign_in(client, cast.trainee)
+    for url in [
+        "/training/sessions/",
+        f"/training/sessions/{world.upcoming.pk}/",
+        f"/training/sessions/{world.held.pk}/feedback/",
+        "/training/sessions/check-in/",
+    ]:
+        page = reader.get(url)
+        assert page.status_code == 200, url
+        assert compressed(page.content) + static_size() < PAGE_BUDGET, url
+    assert expected in reader.get("/training/sessions/").content.decode()
+
+
+def test_the_consultant_in_china_reads_shanghai_time_first_and_dar_es_salaam_beside_it(cast, client):
+    session = planned(cast, starts_at=timezone.now().replace(hour=6, minute=0) + timedelta(days=3))
+    page = sign_in(client, cast.consultant_china).get(f"/training/sessions/{session.pk}/").content.decode()
+    shanghai, dar = page.find("Asia/Shanghai"), page.find("Africa/Dar es Salaam")
+    assert 0 <= shanghai < dar, page[page.find("<dl") : page.find("</dl>")]
+
+
+def test_the_check_in_code_is_shown_to_the_organisers_only(cast, client):
+    session = planned(cast)
+    assert (
+        session.check_in_code
+        in sign_in(client, cast.coordinator).get(f"/training/sessions/{session.pk}/").content.decode()
+    )
+    client.logout()
+    assert (
+        session.check_in_code
+        not in sign_in(client, cast.trainee).get(f"/training/sessions/{session.pk}/").content.decode()
+    )
+
+
+def new_session(**changes):
+    start = timezone.localtime(timezone.now() + timedelta(days=10))
+    return {
+        "title": "Spine workshop",
+        "language": "sw",
+        "kind": "workshop",
+        "institution": "",
+        "starts_at": start.strftime("%Y-%m-%dT09:00"),
+        "ends_at": start.strftime("%Y-%m-%dT12:00"),
+        "venue": "MOI",
+        "capacity": 10,
+    } | changes
+
+
+def test_a_coordinator_plans_a_session_on_the_page(cast, client):
+    coordinator = sign_in(client, cast.coordinator)
+    data = new_session(
+        institution=cast.institutions["MOI"].pk, audience=["nurse"], trainers=[cast.consultant_china.pk]
+    )
+    page = coordinator.post("/training/sessions/new/", data)
+    session = Session.objects.get()
+    assert page.status_code == 302 and page["Location"] == f"/training/sessions/{session.pk}/"
+    assert session.audience == ["nurse"] and list(session.trainers.all()) == [cast.consultant_china]
+    assert session.starts_at.astimezone(UTC).hour == 6  # typed in Dar es Salaam (UTC+3), kept in UTC
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"video_link": "http://meet.example.org/spine"}, "must start with https://"),
+        ({"ends_at": "2030-01-01T08:00", "starts_at": "2030-01-01T09:00"}, "must end after it starts"),
+        ({"venue": ""}, "venue, a video link or both"),
+    ],
+)
+def test_the_session_form_refuses_bad_input_with_a_clear_message(cast, client, changes, message):
+    coordinator = sign_in(client, cast.coordinator)
+    page = coordinator.post(
+        "/training/sessions/new/", new_session(institution=cast.institutions["MOI"].pk) | changes
+    )
+    assert page.status_code == 200 and message in page.content.decode()
+    assert not Session.objects.exists()
+
+
+def test_registering_twice_on_the_page_says_so(cast, client):
+    session = planned(cast)
+    reader = sign_in(client, cast.trainee)
+    reader.post(f"/training/sessions/{session.pk}/register/", {"cadre": "resident"})
+    page = reader.post(f"/training/sessions/{session.pk}/register/", {"cadre": "resident"}, follow=True)
+    assert "already registered" in page.content.decode()
+    assert Registration.objects.count() == 1
+
+
+def test_checking_in_twice_on_the_phone_is_a_message_not_an_error(cast, client):
+    session = planned(cast)
+    actions.register(cast.trainee, session, "resident")
+    start = timezone.now() - timedelta(minutes=5)
+    Session.objects.filter(pk=session.pk).update(starts_at=start, ends_at=start + timedelta(hours=1))
+    reader = sign_in(client, cast.trainee)
+    first = reader.post("/training/sessions/check-in/", {"code": session.check_in_code}, follow=True)
+    assert "Checked in" in first.content.decode()
+    again = reader.post("/training/sessions/check-in/", {"code": session.check_in_code}, follow=True)
+    assert again.status_code == 200 and "already checked in" in again.content.decode()
+    wrong = reader.post("/training/sessions/check-in/", {"code": "QQQQQQ"})
+    assert wrong.status_code == 200 and "not right" in wrong.content.decode()
+
+
+def test_feedback_twice_on_the_page_keeps_the_first(cast, client):
+    registration = attended(cast, cast.trainee)
+    reader = sign_in(client, cast.trainee)
+    url = f"/training/sessions/{registration.session_id}/feedback/"
+    ratings = {"relevance": 5, "teaching": 4, "practical": 4, "organisation": 3}
+    assert reader.post(url, ratings).status_code == 302
+    page = reader.post(url, ratings | {"relevance": 1}, follow=True)
+    assert "already given your feedback" in page.content.decode()
+    assert list(Feedback.objects.values_list("relevance", flat=True)) == [5]
+
+
+def test_the_supervisor_answers_the_follow_up_on_its_page(cast, client):
+    world = sessions_world(cast)
+    reader = sign_in(client, cast.neurosurgeon)
+    url = f"/training/sessions/follow-up/{world.follow_up.pk}/"
+    assert (
+        reader.post(url, {"practice_changed": "partly", "comment": "Uses the ICP protocol"}).status_code
+        == 302
+    )
+    world.follow_up.refresh_from_db()
+    assert world.follow_up.practice_changed == "partly" and world.follow_up.answered_at is not None
+
+
+def test_the_menu_and_the_home_card_show_sessions_to_everyone_with_a_role(cast, client):
+    session = planned(cast)
+    home = sign_in(client, cast.referrer).get("/").content.decode()
+    assert 'href="/training/sessions/"' in home and f"/training/sessions/{session.pk}/" in home
+
+
+def test_the_demo_loader_creates_marked_synthetic_sessions_once(db):
+    loaders = {loader.name: loader for loader in demo_loaders()}
+    for name in ("accounts", "consultations", "training"):
+        loaders[name].load()
+    assert "synthetic" in loaders["training_sessions"].load()
+    count = Session.objects.count()
+    assert count == 4 and Session.objects.filter(status="held").count() == 2
+    assert Feedback.objects.count() == 2
+    assert "already" in loaders["training_sessions"].load()
+    assert Session.objects.count() == count
