@@ -6,3 +6,6 @@ class CertificatesConfig(AppConfig):
     name = "training.certificates"
     label = "training_certificates"
     verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        from training.certificates import audit_actions, notices, plugins  # noqa: F401  (registers them)

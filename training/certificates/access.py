@@ -1,0 +1,72 @@
+"""Who reaches which certificate (STYLE.md: one loader per object type).
+
+The holder downloads their own; the coordinators of the issuing institution list, download and
+revoke the certificates it issued; anyone else is told nothing exists (404). The public page
+reads nothing through here: it shows one certificate's public facts by its code (verification.py).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role, User
+from training.access import coordinated
+from training.certificates.codes import parse
+from training.certificates.models import Certificate
+from training.models import Enrolment
+
+RELATED = ("holder", "institution", "issued_by", "revoked_by")
+
+
+def own_certificates(user: User) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(holder=user).select_related(*RELATED)
+
+
+def issued_by_institutions_of(user: User) -> QuerySet[Certificate]:
+    """The certificates issued by the institutions this person coordinates."""
+    return Certificate.objects.filter(institution_id__in=coordinated(user)).select_related(*RELATED)
+
+
+def get_certificate(user: User, code: str) -> Certificate:
+    stored = parse(code)
+    certificate = (
+        Certificate.objects.filter(Q(holder=user) | Q(institution_id__in=coordinated(user)))
+        .select_related(*RELATED)
+        .filter(code=stored)
+        .first()
+        if stored
+        else None
+    )
+    if certificate is None:
+        raise Http404
+    return certificate
+
+
+def get_certificate_to_revoke(user: User, code: str) -> Certificate:
+    """Seen by its holder, but revoked only by the issuing institution's coordinators (403)."""
+    certificate = get_certificate(user, code)
+    if certificate.institution_id not in coordinated(user):
+        raise PermissionDenied
+    return certificate
+
+
+def require_coordinator(user: User) -> None:
+    if not user.has_role(Role.COORDINATOR):
+        raise PermissionDenied
+
+
+def enrolments_to_certify(user: User) -> QuerySet[Enrolment]:
+    """Enrolments in the programmes of the institutions this coordinator coordinates."""
+    return Enrolment.objects.filter(
+        programme__institution_id__in=coordinated(user), is_active=True
+    ).select_related("trainee", "programme", "stage")
+
+
+def get_enrolment_to_certify(user: User, enrolment_id: int) -> Enrolment:
+    require_coordinator(user)
+    enrolment = enrolments_to_certify(user).filter(pk=enrolment_id).first()
+    if enrolment is None:
+        raise Http404
+    return enrolment
