@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from neurodaraja.testing.personas import Personas
+from training.models import Enrolment
 from training.sessions import actions
 from training.sessions.models import FollowUp, Registration, Session
 from training.tests.world import training_world
@@ -62,7 +63,10 @@ def attended(cast: Personas, person: User, cadre: str = "resident") -> Registrat
 
 
 def sessions_world(cast: Personas) -> SessionsWorld:
-    training_world(cast)  # the trainee's enrolment names the MOI neurosurgeon as supervisor
+    # The trainee's enrolment names the MOI neurosurgeon as supervisor; training's world may be
+    # built already (the access matrix builds every app's objects in one database).
+    if not Enrolment.objects.filter(trainee=cast.trainee, programme__code="mmed").exists():
+        training_world(cast)
     upcoming = planned(cast)
     actions.register(cast.trainee, upcoming, "resident")
     registration = attended(cast, cast.trainee)
