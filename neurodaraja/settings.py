@@ -300,6 +300,10 @@ ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=10, minimum=1)
 # The largest file a coordinator adds to the library (videos are the largest); a reverse proxy in
 # front must allow as much.
 LIBRARY_MAX_MB = env.int("LIBRARY_MAX_MB", default=100, minimum=1)
+
+# Weeks after a training session when the participant's supervisors are asked whether
+# their practice changed (Kirkpatrick level 3).
+TRAINING_SESSION_FOLLOW_UP_WEEKS = env.int("TRAINING_SESSION_FOLLOW_UP_WEEKS", default=6, minimum=1)
 # Imaging: where resumable uploads collect their bytes (a local or shared disk, even when files
 # are stored in object storage), and the largest single upload (a zip of a whole CD).
 IMAGING_INCOMING_ROOT = env.path("IMAGING_INCOMING_ROOT", BASE_DIR / "var" / "incoming")

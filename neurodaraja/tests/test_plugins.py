@@ -22,6 +22,7 @@ def test_the_menu_is_every_apps_entries_in_their_order(cast, as_user):
         "/consultations/",
         "/conferences/",
         "/scores/",
+        "/training/sessions/",
         "/notifications/",
         "/library/",
         "/institutions/",
