@@ -1,0 +1,74 @@
+"""In a real browser at 360 px, in the three languages: the sessions' pages as the demo
+coordinator sees them (the form, a session with its check-in code, the attendance list) and as
+the demo trainee does (the list, a held session, the check-in and feedback pages)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lib.languages import CODES
+from neurodaraja.testing.platform import DemoPlatform, chromium, needs_chromium, sign_in
+
+pytestmark = needs_chromium
+
+COORDINATOR = "coordinator@demo.neurodaraja.test"
+TRAINEE = "trainee@demo.neurodaraja.test"
+IDS = """
+from training.sessions.models import Session
+held = Session.objects.filter(status="held").order_by("starts_at").first()
+coming = Session.objects.filter(status="planned").order_by("starts_at").first()
+print(held.pk, coming.pk)
+"""
+PAST_THE_EDGE = (
+    "const w = document.documentElement.clientWidth;"
+    "return [w, [...document.querySelectorAll('main *')]"
+    ".filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-wrap'))"
+    ".map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 40))"
+    ".slice(0, 5)];"
+)
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, list[str]]]:
+    platform = DemoPlatform(tmp_path_factory.mktemp("platform"))
+    ids = platform.manage("shell", "-c", IDS).strip().splitlines()[-1].split()
+    with platform.serving() as url:
+        yield url, platform.database, ids
+
+
+@pytest.mark.parametrize("language", CODES)
+def test_the_session_pages_fit_a_360_pixel_phone(platform, language):
+    from selenium.webdriver.common.by import By
+
+    url, database, (held, coming) = platform
+    for person, paths in [
+        (
+            COORDINATOR,
+            [
+                "/training/sessions/new/",
+                f"/training/sessions/{coming}/",
+                f"/training/sessions/{coming}/edit/",
+                f"/training/sessions/{held}/attendance/",
+            ],
+        ),
+        (
+            TRAINEE,
+            [
+                "/training/sessions/",
+                f"/training/sessions/{held}/",
+                f"/training/sessions/{held}/feedback/",
+                "/training/sessions/check-in/",
+            ],
+        ),
+    ]:
+        with chromium("360,740", phone=True) as phone:
+            sign_in(phone, url, database, language, person)
+            for path in paths:
+                phone.get(f"{url}{path}")
+                assert phone.find_element(By.TAG_NAME, "html").get_attribute("lang") == language, path
+                assert phone.find_elements(By.TAG_NAME, "h1"), path
+                width, wide = phone.execute_script(PAST_THE_EDGE)
+                assert width <= 360 and not wide, (path, wide)
