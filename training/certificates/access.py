@@ -8,14 +8,18 @@ reads nothing through here: it shows one certificate's public facts by its code 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Role, User
 from training.access import coordinated
 from training.certificates.codes import parse
 from training.certificates.models import Certificate
 from training.models import Enrolment
+from training.sessions.access import get_session_to_manage
+from training.sessions.models import Session
+from training.sessions.models import Status as SessionStatus
 
 RELATED = ("holder", "institution", "issued_by", "revoked_by")
 
@@ -70,3 +74,23 @@ def get_enrolment_to_certify(user: User, enrolment_id: int) -> Enrolment:
     if enrolment is None:
         raise Http404
     return enrolment
+
+
+def sessions_to_certify(user: User) -> QuerySet[Session]:
+    """The ended sessions of the institutions this coordinator coordinates, with how many
+    attended and how many hold a valid certificate for it."""
+    return (
+        Session.objects.filter(institution_id__in=coordinated(user), ends_at__lte=timezone.now())
+        .exclude(status=SessionStatus.CANCELLED)
+        .annotate(
+            came=Count("registrations", filter=Q(registrations__attended=True), distinct=True),
+            certified=Count("certificates", filter=Q(certificates__revoked_at__isnull=True), distinct=True),
+        )
+        .order_by("-starts_at")
+    )
+
+
+def get_session_to_certify(user: User, session_id: int) -> Session:
+    """Seen by everyone at a partner institution (sessions' rule), certified only by the
+    coordinators of the organising one (403)."""
+    return get_session_to_manage(user, session_id)

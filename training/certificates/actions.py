@@ -4,6 +4,7 @@ place, for the pages, the API and the tests (STYLE.md)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Institution, Role, User
@@ -23,6 +25,8 @@ from training.certificates.codes import new_code, shown
 from training.certificates.models import Certificate, Kind
 from training.models import Enrolment, Stage
 from training.progress import progress_of
+from training.sessions.models import RegistrationStatus, Session
+from training.sessions.models import Status as SessionStatus
 
 REASON_LENGTH = 300
 
@@ -175,6 +179,87 @@ def issue_milestone(
     return certificate
 
 
+# --- Sessions attended --------------------------------------------------------------------------
+def _attended_sentence(session: Session) -> Callable[[], str]:
+    zone = ZoneInfo(session.institution.time_zone or "UTC")
+
+    def sentence() -> str:
+        # The title as its coordinator typed it, in the session's own language.
+        return _("Attended the training session “%(title)s”, %(date)s") % {
+            "title": session.title,
+            "date": date_format(session.starts_at.astimezone(zone), "DATE_FORMAT"),
+        }
+
+    return sentence
+
+
+@transaction.atomic
+def issue_for_session(
+    coordinator: User, session: Session, *, request: HttpRequest | None = None
+) -> list[Certificate]:
+    """A certificate for each participant marked as having attended who has none yet, issued by
+    the coordinators of the organising institution once the session has ended."""
+    if not _coordinates(coordinator, session.institution):
+        raise PermissionDenied
+    Session.objects.select_for_update().filter(pk=session.pk).first()  # one issuer at a time
+    if session.status == SessionStatus.CANCELLED:
+        raise ActionError(_("This session has been cancelled."), code="cancelled", status=409)
+    if session.ends_at > timezone.now():
+        raise ActionError(
+            _("Certificates are issued once the session has ended."), code="not_ended", status=409
+        )
+    attended = list(
+        session.registrations.filter(attended=True)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("participant")
+        .order_by("pk")
+    )
+    if not attended:
+        raise ActionError(
+            _("No one is marked as having attended this session yet: take the attendance first."),
+            code="no_attendance",
+            status=409,
+        )
+    certified = set(
+        Certificate.objects.filter(kind=Kind.SESSION, session=session, revoked_at__isnull=True).values_list(
+            "holder_id", flat=True
+        )
+    )
+    waiting = [
+        registration.participant for registration in attended if registration.participant_id not in certified
+    ]
+    if not waiting:
+        raise ActionError(
+            _("Everyone who attended this session already has a certificate."), code="duplicate", status=409
+        )
+    titles = _in_each_language(_attended_sentence(session))
+    issued = []
+    for holder in waiting:
+        certificate = Certificate(
+            holder=holder,
+            kind=Kind.SESSION,
+            session=session,
+            institution=session.institution,
+            holder_name=holder.full_name,
+            language=_language_of(holder),
+            issued_by=coordinator,
+            issued_at=timezone.now(),
+            **titles,
+        )
+
+        def duplicate(person: User = holder) -> ActionError:
+            return ActionError(
+                _("%(person)s already has a certificate for this session.") % {"person": person.full_name},
+                code="duplicate",
+                status=409,
+            )
+
+        _save_with_a_free_code(certificate, duplicate)
+        _issued(coordinator, certificate, request)
+        issued.append(certificate)
+    return issued
+
+
 # --- Revocation ----------------------------------------------------------------------------------
 @transaction.atomic
 def revoke(
@@ -221,4 +306,4 @@ def revoke(
     return locked
 
 
-__all__ = ["issue_milestone", "milestone_problem", "revoke"]
+__all__ = ["issue_for_session", "issue_milestone", "milestone_problem", "revoke"]

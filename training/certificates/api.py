@@ -155,3 +155,16 @@ def certificates_check(request: HttpRequest, code: str) -> VerdictOut:
     if not verdict.found:
         raise ActionError(_("No certificate has this code."), code="not_found", status=404)
     return VerdictOut(**verdict.__dict__)
+
+
+@router.post(
+    "/training/sessions/{session_id}/certificates",
+    response={201: list[CertificateOut]},
+    summary="Coordinators of the organising institution: certify everyone who attended (and has none yet)",
+)
+def certificates_issue_for_session(request: HttpRequest, session_id: int) -> Status[list[CertificateOut]]:
+    user = api_user(request)
+    session = access.get_session_to_certify(user, session_id)
+    return Status(
+        201, [certificate_out(c) for c in actions.issue_for_session(user, session, request=request)]
+    )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Institution
 from training.certificates.codes import new_code, shown
 from training.models import Enrolment, Stage
+from training.sessions.models import Session
 
 
 class Kind(models.TextChoices):
@@ -32,6 +33,15 @@ class Certificate(models.Model):
         verbose_name=_("holder"),
     )
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    # A session: the one attended.
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("session"),
+    )
     # A milestone: the enrolment, and the stage completed (empty: the whole programme).
     enrolment = models.ForeignKey(
         Enrolment,
@@ -72,6 +82,11 @@ class Certificate(models.Model):
         ordering = ["-issued_at", "-id"]
         constraints = [
             # One valid certificate per milestone (a revoked one may be issued again, corrected).
+            models.UniqueConstraint(
+                fields=["session", "holder"],
+                condition=Q(revoked_at__isnull=True, kind="session"),
+                name="certificate_one_per_attendance",
+            ),
             models.UniqueConstraint(
                 fields=["enrolment", "stage"],
                 condition=Q(revoked_at__isnull=True, kind="milestone", stage__isnull=False),

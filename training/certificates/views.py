@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role, User
 from core.errors import ActionError, FieldErrors
@@ -20,6 +21,7 @@ from training.certificates.forms import LookupForm, MilestoneForm, RevokeForm
 from training.certificates.printing import certificate_pdf, file_name
 
 LIST_LENGTH = 100
+SESSIONS_SHOWN = 20
 
 
 # Every view but the public ones is login_required: the person is signed in.
@@ -47,8 +49,33 @@ def mine(request: HttpRequest) -> HttpResponse:
 def issued(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     access.require_coordinator(user)
-    context = {"certificates": access.issued_by_institutions_of(user)[:LIST_LENGTH]}
+    context = {
+        "certificates": access.issued_by_institutions_of(user)[:LIST_LENGTH],
+        "sessions": access.sessions_to_certify(user)[:SESSIONS_SHOWN],
+    }
     return render(request, "training_certificates/issued.html", context)
+
+
+@login_required
+@require_POST
+def issue_for_session(request: HttpRequest, session_id: int) -> HttpResponse:
+    user = _user(request)
+    session = access.get_session_to_certify(user, session_id)
+    try:
+        issued_now = actions.issue_for_session(user, session, request=request)
+    except ActionError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s certificate issued; its holder is told.",
+                "%(count)s certificates issued; their holders are told.",
+                len(issued_now),
+            )
+            % {"count": len(issued_now)},
+        )
+    return HttpResponseRedirect(reverse("training_certificates:issued"))
 
 
 @login_required

@@ -12,6 +12,7 @@ from neurodaraja.testing.access import Change, Endpoint, Ids, Page, everyone, ex
 from neurodaraja.testing.personas import EVERYONE, Personas
 from training.certificates.models import Certificate
 from training.certificates.tests.world import certificates_world, fresh_lookups, year_one
+from training.sessions.tests.world import attended
 
 COORDINATORS = {"coordinator", "outsider_coordinator"}
 ON_THE_CERTIFICATE = {"trainee", "coordinator"}
@@ -21,7 +22,9 @@ def objects(cast: Personas) -> Ids:
     fresh_lookups()
     world = certificates_world(cast)
     certificate = year_one(cast, world)
+    lecture = attended(cast, cast.trainee).session
     return {
+        "session": lecture.pk,
         "code": certificate.shown_code,
         "enrolment": world.enrolment.pk,
         "stage": world.first_year.pk,
@@ -48,6 +51,8 @@ CHANGES = [
         certificates,
         {"enrolment": "{enrolment}", "stage": ""},
     ),
+    # Every partner sees the session (sessions' rule): only its organisers certify it (403).
+    Change("/training/certificates/sessions/{session}/", expect({"coordinator"}, ok=302), certificates),
     Change(
         "/training/certificates/{code}/revoke/",
         expect({"coordinator"}, refused=404, trainee=403),
@@ -69,6 +74,13 @@ ENDPOINTS = [
         expect({"coordinator"}, ok=201, refused=403, outsider_coordinator=404),
         certificates,
         {"enrolment": "{enrolment}", "stage": None},
+    ),
+    Endpoint(
+        "post",
+        "/training/sessions/{session}/certificates",
+        expect({"coordinator"}, ok=201),
+        certificates,
+        {},
     ),
     Endpoint(
         "post",

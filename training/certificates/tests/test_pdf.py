@@ -18,16 +18,10 @@ from neurodaraja.testing.personas import sign_in
 from training.certificates import actions
 from training.certificates.models import Certificate
 from training.certificates.printing import certificate_pdf
-from training.certificates.tests.world import year_one
+from training.certificates.tests.world import pdf_text, year_one
 from training.certificates.verification import verification_url
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(pdf: bytes) -> str:
-    page = PdfReader(io.BytesIO(pdf)).pages[0]
-    # pypdf reads the subset font's two-byte codes with a NUL before each glyph, and spaces them out.
-    return re.sub(r"[\s\x00]+", "", page.extract_text())
 
 
 def qr_of(pdf: bytes) -> str:
@@ -41,7 +35,7 @@ def test_a_chinese_holders_certificate_is_printed_in_chinese(cast):
     accounts.update_profile(cast.trainee, {"preferred_language": "zh-hans"})
     certificate = year_one(cast)
     pdf = certificate_pdf(certificate)
-    text = text_of(pdf)
+    text = pdf_text(pdf)
     assert re.sub(r"\s+", "", certificate.title_zh_hans) in text  # 第一年 … 神经外科硕士
     assert "第一年" in text and "结业证书" in text
     assert certificate.shown_code in text
@@ -54,12 +48,12 @@ def test_a_chinese_holders_certificate_is_printed_in_chinese(cast):
 
 def test_english_and_kiswahili_render_too(cast):
     english = certificate_pdf(year_one(cast))
-    assert "CompletedYear1oftheprogrammeMMedNeurosurgery" in text_of(english)
+    assert "CompletedYear1oftheprogrammeMMedNeurosurgery" in pdf_text(english)
     accounts.update_profile(cast.outsider, {"preferred_language": "sw"})
     certificate = Certificate.objects.get()
     Certificate.objects.filter(pk=certificate.pk).update(language="sw")  # as printed for a Kiswahili reader
     certificate.refresh_from_db()
-    kiswahili = text_of(certificate_pdf(certificate))
+    kiswahili = pdf_text(certificate_pdf(certificate))
     assert re.sub(r"\s+", "", certificate.title_sw) in kiswahili and "Mwakawa1" in kiswahili
 
 
@@ -70,12 +64,12 @@ def test_the_qr_code_leads_to_the_public_verification_page(cast, settings):
     assert url == f"https://neurodaraja.example.tz/verify/{certificate.shown_code}/"
     pdf = certificate_pdf(certificate)
     assert qr_of(pdf) == url
-    assert url in text_of(pdf)
+    assert url in pdf_text(pdf)
 
 
 def test_a_revoked_certificate_says_so_on_the_page(cast):
     certificate = actions.revoke(cast.coordinator, year_one(cast), "Wrong trainee.")
-    assert "nolongervalid" in text_of(certificate_pdf(certificate))
+    assert "nolongervalid" in pdf_text(certificate_pdf(certificate))
 
 
 def test_the_holder_downloads_it(client, cast):

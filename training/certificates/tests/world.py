@@ -3,7 +3,11 @@ MOI in Year 2 of an MMed, so Year 1 is completed) and certificates issued throug
 
 from __future__ import annotations
 
+import io
+import re
+
 from django.core.cache import cache
+from pypdf import PdfReader
 
 from neurodaraja.testing.personas import Personas
 from training.certificates import actions
@@ -31,3 +35,10 @@ def year_one(cast: Personas, world: World | None = None) -> Certificate:
 def fresh_lookups() -> None:
     """The lookup counts live in the cache, which outlives a test: each test starts from none."""
     cache.clear()
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The first page's text without spaces: pypdf reads the subset font's two-byte codes with
+    a NUL before each glyph, and spaces them out."""
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    return re.sub(r"[\s\x00]+", "", page.extract_text())
