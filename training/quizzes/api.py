@@ -112,7 +112,9 @@ class QuestionIn(Schema):
     choices: list[ChoiceIn] = Field(description="Every choice of the question, by id.")
 
 
-@router.put("/training/questions/{int:question_id}", response=QuestionFull, summary="Edit a question of the bank")
+@router.put(
+    "/training/questions/{int:question_id}", response=QuestionFull, summary="Edit a question of the bank"
+)
 def edit_question(request: HttpRequest, question_id: int, payload: QuestionIn) -> QuestionFull:
     user = api_user(request)
     found = access.get_question_to_edit(user, question_id)

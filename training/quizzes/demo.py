@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Count
 
 from accounts.demo import DEMO_DOMAIN
 from accounts.models import Institution, User
@@ -149,8 +150,12 @@ def load_demo() -> str:
         questions = list(
             Question.objects.filter(name__startswith="demo-").order_by("pk").prefetch_related("choices")
         )
+        # The held session with the most participants (the demo's workshop).
         session = (
-            Session.objects.filter(status=Status.HELD, quiz_tests__isnull=True).order_by("-starts_at").first()
+            Session.objects.filter(status=Status.HELD, quiz_tests__isnull=True)
+            .annotate(people=Count("registrations"))
+            .order_by("-people", "-starts_at")
+            .first()
         )
         made = _attempts(session, coordinator, questions) if session is not None else 0
     return f"{len(questions)} synthetic questions in three languages and {made} synthetic test attempts."

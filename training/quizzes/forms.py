@@ -36,7 +36,7 @@ class ImportForm(forms.Form):
         field.queryset = Institution.objects.filter(pk__in=[i.pk for i in institutions])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         upload: UploadedFile | None = data.get("file")
         if upload is not None:
             if upload.size is not None and upload.size > MAX_FILE_BYTES:
@@ -106,7 +106,7 @@ class TestForm(forms.Form):
         field = self.fields["questions"]
         assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101
         field.queryset = Question.objects.order_by("topic", "name")
-        field.label_from_instance = lambda question: f"{question.name} · {question.text[:80]}"  # type: ignore[method-assign]
+        field.label_from_instance = lambda question: f"{question.name} · {question.text[:80]}"  # type: ignore[method-assign,assignment]
 
 
 class TakeForm(forms.Form):

@@ -49,6 +49,6 @@ def tests_to_take(user: User) -> list[HomeSection]:
     return [HomeSection(_("A test is open for you"), _("Answer it from your phone before it closes."), links)]
 
 
-@demo_loader("training_quizzes", after=["training"])
+@demo_loader("training_quizzes", after=["training_sessions"])
 def demo_quizzes() -> str:
     return load_demo()

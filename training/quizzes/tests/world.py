@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from accounts.models import User
 from neurodaraja.testing.personas import Personas
 from training.quizzes import actions
 from training.quizzes.models import Kind, Question, Test
@@ -58,7 +59,7 @@ def make_session(cast: Personas, **changes: object) -> Session:
     return session
 
 
-def register(session: Session, *people: object) -> None:
+def register(session: Session, *people: User) -> None:
     for person in people:
         Registration.objects.create(session=session, participant=person, cadre=Cadre.RESIDENT)
 
