@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -42,11 +42,19 @@ def _show(form: forms.Form, refused: FieldErrors | ActionError) -> None:
 def assessment_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     access.require_assessments_role(user)
-    assessments = (
-        access.visible_to(user).select_related(*access.RELATED).order_by("-requested_at", "-pk")[:LIST_LENGTH]
-    )
+    visible = access.visible_to(user)
+    enrolment = None
+    wanted = request.GET.get("enrolment", "")
+    if wanted:
+        # One trainee's programme (the link on its progress page); one not visible is not there.
+        enrolment = training_access.get_enrolment(user, int(wanted)) if wanted.isdigit() else None
+        if enrolment is None:
+            raise Http404
+        visible = visible.filter(enrolment=enrolment)
+    assessments = visible.select_related(*access.RELATED).order_by("-requested_at", "-pk")[:LIST_LENGTH]
     context = {
         "assessments": assessments,
+        "enrolment": enrolment,
         "may_request": training_access.own_enrolments(user).exists(),
         "waiting": access.to_complete(user).count(),
         "is_coordinator": user.has_role(Role.COORDINATOR),

@@ -32,6 +32,8 @@ by_the_assessor = expect({"neurosurgeon"}, refused=404, ok=302, trainee=403, coo
 
 PAGES = [
     Page("/training/assessments/", expect(IN_TRAINING)),
+    # One trainee's programme: another hospital's coordinator does not know it exists.
+    Page("/training/assessments/?enrolment={enrolment}", expect(ON_IT, outsider_coordinator=404)),
     Page("/training/assessments/request/", expect({"trainee"})),
     Page("/training/assessments/to-complete/", expect(IN_TRAINING)),
     Page("/training/assessments/assessors/", expect(COORDINATORS)),

@@ -17,10 +17,12 @@ from accounts import actions as accounts
 from core.plugins import demo_loaders, home_page_for, navigation_for
 from neurodaraja.testing.pages import compressed
 from neurodaraja.testing.personas import sign_in
+from training import actions as training_actions
 from training.actions import local_today
 from training.assessments import actions
 from training.assessments.models import Assessment, Status
 from training.assessments.tests.world import assessment_world, requested
+from training.models import Programme, Stage
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +169,32 @@ def test_the_demo_loader_creates_marked_synthetic_assessments_once(db):
     assert statuses == ["completed", "requested", "requested"]
     assert sum(a.is_overdue for a in Assessment.objects.all()) == 1
     assert "already" in loaders["training_assessments"].load() and Assessment.objects.count() == 3
+
+
+def test_the_list_narrows_to_one_enrolment_and_a_forged_one_is_not_there(client, cast, world):
+    short = Programme.objects.create(
+        code="short",
+        name_en="Short course",
+        name_sw="Kozi fupi",
+        name_zh_hans="短期课程",
+        institution=cast.institutions["MOI"],
+    )
+    stage = Stage.objects.create(
+        programme=short, name_en="Course", name_sw="Kozi", name_zh_hans="课程", allowed_codes=["O"]
+    )
+    other = training_actions.enrol(
+        cast.coordinator,
+        cast.trainee,
+        short,
+        stage,
+        cast.institutions["MOI"],
+        [cast.neurosurgeon],
+        local_today(cast.trainee),
+    )
+    mine = requested(cast, world)
+    theirs = requested(cast, world, enrolment=other, kind="cbd")
+    sign_in(client, cast.coordinator)
+    html = client.get(f"/training/assessments/?enrolment={world.training.enrolment.pk}").content.decode()
+    assert f"/training/assessments/{mine.pk}/" in html and f"/training/assessments/{theirs.pk}/" not in html
+    for forged in ("99999", "abc"):
+        assert client.get(f"/training/assessments/?enrolment={forged}").status_code == 404
