@@ -120,7 +120,13 @@ def _people() -> dict:
         Membership.objects.create(user=user, institution=institution, role=role)
         return user
 
+    # A coordinator per hospital: the programme directors of its two programmes.
+    coordinators = [
+        person(f"coordinator{n}@bench.test", f"Coordinator {n}", hospital, Role.COORDINATOR)
+        for n, hospital in enumerate(hospitals)
+    ]
     enrolments: list[Enrolment] = []
+    programmes: list[Programme] = []
     supervisors_of: dict[int, list[User]] = {}
     today = timezone.localdate()
     for p in range(PROGRAMMES):
@@ -132,6 +138,7 @@ def _people() -> dict:
             name_zh_hans=f"测试项目 {p}",
             institution=hospital,
         )
+        programmes.append(programme)
         stages = Stage.objects.bulk_create(
             [
                 Stage(
@@ -182,6 +189,8 @@ def _people() -> dict:
             supervisors_of[enrolment.pk] = supervisors
     return {
         "enrolments": enrolments,
+        "programmes": programmes,
+        "coordinators": coordinators,
         "supervisors_of": supervisors_of,
         "abroad": abroad,
         "built": 0,
@@ -282,12 +291,13 @@ def _random_entry(world: dict, k: int, rng: random.Random, now: datetime) -> tup
     return entry, 2 if rng.random() < 0.1 else 1
 
 
-def _autonomy_url(enrolment_id: int) -> str | None:
-    """The autonomy chart's own address, where the logbook has one."""
+def _address(name: str, pk: int) -> str | None:
+    """A page's address, where the logbook has that page (the autonomy chart, the trainees side
+    by side): measured when it exists."""
     from django.urls import NoReverseMatch, reverse
 
     try:
-        return reverse("training:autonomy", args=[enrolment_id])
+        return reverse(name, args=[pk])
     except NoReverseMatch:
         return None
 
@@ -330,8 +340,24 @@ def _pages(world: dict) -> dict[str, tuple[Any, Any]]:
         "validation queue": (lambda: rng.choice(supervisors), lambda: "/training/queue/"),
         "logbook list (trainee)": trainee_page(lambda e: "/training/"),
     }
-    if _autonomy_url(chosen[0].pk) is not None:
-        pages["autonomy chart"] = trainee_page(_autonomy_url)
+    if _address("training:autonomy", chosen[0].pk) is not None:
+        pages["autonomy chart"] = trainee_page(lambda e: _address("training:autonomy", e))
+    if _address("training:trainees", chosen[0].programme_id) is not None:
+        # Each chosen trainee's programme, read by its coordinator (ten trainees side by side).
+        directors = [
+            (
+                signed_in(world["coordinators"][world["programmes"].index(e.programme) % HOSPITALS]),
+                e.programme_id,
+            )
+            for e in chosen
+        ]
+        read: list[Any] = []
+
+        def director() -> Any:
+            read[:] = [rng.choice(directors)]
+            return read[0][0]
+
+        pages["trainees side by side"] = (director, lambda: _address("training:trainees", read[0][1]))
     return pages
 
 
