@@ -1,6 +1,7 @@
 """Demonstration data for the question bank and the tests: a short synthetic bank about head
 injury and hydrocephalus, imported from GIFT in English, Kiswahili and Chinese through the real
-import, and, for the demo's held session, a pre-test and a post-test with synthetic attempts.
+import; for the demo's held workshop, a pre-test and a post-test with synthetic attempts; and for
+the next planned session, its pre-test, open now until the session starts.
 Illustrative teaching questions written for the demo, not a validated examination. Loaded once;
 running it again changes nothing."""
 
@@ -10,6 +11,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from accounts.demo import DEMO_DOMAIN
 from accounts.models import Institution, User
@@ -139,6 +141,27 @@ def _attempts(session: Session, coordinator: User, questions: list[Question]) ->
     return made
 
 
+def _open_pre_test(coordinator: User, questions: list[Question]) -> None:
+    """The next planned session's pre-test, open from now until the session starts."""
+    coming = (
+        Session.objects.filter(status=Status.PLANNED, starts_at__gt=timezone.now(), quiz_tests__isnull=True)
+        .annotate(people=Count("registrations"))
+        .filter(people__gt=0)
+        .order_by("starts_at")
+        .first()
+    )
+    if coming is None:
+        return
+    test = Test.objects.create(
+        session=coming,
+        kind=Kind.PRE,
+        opens_at=timezone.now() - timedelta(hours=1),
+        closes_at=coming.starts_at,
+        created_by=coordinator,
+    )
+    test.questions.set(questions)
+
+
 def load_demo() -> str:
     if Question.objects.filter(name="demo-gcs-motor").exists():
         return "Demo question bank already loaded."
@@ -158,4 +181,5 @@ def load_demo() -> str:
             .first()
         )
         made = _attempts(session, coordinator, questions) if session is not None else 0
+        _open_pre_test(coordinator, questions)
     return f"{len(questions)} synthetic questions in three languages and {made} synthetic test attempts."

@@ -84,7 +84,7 @@ def test_the_demo_loader_imports_a_synthetic_bank_in_three_languages_once(db):
     assert all(q.text_en and q.text_sw and q.text_zh_hans for q in questions)
     assert all(c.text_en and c.text_sw and c.text_zh_hans for q in questions for c in q.choices.all())
     assert loaders["training_quizzes"].load() == "Demo question bank already loaded."
-    assert Question.objects.count() == 5 and Test.objects.count() == 2
+    assert Question.objects.count() == 5 and Test.objects.count() == 3
     pre, post = (
         Attempt.objects.filter(test__kind=kind).order_by("participant_id") for kind in ("pre", "post")
     )
