@@ -85,6 +85,8 @@ def test_the_demo_loader_imports_a_synthetic_bank_in_three_languages_once(db):
     assert all(c.text_en and c.text_sw and c.text_zh_hans for q in questions for c in q.choices.all())
     assert loaders["training_quizzes"].load() == "Demo question bank already loaded."
     assert Question.objects.count() == 5 and Test.objects.count() == 3
+    waiting = Test.objects.get(session__status="planned")  # open now, for the demo trainee
+    assert waiting.kind == "pre" and not waiting.attempts.exists()
     pre, post = (
         Attempt.objects.filter(test__kind=kind).order_by("participant_id") for kind in ("pre", "post")
     )
