@@ -105,3 +105,9 @@ def get_programme_to_edit(user: User, programme_id: int) -> Programme:
     if programme is None:
         raise Http404
     return programme
+
+
+def get_programme_to_direct(user: User, programme_id: int) -> Programme:
+    """Its trainees side by side: for the coordinators of the programme's institution (its
+    programme directors), as for editing it."""
+    return get_programme_to_edit(user, programme_id)

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -15,9 +15,10 @@ from accounts.api_auth import api_user
 from accounts.models import Institution, User
 from consultations.api.common import idempotency_key
 from core.errors import FieldErrors
-from training import access, actions
+from training import access, actions, exports
 from training.codes import Supervision
 from training.models import AgeBand, LogbookEntry, Procedure, Sex, Urgency
+from training.progress import Quarter, progress_of, side_by_side
 
 router = Router(tags=["training"])
 
@@ -221,6 +222,155 @@ def validation(request: HttpRequest, entry_id: int, payload: DecisionIn) -> Entr
     entry = access.get_entry_to_validate(user, entry_id)
     decided = actions.validate_entry(user, entry, payload.decision, payload.comment, request=request)
     return _entries(LogbookEntry.objects.filter(pk=decided.pk))[0]
+
+
+class TallyOut(Schema):
+    validated: int
+    total: int = Field(description="All logged, rejected entries left out.")
+
+
+class RequirementOut(Schema):
+    level: SupervisionCode = Field(description="Counts this level and the more independent ones.")
+    minimum: int
+    validated: int
+    total: int
+    met: bool = Field(description="Met by validated entries alone.")
+
+
+class QuarterOut(Schema):
+    quarter: date = Field(description="The first day of the quarter.")
+    label: str
+    independent: TallyOut = Field(description="Entries at P or T.")
+    all: TallyOut
+    share: int | None = Field(
+        description="Percentage of the quarter's entries at P or T; null if none logged."
+    )
+    share_validated: int | None = Field(description="The same among validated entries only.")
+
+
+class GroupProgressOut(Schema):
+    group: str
+    name: str
+    by_code: dict[str, TallyOut]
+    requirements: list[RequirementOut]
+    autonomy: list[QuarterOut]
+
+
+class ProgressOut(Schema):
+    enrolment: int
+    trainee: str
+    programme: str
+    stage: str
+    overall: TallyOut
+    autonomy: list[QuarterOut] = Field(description="All groups, each entry once; the last 12 quarters.")
+    groups: list[GroupProgressOut]
+
+
+def _quarters(quarters: list[Quarter]) -> list[QuarterOut]:
+    return [
+        QuarterOut(
+            quarter=q.starts,
+            label=q.label,
+            independent=TallyOut(validated=q.independent.validated, total=q.independent.total),
+            all=TallyOut(validated=q.total.validated, total=q.total.total),
+            share=q.share,
+            share_validated=q.share_validated,
+        )
+        for q in quarters
+    ]
+
+
+@router.get(
+    "/training/enrolments/{enrolment_id}/progress",
+    response=ProgressOut,
+    summary="A trainee's counts against the requirements and the autonomy curve (share of P and T by quarter)",
+)
+def progress(request: HttpRequest, enrolment_id: int) -> ProgressOut:
+    enrolment = access.get_enrolment(api_user(request), enrolment_id)
+    found = progress_of(enrolment)
+    overall = found["overall"]
+    return ProgressOut(
+        enrolment=enrolment.pk,
+        trainee=enrolment.trainee.full_name,
+        programme=enrolment.programme.name,
+        stage=enrolment.stage.name,
+        overall=TallyOut(validated=overall.validated, total=overall.total),
+        autonomy=_quarters(found["quarters"]),
+        groups=[
+            GroupProgressOut(
+                group=row.group.code,
+                name=row.group.name,
+                by_code={code: TallyOut(validated=t.validated, total=t.total) for code, t in row.by_code},
+                requirements=[
+                    RequirementOut(
+                        level=r.level,
+                        minimum=r.minimum,
+                        validated=r.tally.validated,
+                        total=r.tally.total,
+                        met=r.met,
+                    )
+                    for r in row.requirements
+                ],
+                autonomy=_quarters(row.quarters),
+            )
+            for row in found["groups"]
+        ],
+    )
+
+
+class TraineeRowOut(Schema):
+    enrolment: int
+    trainee: str
+    stage: str
+    home_institution: str
+    requirements_met: int = Field(description="Requirements met by validated entries alone.")
+    requirements: int
+    overall: TallyOut
+    independent_last_12_months: TallyOut = Field(description="Entries at P or T in the last 12 months.")
+    last_12_months: TallyOut
+    share_last_12_months: int | None = Field(description="Percentage at P or T; null if none logged.")
+    waiting: int = Field(description="Entries waiting for the supervisor's decision or the trainee's answer.")
+
+
+@router.get(
+    "/training/programmes/{programme_id}/trainees",
+    response=list[TraineeRowOut],
+    summary="Programme directors: the programme's trainees side by side",
+)
+def programme_trainees(request: HttpRequest, programme_id: int) -> list[TraineeRowOut]:
+    user = api_user(request)
+    programme = access.get_programme_to_direct(user, programme_id)
+    return [
+        TraineeRowOut(
+            enrolment=row.enrolment.pk,
+            trainee=row.enrolment.trainee.full_name,
+            stage=row.enrolment.stage.name,
+            home_institution=row.enrolment.institution.short_code,
+            requirements_met=row.requirements_met,
+            requirements=row.requirements,
+            overall=TallyOut(validated=row.overall.validated, total=row.overall.total),
+            independent_last_12_months=TallyOut(
+                validated=row.independent_recent.validated, total=row.independent_recent.total
+            ),
+            last_12_months=TallyOut(validated=row.recent.validated, total=row.recent.total),
+            share_last_12_months=row.share_recent,
+            waiting=row.waiting,
+        )
+        for row in side_by_side(programme, actions.local_today(user))
+    ]
+
+
+@router.get(
+    "/training/entries/export",
+    summary="My whole logbook as CSV or PDF, labelled in my language",
+    description="`format=csv` (UTF-8 with a byte-order mark) or `format=pdf` (Chinese text rendered).",
+)
+def export(request: HttpRequest, format: Literal["csv", "pdf"] = "csv") -> HttpResponse:  # noqa: A002
+    user = api_user(request)
+    access.require_training_role(user)
+    if format == "pdf":
+        return HttpResponse(exports.logbook_pdf_bytes(user, request=request), content_type="application/pdf")
+    return HttpResponse(exports.logbook_csv(user, request=request), content_type="text/csv; charset=utf-8")
 
 
 __all__ = ["AgeBand", "Sex", "Supervision", "Urgency", "router"]

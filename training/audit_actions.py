@@ -12,6 +12,7 @@ QUERY_ANSWERED = AuditAction("training.query_answered", _("Query on a logbook en
 ENTRY_REFUSED_IDENTIFIER = AuditAction(
     "training.entry_refused_identifier", _("Logbook entry refused: it contained an identifier")
 )
+LOGBOOK_EXPORTED = AuditAction("training.logbook_exported", _("Logbook exported by the trainee"))
 
 # Detail keys: ids and codes only, never free text.
 declare_detail("supervision", _("Supervision code"))
@@ -19,3 +20,5 @@ declare_detail("programme", _("Programme"))
 declare_detail("fields", _("Fields"))
 declare_detail("minimum", _("Minimum number"))
 declare_detail("group", _("Procedure group"))
+declare_detail("format", _("Format"))
+declare_detail("entries", _("Entries"))

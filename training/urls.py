@@ -7,6 +7,8 @@ app_name = "training"
 urlpatterns = [
     path("training/", views.logbook, name="logbook"),
     path("training/sw.js", views.service_worker, name="sw"),
+    path("training/logbook.csv", views.export_csv, name="export_csv"),
+    path("training/logbook.pdf", views.export_pdf, name="export_pdf"),
     path("training/entries/new/", views.new_entry, name="new"),
     path("training/entries/<int:entry_id>/", views.entry_detail, name="entry"),
     path("training/entries/<int:entry_id>/validate/", views.validate, name="validate"),
@@ -14,5 +16,7 @@ urlpatterns = [
     path("training/queue/", views.queue, name="queue"),
     path("training/enrolments/new/", views.enrol, name="enrol"),
     path("training/enrolments/<int:enrolment_id>/progress/", views.progress, name="progress"),
+    path("training/enrolments/<int:enrolment_id>/autonomy/", views.autonomy, name="autonomy"),
     path("training/programmes/<int:programme_id>/", views.curriculum, name="curriculum"),
+    path("training/programmes/<int:programme_id>/trainees/", views.programme_trainees, name="trainees"),
 ]

@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role, User
 from core.errors import ActionError, FieldErrors
-from training import access, actions
+from training import access, actions, exports
 from training.forms import AnswerForm, DecisionForm, EnrolForm, EntryForm, RequirementForm, ids_from
 from training.models import EntryStatus, LogbookEntry, Programme
-from training.progress import progress_of, totals
+from training.progress import progress_of, side_by_side, totals
 
 LIST_LENGTH = 50
 # What the new-entry form needs to open with no connection (served by the service worker).
@@ -234,6 +234,13 @@ def progress(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 
 @login_required
+def autonomy(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    enrolment = access.get_enrolment(_user(request), enrolment_id)
+    context = {"enrolment": enrolment, **progress_of(enrolment)}
+    return render(request, "training/autonomy.html", context)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def enrol(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -299,3 +306,34 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     version = hashlib.sha256("".join(files).encode()).hexdigest()[:12]
     context = {"static_files": json.dumps(files), "version": version}
     return render(request, "training/sw.js", context, content_type="application/javascript")
+
+
+@login_required
+def programme_trainees(request: HttpRequest, programme_id: int) -> HttpResponse:
+    user = _user(request)
+    programme = access.get_programme_to_direct(user, programme_id)
+    rows = side_by_side(programme, actions.local_today(user))
+    return render(request, "training/trainees.html", {"programme": programme, "rows": rows})
+
+
+def _download(content: str | bytes, content_type: str, user: User, extension: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    name = f"logbook-{actions.local_today(user).isoformat()}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    access.require_training_role(user)
+    return _download(exports.logbook_csv(user, request=request), "text/csv; charset=utf-8", user, "csv")
+
+
+@login_required
+@require_GET
+def export_pdf(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    access.require_training_role(user)
+    return _download(exports.logbook_pdf_bytes(user, request=request), "application/pdf", user, "pdf")

@@ -196,7 +196,7 @@ def upcoming(request: HttpRequest) -> list[SessionOut]:
 
 
 @router.get(
-    "/training/sessions/held",
+    "/training/held-sessions",
     response=list[HeldOut],
     summary="Sessions held, with case conferences of the consultations, and how many attended",
 )

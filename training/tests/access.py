@@ -39,12 +39,17 @@ PAGES = [
     # The service worker holds no one's data (the form it keeps is fetched by the trainee's phone).
     Page("/training/sw.js", everyone()),
     Page("/training/entries/new/", expect({"trainee"})),
+    # One's own logbook (empty for a supervisor or coordinator who logs nothing).
+    Page("/training/logbook.csv", expect(IN_TRAINING)),
+    Page("/training/logbook.pdf", expect(IN_TRAINING)),
     Page("/training/entries/{entry}/", on_the_entry),
     Page("/training/queue/", expect(IN_TRAINING)),
     Page("/training/enrolments/new/", expect(COORDINATORS)),
     Page("/training/enrolments/{enrolment}/progress/", on_the_entry),
+    Page("/training/enrolments/{enrolment}/autonomy/", on_the_entry),
     # The MOI programme: its coordinator edits it; KCMC's does not know it exists.
     Page("/training/programmes/{programme}/", expect({"coordinator"}, outsider_coordinator=404)),
+    Page("/training/programmes/{programme}/trainees/", expect({"coordinator"}, outsider_coordinator=404)),
 ]
 
 CHANGES = [
@@ -89,6 +94,11 @@ ENDPOINTS = [
     Endpoint("get", "/training/procedures", everyone()),
     Endpoint("get", "/training/entries", expect(IN_TRAINING)),
     Endpoint("get", "/training/queue", expect(IN_TRAINING)),
+    Endpoint("get", "/training/entries/export", expect(IN_TRAINING)),
+    Endpoint("get", "/training/enrolments/{enrolment}/progress", on_the_entry),
+    Endpoint(
+        "get", "/training/programmes/{programme}/trainees", expect({"coordinator"}, outsider_coordinator=404)
+    ),
     # Another's enrolment is refused by field (422), a role outside training by role (403).
     Endpoint(
         "post",

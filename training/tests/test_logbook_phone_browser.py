@@ -50,6 +50,7 @@ def test_the_supervisors_logbook_pages_fit_a_360_pixel_phone(platform, language)
             "/training/queue/",
             f"/training/entries/{entry}/",
             f"/training/enrolments/{enrolment}/progress/",
+            f"/training/enrolments/{enrolment}/autonomy/",
         ]:
             phone.get(f"{url}{path}")
             assert phone.find_element(By.TAG_NAME, "html").get_attribute("lang") == language, path

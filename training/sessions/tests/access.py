@@ -90,7 +90,7 @@ API_SESSION = NEW_SESSION | {
 
 ENDPOINTS = [
     Endpoint("get", "/training/sessions", everyone()),
-    Endpoint("get", "/training/sessions/held", everyone()),
+    Endpoint("get", "/training/held-sessions", everyone()),
     Endpoint("post", "/training/sessions", expect({"coordinator"}, ok=201), sessions, API_SESSION),
     Endpoint("get", "/training/sessions/{session}", everyone()),
     Endpoint("put", "/training/sessions/{session}", manager, sessions, API_SESSION),
