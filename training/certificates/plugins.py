@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from core.plugins import HomeSection, home_sections, nav_entry
+from core.plugins import HomeSection, demo_loader, home_sections, nav_entry
+from training.certificates.demo import load_demo
 from training.certificates.models import Certificate
 
 nav_entry("training_certificates:mine", _("Certificates"), order=38, roles=[Role.TRAINEE, Role.COORDINATOR])
@@ -26,3 +27,8 @@ def certificates_card(user: User) -> list[HomeSection]:
             [(_("Certificates"), held)],
         )
     ]
+
+
+@demo_loader("training_certificates", after=["training", "training_sessions"])
+def demo_certificates() -> str:
+    return load_demo()

@@ -39,7 +39,7 @@ PAGES = [
     Page("/training/certificates/", everyone()),
     Page("/training/certificates/issued/", expect(COORDINATORS)),
     Page("/training/certificates/milestone/", expect(COORDINATORS)),
-    Page("/training/certificates/{code}/pdf/", expect(ON_THE_CERTIFICATE, refused=404)),
+    Page("/training/certificates/{code}.pdf", expect(ON_THE_CERTIFICATE, refused=404)),
     Page("/training/certificates/{code}/revoke/", expect({"coordinator"}, refused=404, trainee=403)),
 ]
 

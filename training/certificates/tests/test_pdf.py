@@ -74,7 +74,7 @@ def test_a_revoked_certificate_says_so_on_the_page(cast):
 
 def test_the_holder_downloads_it(client, cast):
     certificate = year_one(cast)
-    response = sign_in(client, cast.trainee).get(f"/training/certificates/{certificate.shown_code}/pdf/")
+    response = sign_in(client, cast.trainee).get(f"/training/certificates/{certificate.shown_code}.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{certificate.shown_code}.pdf"'
     assert response.content.startswith(b"%PDF")
