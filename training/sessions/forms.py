@@ -8,19 +8,30 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Institution, User
+from accounts.models import Institution, Role, User
 from core.forms import DateTimeField
 from training.sessions.models import Cadre, Kind, PracticeChange
 
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
+# Who is offered as a trainer: the clinicians and teachers, not every person with an account.
+TRAINER_ROLES = (Role.CONSULTANT, Role.SUPERVISOR, Role.COORDINATOR)
+
+
+def places_of(person: Any) -> list[str]:
+    """'QILU, China': where a trainer works, from memberships prefetched with their institution."""
+    return sorted(
+        {
+            f"{m.institution.short_code}, {m.institution.country.name}"
+            for m in person.memberships.all()
+            if m.institution.is_active
+        }
+    )
 
 
 class TrainerChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         # A trainer's country is their institution's (a Chinese or a Tanzanian trainer).
-        places = sorted(
-            {f"{m.institution.short_code}, {m.institution.country.name}" for m in obj.active_memberships}
-        )
+        places = places_of(obj)
         return f"{obj.full_name} ({'; '.join(places)})" if places else str(obj.full_name)
 
 
@@ -62,7 +73,9 @@ class SessionForm(forms.Form):
         trainers = self.fields["trainers"]
         assert isinstance(trainers, forms.ModelMultipleChoiceField)  # noqa: S101
         trainers.queryset = (
-            User.objects.filter(is_active=True, memberships__institution__is_active=True)
+            User.objects.filter(
+                is_active=True, memberships__institution__is_active=True, memberships__role__in=TRAINER_ROLES
+            )
             .distinct()
             .prefetch_related("memberships__institution__country")
             .order_by("full_name")

@@ -29,6 +29,7 @@ from training.sessions.forms import (
     FollowUpForm,
     RegisterForm,
     SessionForm,
+    places_of,
 )
 from training.sessions.models import Feedback, Registration, RegistrationStatus, Session, Status
 
@@ -196,7 +197,10 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     context = {
         "session": session,
         "times": times_of(session),
-        "trainers": session.trainers.prefetch_related("memberships__institution__country"),
+        "trainers": [
+            (trainer, places_of(trainer))
+            for trainer in session.trainers.prefetch_related("memberships__institution__country")
+        ],
         "registration": registration,
         "taken": actions.places_taken(session),
         "waiting": queries.waiting_list(session).count(),
