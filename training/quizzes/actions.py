@@ -21,7 +21,7 @@ from training.quizzes import access
 from training.quizzes import audit_actions as acts
 from training.quizzes.importing import MAX_CHOICE, MAX_QUESTION, Preview, preview
 from training.quizzes.models import LANGUAGES, Attempt, Choice, Kind, Question, Test, suffix
-from training.sessions.models import Session
+from training.sessions.models import Session, Status
 
 MAX_QUESTIONS_PER_TEST = 60
 
@@ -303,6 +303,8 @@ def submit(
         earlier = Attempt.objects.filter(test=locked, participant=participant).first()
         if earlier is not None:
             raise _already(earlier)
+        if test.session.status == Status.CANCELLED:
+            raise ActionError(_("This session has been cancelled."), code="cancelled", status=409)
         now = timezone.now()
         _refuse_if_not_open(locked, now)
         questions = test_questions(locked)

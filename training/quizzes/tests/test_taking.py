@@ -16,6 +16,7 @@ from neurodaraja.testing.personas import sign_in
 from training.quizzes import actions
 from training.quizzes.models import Attempt, Kind, Test
 from training.quizzes.tests.world import import_bank, make_session, quiz_world, right_answers, wrong_answers
+from training.sessions.models import Session, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +153,11 @@ def test_the_coordinator_builds_a_test_on_the_page(cast, client):
         },
     )
     assert saved.status_code == 302 and Test.objects.get().questions.count() == 2
+
+
+def test_a_test_of_a_cancelled_session_is_not_taken(cast, world):
+    Session.objects.filter(pk=world.session.pk).update(status=Status.CANCELLED)
+    world.pre.session.refresh_from_db()
+    with pytest.raises(ActionError) as refused:
+        actions.submit(cast.trainee, world.pre, right_answers(world.questions))
+    assert refused.value.code == "cancelled" and Attempt.objects.count() == 0
