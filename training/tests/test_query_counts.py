@@ -1,6 +1,6 @@
 """The logbook's pages ask the database a fixed number of questions, whatever the number of
-entries: the same with 3 entries as with 60 of several procedures, groups, supervision levels and
-statuses (a page that loops over the entries in Python would grow). bench/training.py measures
+entries: the same with 3 entries as with 60 of several procedures, groups, supervision levels,
+statuses and quarters (a page that loops over the entries in Python would grow). bench/training.py measures
 the same pages at 500,000 entries."""
 
 from __future__ import annotations
@@ -81,6 +81,11 @@ PAGES = [
     pytest.param(
         "coordinator", "/training/enrolments/{enrolment}/progress/", id="progress page, coordinator"
     ),
+    pytest.param("trainee", "/training/enrolments/{enrolment}/autonomy/", id="autonomy chart, trainee"),
+    pytest.param(
+        "neurosurgeon", "/training/enrolments/{enrolment}/autonomy/", id="autonomy chart, supervisor"
+    ),
+    pytest.param("coordinator", "/training/programmes/{programme}/trainees/", id="trainees side by side"),
     pytest.param("neurosurgeon", "/training/queue/", id="validation queue"),
     pytest.param("trainee", "/training/", id="logbook list, trainee"),
     pytest.param("neurosurgeon", "/training/", id="logbook list, supervisor"),
@@ -91,7 +96,7 @@ PAGES = [
 def test_a_page_asks_as_many_queries_with_60_entries_as_with_3(
     cast, world, client, django_assert_num_queries, who, url
 ):
-    url = url.format(enrolment=world.enrolment.pk)
+    url = url.format(enrolment=world.enrolment.pk, programme=world.programme.pk)
     grow_logbook(cast, world, 3)
     reader = sign_in(client, getattr(cast, who))
     queries_for(reader, url)  # the first request fills the per-process caches (sessions, menus)
