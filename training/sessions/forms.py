@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, Role, User
+from consultations.forms import prompt_required_choices
 from core.forms import DateTimeField
 from training.sessions.models import Cadre, Kind, PracticeChange
 
@@ -80,8 +81,7 @@ class SessionForm(forms.Form):
             .prefetch_related("memberships__institution__country")
             .order_by("full_name")
         )
-        if len(institutions) == 1:
-            self.fields["institution"].initial = institutions[0].pk
+        prompt_required_choices(self, only_choice=("institution",))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -102,10 +102,13 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args: Any, audience: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if audience:
-            field = self.fields["cadre"]
-            assert isinstance(field, forms.ChoiceField)  # noqa: S101
-            field.choices = [(value, label) for value, label in Cadre.choices if value in audience]
+        field = self.fields["cadre"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101
+        # A prompt first: a cadre left at the first choice would be counted wrongly.
+        field.choices = [("", "")] + [
+            (value, label) for value, label in Cadre.choices if not audience or value in audience
+        ]
+        prompt_required_choices(self)
 
 
 class CheckInForm(forms.Form):
