@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from training import actions as training_actions
 from training.actions import local_today
 from training.assessments import actions
 from training.assessments.models import Assessment, Status
+from training.assessments.queries import epa_levels
 from training.assessments.tests.world import assessment_world, requested
 from training.models import Programme, Stage
 
@@ -198,3 +200,24 @@ def test_the_list_narrows_to_one_enrolment_and_a_forged_one_is_not_there(client,
     assert f"/training/assessments/{mine.pk}/" in html and f"/training/assessments/{theirs.pk}/" not in html
     for forged in ("99999", "abc"):
         assert client.get(f"/training/assessments/?enrolment={forged}").status_code == 404
+
+
+def test_the_progress_tag_gives_the_latest_entrustment_per_epa_in_two_queries(cast, world):
+    enrolment = world.training.enrolment
+    template = Template("{% load training_assessments_tags %}{% epa_progress enrolment %}")
+    for days, rating in ((5, 2), (3, 4)):
+        epa = requested(
+            cast,
+            world,
+            kind="epa",
+            procedure=None,
+            competency=world.epa,
+            observed_on=local_today(cast.trainee) - timedelta(days=days),
+        )
+        actions.complete_assessment(cast.neurosurgeon, epa, rating, "Observed on the ward round.")
+    with CaptureQueriesContext(connection) as seen:
+        html = template.render(Context({"enrolment": enrolment}))
+    assert len(seen) == 2
+    assert "Assess and manage raised intracranial pressure" in html and "2 observations" in html
+    (level,) = epa_levels(enrolment)
+    assert (level.latest, level.observations, level.reached) == (4, 2, True)
