@@ -181,6 +181,8 @@ EXEMPT: dict[str, str] = {
     "accounts:accept_invitation": "a link with a one-time token, for strangers (accounts/tests/test_invitations.py)",
     "set_language": "the language switch, for anyone, signed in or not (core/tests/test_pages.py)",
     "imaging:uploader": "the command-line uploader script, a public download",
+    "training_certificates:lookup": "certificate verification, public: everyone, signed in or not, gets the form (training/certificates/tests/test_verification.py)",
+    "training_certificates:verify": "certificate verification, public and rate-limited: everyone, signed in or not (training/certificates/tests/test_verification.py)",
     "api_no_such_endpoint": "any path under /api/v1/ that is no endpoint: the same JSON 404 for everyone (neurodaraja/tests/test_api_errors.py)",
 }
 
@@ -212,11 +214,14 @@ def operations() -> set[str]:
 
 
 def operation_of(method: str, path: str) -> str | None:
-    for operation in operations():
-        op_method, template = operation.split(" ", 1)
-        if op_method == method.upper() and re.fullmatch(re.sub(r"\{\w+\}", "[^/]+", template), path):
-            return operation
-    return None
+    candidates = [
+        operation
+        for operation in operations()
+        if operation.split(" ", 1)[0] == method.upper()
+        and re.fullmatch(re.sub(r"\{\w+\}", "[^/]+", operation.split(" ", 1)[1]), path)
+    ]
+    # The literal route before a placeholder one (/x/scale before /x/{id}).
+    return min(candidates, key=lambda op: (op.count("{"), op), default=None)
 
 
 def test_every_route_and_api_operation_is_in_some_apps_access_declaration(world):
