@@ -47,10 +47,14 @@ def held_sessions(
     attended. `sessions` and `conferences` narrow them to what a reader may see."""
     now = timezone.now()
     until = min(until or now, now)
-    chosen = (sessions if sessions is not None else Session.objects.all()).filter(
-        status=Status.HELD, starts_at__lte=until
-    )
-    met = (conferences if conferences is not None else Conference.objects.all()).filter(starts_at__lte=until)
+    # Narrowed by id: a reader's queryset joins trainers or participants, which would multiply
+    # the attendance counted below.
+    chosen = Session.objects.filter(status=Status.HELD, starts_at__lte=until)
+    if sessions is not None:
+        chosen = chosen.filter(pk__in=sessions.values("pk"))
+    met = Conference.objects.filter(starts_at__lte=until)
+    if conferences is not None:
+        met = met.filter(pk__in=conferences.values("pk"))
     if since is not None:
         chosen = chosen.filter(starts_at__gte=since)
         met = met.filter(starts_at__gte=since)
@@ -60,7 +64,9 @@ def held_sessions(
         met = met.filter(institution_id__in=ids)
     held = [
         HeldSession(SESSION, s.pk, s.title, s.starts_at, s.ends_at, s.institution_id, s.came)
-        for s in chosen.annotate(came=Count("registrations", filter=Q(registrations__attended=True)))
+        for s in chosen.annotate(
+            came=Count("registrations", filter=Q(registrations__attended=True), distinct=True)
+        )
     ]
     held += [
         HeldSession(

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from consultations.access import conferences_for
 from consultations.models import Conference, ConferenceParticipant
 from core.errors import ActionError
 from core.models import Notification
-from training.sessions import actions, queries
+from training.sessions import access, actions, queries
 from training.sessions.models import CheckIn, FollowUp
 from training.sessions.tests.world import attended, move_back, planned
 from training.tests.world import training_world
@@ -143,3 +144,28 @@ def test_held_sessions_include_case_conferences_with_their_attendance(cast):
 def test_a_planned_session_not_yet_held_is_not_counted(cast):
     move_back(planned(cast))
     assert queries.held_sessions() == []
+
+
+def test_a_readers_view_of_held_sessions_counts_each_attendee_once(cast):
+    session = planned(cast, trainers=[cast.consultant_china, cast.neurosurgeon])
+    for person in (cast.trainee, cast.referrer):
+        actions.register(person, session, "resident")
+    move_back(session)
+    actions.take_attendance(
+        cast.coordinator, session, set(session.registrations.values_list("pk", flat=True))
+    )
+    conference = Conference.objects.create(
+        title="Weekly neurotrauma conference",
+        starts_at=timezone.now() - timedelta(days=2),
+        institution=cast.institutions["MOI"],
+        organiser=cast.coordinator,
+    )
+    for person in (cast.coordinator, cast.neurosurgeon, cast.trainee):
+        ConferenceParticipant.objects.create(conference=conference, person=person, attended=True)
+    for reader in (cast.coordinator, cast.consultant_china, cast.trainee):
+        held = queries.held_sessions(
+            sessions=access.sessions_visible_to(reader), conferences=conferences_for(reader)
+        )
+        counts = {item.kind: item.attended for item in held}
+        assert counts.get("session") == 2, reader
+        assert counts.get("case-conference") in {3, None}, reader
