@@ -184,3 +184,13 @@ def test_the_demo_loader_creates_marked_synthetic_sessions_once(db):
     assert Feedback.objects.count() == 2
     assert "already" in loaders["training_sessions"].load()
     assert Session.objects.count() == count
+
+
+def test_the_tests_of_a_session_are_linked_for_its_organisers_and_participants_only(cast, client):
+    session = planned(cast)
+    actions.register(cast.trainee, session, "resident")
+    link = f"/training/sessions/{session.pk}/tests/"
+    for person, shown in [(cast.coordinator, True), (cast.trainee, True), (cast.referrer, False)]:
+        client.logout()
+        page = sign_in(client, person).get(f"/training/sessions/{session.pk}/").content.decode()
+        assert (link in page) is shown, person
