@@ -123,3 +123,12 @@ def test_the_api_checks_a_code_for_anyone_with_a_token_and_is_rate_limited_too(c
     limited = call(client, "get", f"/training/certificate-checks/{certificate.shown_code}")
     assert limited.status_code == 429 and limited.json()["code"] == "rate_limited"
     assert "Amani" not in limited.content.decode()
+
+
+def test_someone_signed_in_without_their_second_factor_yet_still_checks_a_certificate(cast, certificate):
+    client = Client()
+    client.force_login(cast.coordinator)  # a coordinator must set up an authenticator first
+    assert client.get("/training/certificates/").status_code == 302  # sent to set it up
+    page = client.get(f"/verify/{certificate.shown_code}/")
+    assert page.status_code == 200 and "Amani Kileo" in page.content.decode()
+    assert client.get("/verify/").status_code == 200
