@@ -10,11 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from consultations.models import Conference
-from training.sessions.models import Registration, RegistrationStatus, Session, Status
+from training.sessions.models import Feedback, FollowUp, Registration, RegistrationStatus, Session, Status
+
+RATINGS = ("relevance", "teaching", "practical", "organisation")
 
 SESSION = "session"
 CASE_CONFERENCE = "case-conference"
@@ -98,3 +100,30 @@ def people_trained_by_cadre(sessions: QuerySet[Session] | None = None) -> dict[s
 
 def waiting_list(session: Session) -> QuerySet[Registration]:
     return session.registrations.filter(status=RegistrationStatus.WAITING).order_by("position")
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    count: int
+    averages: dict[str, float | None]  # rating name -> mean, 1 decimal
+
+
+def feedback_summary(session: Session) -> FeedbackSummary:
+    """Kirkpatrick level 1 for a session: how many answered, and the mean of each rating."""
+    rows = Feedback.objects.filter(registration__session=session).aggregate(
+        count=Count("pk"), **{name: Avg(name) for name in RATINGS}
+    )
+    return FeedbackSummary(
+        rows["count"],
+        {name: round(rows[name], 1) if rows[name] is not None else None for name in RATINGS},
+    )
+
+
+def follow_up_summary(session: Session) -> tuple[int, int, dict[str, int]]:
+    """Kirkpatrick level 3 for a session: questions asked, answered, and the answers by kind."""
+    asked = FollowUp.objects.filter(registration__session=session)
+    answers = {
+        row["practice_changed"]: row["n"]
+        for row in asked.exclude(answered_at=None).values("practice_changed").annotate(n=Count("pk"))
+    }
+    return asked.count(), sum(answers.values()), answers

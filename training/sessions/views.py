@@ -31,7 +31,14 @@ from training.sessions.forms import (
     SessionForm,
     places_of,
 )
-from training.sessions.models import Feedback, Registration, RegistrationStatus, Session, Status
+from training.sessions.models import (
+    Feedback,
+    PracticeChange,
+    Registration,
+    RegistrationStatus,
+    Session,
+    Status,
+)
 
 # The partnership's two working zones, shown beside the reader's own.
 PARTNER_ZONES = ("Africa/Dar_es_Salaam", "Asia/Shanghai")
@@ -303,11 +310,19 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
         .select_related("participant")
         .order_by("status", "position", "participant__full_name")
     )
+    summary = queries.feedback_summary(session)
+    labels = FeedbackForm.base_fields
+    asked, answered, answers = queries.follow_up_summary(session)
     context = {
         "session": session,
         "times": times_of(session),
         "registrations": registrations,
         "attended": sum(1 for r in registrations if r.attended),
+        "feedback_count": summary.count,
+        "ratings": [(labels[name].label, summary.averages[name]) for name in queries.RATINGS],
+        "asked": asked,
+        "answered": answered,
+        "answers": [(label, answers.get(value, 0)) for value, label in PracticeChange.choices],
     }
     return render(request, "training_sessions/attendance.html", context)
 

@@ -194,3 +194,19 @@ def test_the_tests_of_a_session_are_linked_for_its_organisers_and_participants_o
         client.logout()
         page = sign_in(client, person).get(f"/training/sessions/{session.pk}/").content.decode()
         assert (link in page) is shown, person
+
+
+def test_the_organisers_read_the_feedback_and_the_supervisors_answers(cast, client):
+    world = sessions_world(cast)
+    actions.give_feedback(
+        cast.trainee, world.held, {"relevance": 5, "teaching": 4, "practical": 3, "organisation": 4}
+    )
+    actions.answer_follow_up(cast.neurosurgeon, world.follow_up, "partly")
+    page = (
+        sign_in(client, cast.coordinator)
+        .get(f"/training/sessions/{world.held.pk}/attendance/")
+        .content.decode()
+    )
+    assert "1 participant answered" in page and "<dd>3.0</dd>" in page
+    assert "1 of 1 supervisors answered." in page
+    assert page.index("Partly") < page.index("<dd>1</dd>", page.index("Partly"))
