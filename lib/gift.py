@@ -117,11 +117,27 @@ class Result:
     errors: tuple[Problem, ...] = field(default_factory=tuple)
 
 
+MASK = "\x00"  # stands for an escaped character where the syntax is searched
+
+
 @dataclass(frozen=True)
-class _Char:
-    char: str
-    escaped: bool
-    line: int
+class _Chars:
+    """A question's characters: `text` as read (escapes resolved), `masked` the same with every
+    escaped character replaced by MASK (so `=`, `{`, `#`... are found only where they are syntax),
+    and the line of each. Sliced like a list, searched at the speed of str."""
+
+    text: str
+    masked: str
+    lines: tuple[int, ...]
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __getitem__(self, key: slice) -> _Chars:
+        return _Chars(self.text[key], self.masked[key], self.lines[key])
 
 
 class _Refused(Exception):
@@ -149,66 +165,63 @@ def _blocks(text: str) -> list[list[tuple[int, str]]]:
     return blocks
 
 
-def _chars(lines: list[tuple[int, str]]) -> list[_Char]:
-    out: list[_Char] = []
+def _chars(lines: list[tuple[int, str]]) -> _Chars:
+    text: list[str] = []
+    masked: list[str] = []
+    numbers: list[int] = []
     for index, (number, line) in enumerate(lines):
         position = 0
         while position < len(line):
             char = line[position]
             following = line[position + 1] if position + 1 < len(line) else ""
-            if char == "\\" and following in ESCAPABLE + "\\" and following:
-                out.append(_Char(following, True, number))
+            if char == "\\" and following and following in ESCAPABLE + "\\n":
+                text.append("\n" if following == "n" else following)
+                masked.append(MASK)
+                numbers.append(number)
                 position += 2
                 continue
-            if char == "\\" and following == "n":
-                out.append(_Char("\n", True, number))
-                position += 2
-                continue
-            out.append(_Char(char, False, number))
+            text.append(char)
+            masked.append(char)
+            numbers.append(number)
             position += 1
         if index < len(lines) - 1:
-            out.append(_Char("\n", False, number))
-    return out
+            text.append("\n")
+            masked.append("\n")
+            numbers.append(number)
+    return _Chars("".join(text), "".join(masked), tuple(numbers))
 
 
-def _text(chars: list[_Char]) -> str:
-    return "".join(c.char for c in chars).strip()
+def _text(chars: _Chars) -> str:
+    return chars.text.strip()
 
 
-def _find(chars: list[_Char], token: str, start: int = 0) -> int:
+def _find(chars: _Chars, token: str, start: int = 0) -> int:
     """The index of the first unescaped `token` at or after `start`, or -1."""
-    for index in range(start, len(chars) - len(token) + 1):
-        if all(not chars[index + k].escaped and chars[index + k].char == token[k] for k in range(len(token))):
-            return index
-    return -1
+    return chars.masked.find(token, start)
 
 
-def _strip_left(chars: list[_Char]) -> list[_Char]:
-    start = 0
-    while start < len(chars) and chars[start].char.isspace() and not chars[start].escaped:
-        start += 1
-    return chars[start:]
+def _strip_left(chars: _Chars) -> _Chars:
+    return chars[len(chars.masked) - len(chars.masked.lstrip()) :]
 
 
-def _split_feedback(chars: list[_Char]) -> tuple[list[_Char], list[list[_Char]]]:
-    parts: list[list[_Char]] = [[]]
-    for c in chars:
-        if c.char == "#" and not c.escaped:
-            parts.append([])
-        else:
-            parts[-1].append(c)
+def _split_feedback(chars: _Chars) -> tuple[_Chars, list[_Chars]]:
+    cuts = [i for i, char in enumerate(chars.masked) if char == "#"]
+    if not cuts:
+        return chars, []
+    bounds = [-1, *cuts, len(chars)]
+    parts = [chars[bounds[k] + 1 : bounds[k + 1]] for k in range(len(bounds) - 1)]
     return parts[0], parts[1:]
 
 
-def _weight(chars: list[_Char], prefix: str, line: int) -> tuple[float, list[_Char]]:
+def _weight(chars: _Chars, prefix: str, line: int) -> tuple[float, _Chars]:
     default = 100.0 if prefix == "=" else 0.0
     body = _strip_left(chars)
-    if not body or body[0].char != "%" or body[0].escaped:
+    if not body or body.masked[0] != "%":
         return default, body
     close = _find(body, "%", 1)
     if close < 0:
         raise _Refused(line, BAD_WEIGHT, _text(body))
-    written = "".join(c.char for c in body[1:close]).strip()
+    written = body[1:close].text.strip()
     try:
         value = float(written)
     except ValueError:
@@ -218,21 +231,21 @@ def _weight(chars: list[_Char], prefix: str, line: int) -> tuple[float, list[_Ch
     return value, body[close + 1 :]
 
 
-def _choices(chars: list[_Char], line: int) -> tuple[tuple[Choice, ...], str]:
+def _choices(chars: _Chars, line: int) -> tuple[tuple[Choice, ...], str]:
     general = ""
     marker = _find(chars, "####")
     if marker >= 0:
         general = _text(chars[marker + 4 :])
         chars = chars[:marker]
-    starts = [i for i, c in enumerate(chars) if not c.escaped and c.char in "=~"]
+    starts = [i for i, char in enumerate(chars.masked) if char in "=~"]
     before = _text(chars[: starts[0]]) if starts else _text(chars)
     if before:
-        raise _Refused(chars[0].line if chars else line, STRAY_TEXT, before)
+        raise _Refused(chars.lines[0] if chars else line, STRAY_TEXT, before)
     choices: list[Choice] = []
     for position, start in enumerate(starts):
         end = starts[position + 1] if position + 1 < len(starts) else len(chars)
-        here = chars[start].line
-        weight, rest = _weight(chars[start + 1 : end], chars[start].char, here)
+        here = chars.lines[start]
+        weight, rest = _weight(chars[start + 1 : end], chars.masked[start], here)
         text, feedbacks = _split_feedback(rest)
         if not _text(text):
             raise _Refused(here, EMPTY_CHOICE)
@@ -245,8 +258,8 @@ def _choices(chars: list[_Char], line: int) -> tuple[tuple[Choice, ...], str]:
     return tuple(choices), general
 
 
-def _question(chars: list[_Char], category: str) -> Question:
-    first_line = chars[0].line
+def _question(chars: _Chars, category: str) -> Question:
+    first_line = chars.lines[0]
     chars = _strip_left(chars)
     name = ""
     if _find(chars, "::") == 0:
@@ -255,7 +268,7 @@ def _question(chars: list[_Char], category: str) -> Question:
             raise _Refused(first_line, UNCLOSED_NAME, _text(chars))
         name = " ".join(_text(chars[2:close]).split())
         chars = _strip_left(chars[close + 2 :])
-    head = "".join(c.char for c in chars[:10]).lower()
+    head = chars[:10].text.lower()
     for marker in FORMATS:
         if head.startswith(marker):
             chars = chars[len(marker) :]
@@ -264,24 +277,24 @@ def _question(chars: list[_Char], category: str) -> Question:
     closing_first = _find(chars, "}")
     if opening < 0:
         if closing_first >= 0:
-            raise _Refused(chars[closing_first].line, STRAY_BRACE)
+            raise _Refused(chars.lines[closing_first], STRAY_BRACE)
         raise _Refused(first_line, NO_ANSWERS, _text(chars))
     if 0 <= closing_first < opening:
-        raise _Refused(chars[closing_first].line, STRAY_BRACE)
+        raise _Refused(chars.lines[closing_first], STRAY_BRACE)
     closing = _find(chars, "}", opening + 1)
     again = _find(chars, "{", opening + 1)
     if closing < 0 or 0 <= again < closing:
-        raise _Refused(chars[opening].line, UNCLOSED_BRACE, _text(chars[opening:]))
+        raise _Refused(chars.lines[opening], UNCLOSED_BRACE, _text(chars[opening:]))
     if _find(chars, "{", closing + 1) >= 0:
-        raise _Refused(chars[_find(chars, "{", closing + 1)].line, SEVERAL_BLOCKS)
+        raise _Refused(chars.lines[_find(chars, "{", closing + 1)], SEVERAL_BLOCKS)
     if _find(chars, "}", closing + 1) >= 0:
-        raise _Refused(chars[_find(chars, "}", closing + 1)].line, STRAY_BRACE)
+        raise _Refused(chars.lines[_find(chars, "}", closing + 1)], STRAY_BRACE)
     before, answers, after = _text(chars[:opening]), chars[opening + 1 : closing], _text(chars[closing + 1 :])
     stem = f"{before} _____ {after}".strip() if after else before
     if not stem:
         raise _Refused(first_line, EMPTY_TEXT)
     name = name or " ".join(stem.split())[:NAME_FROM_TEXT]
-    here = chars[opening].line
+    here = chars.lines[opening]
     body = _strip_left(answers)
     kind = _kind(body)
     if kind in (ESSAY, NUMERIC, MATCHING, SHORT_ANSWER):
@@ -295,15 +308,15 @@ def _question(chars: list[_Char], category: str) -> Question:
     return Question(name, stem, first_line, choices, category, general)
 
 
-def _kind(body: list[_Char]) -> str:
+def _kind(body: _Chars) -> str:
     if not _text(body):
         return ESSAY
-    if body[0].char == "#" and not body[0].escaped:
+    if body.masked[0] == "#":
         return NUMERIC
     word, _feedbacks = _split_feedback(body)
     if _text(word).upper() in TRUE_WORDS + FALSE_WORDS:
         return "truefalse"
-    markers = {c.char for c in body if not c.escaped and c.char in "=~"}
+    markers = set(body.masked) & {"=", "~"}
     if "=" in markers and _find(body, "->") >= 0:
         return MATCHING
     if markers == {"="}:
