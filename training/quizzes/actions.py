@@ -276,6 +276,16 @@ def _refuse_if_not_open(test: Test, now: datetime) -> None:
         )
 
 
+def not_open_now(test: Test) -> str:
+    """Why the test cannot be taken now ("" while it is open), in the reader's language."""
+    now = timezone.now()
+    if now < test.opens_at:
+        return _("This test opens at %(time)s.") % {"time": _local(test.opens_at)}
+    if now >= test.closes_at:
+        return _("This test closed at %(time)s.") % {"time": _local(test.closes_at)}
+    return ""
+
+
 def _already(attempt: Attempt) -> ActionError:
     return ActionError(
         _(

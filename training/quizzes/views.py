@@ -190,6 +190,7 @@ def take(request: HttpRequest, session_id: int, kind: str) -> HttpResponse:
         "form": form,
         "attempt": attempt,
         "refusal": refusal,
+        "not_open": "" if attempt or refusal else actions.not_open_now(test),
         "kind_label": Kind(test.kind).label,
     }
     return render(request, "training_quizzes/take.html", context, status=409 if refusal else 200)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.errors import ActionError, FieldErrors
 from core.models import AuditEntry
@@ -161,3 +161,13 @@ def test_a_test_of_a_cancelled_session_is_not_taken(cast, world):
     with pytest.raises(ActionError) as refused:
         actions.submit(cast.trainee, world.pre, right_answers(world.questions))
     assert refused.value.code == "cancelled" and Attempt.objects.count() == 0
+
+
+def test_a_closed_test_says_so_on_the_page_instead_of_offering_the_questions(cast, world, client):
+    Test.objects.filter(pk=world.pre.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    page = sign_in(client, cast.trainee).get(f"/training/sessions/{world.session.pk}/tests/pre/")
+    body = page.content.decode()
+    assert "This test closed at" in body and 'type="radio"' not in body
+    world.pre.refresh_from_db()
+    with translation.override("sw"):
+        assert actions.not_open_now(world.pre).startswith("Jaribio hili lilifungwa")
