@@ -8,10 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts import actions as accounts
+from neurodaraja.testing.pages import PAGE_BUDGET, compressed, static_size
 from neurodaraja.testing.personas import sign_in
 from training.certificates import actions
 from training.certificates.models import Certificate
-from training.certificates.tests.world import year_one
+from training.certificates.tests.world import fresh_lookups, year_one
 from training.tests.world import training_world
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(cast):
+    fresh_lookups()
     return training_world(cast)
 
 
@@ -98,3 +100,19 @@ def test_a_coordinator_revokes_with_a_reason_from_the_page(client, cast, world):
     assert certificate.revoked_reason == "Issued by mistake."
     holder = sign_in(client, cast.trainee).get("/training/certificates/").content.decode()
     assert "Revoked" in holder and "Issued by mistake." in holder
+
+
+def test_each_page_stays_under_the_page_budget(client, cast, world):
+    certificate = year_one(cast, world)
+    sign_in(client, cast.coordinator)
+    for url in [
+        "/training/certificates/",
+        "/training/certificates/issued/",
+        "/training/certificates/milestone/",
+        f"/training/certificates/{certificate.shown_code}/revoke/",
+        f"/verify/{certificate.shown_code}/",
+        "/verify/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert compressed(response.content) + static_size() < PAGE_BUDGET, url
