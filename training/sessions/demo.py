@@ -1,5 +1,5 @@
 """Demonstration data for training sessions: a workshop and a lecture already held at MOI (with
-attendance and feedback), and two coming up, one of them full with a waiting list. Every session
+attendance, feedback and the supervisor's follow-up question), and two coming up, one of them full with a waiting list. Every session
 says it is synthetic. Loaded once; running it again changes nothing."""
 
 from __future__ import annotations
@@ -124,4 +124,8 @@ def load_demo() -> str:
         actions.give_feedback(
             referrer, lecture, {"relevance": 5, "teaching": 4, "practical": 5, "organisation": 3}, SYNTHETIC
         )
-    return f"{len(SESSIONS)} synthetic training sessions created (2 held, 2 coming up)."
+        # The workshop two months ago: the trainee's supervisor is asked whether practice changed.
+        asked = actions.ask_follow_ups()
+    return (
+        f"{len(SESSIONS)} synthetic training sessions created (2 held, 2 coming up; {asked} follow-up asked)."
+    )

@@ -15,7 +15,7 @@ from core.plugins import demo_loaders
 from neurodaraja.testing.pages import PAGE_BUDGET, compressed, static_size
 from neurodaraja.testing.personas import sign_in
 from training.sessions import actions
-from training.sessions.models import Feedback, Registration, Session
+from training.sessions.models import Feedback, FollowUp, Registration, Session
 from training.sessions.tests.world import attended, planned, sessions_world
 
 pytestmark = pytest.mark.django_db
@@ -182,6 +182,9 @@ def test_the_demo_loader_creates_marked_synthetic_sessions_once(db):
     count = Session.objects.count()
     assert count == 4 and Session.objects.filter(status="held").count() == 2
     assert Feedback.objects.count() == 2
+    assert list(FollowUp.objects.values_list("supervisor__email", flat=True)) == [
+        "neurosurgeon@demo.neurodaraja.test"
+    ]
     assert "already" in loaders["training_sessions"].load()
     assert Session.objects.count() == count
 

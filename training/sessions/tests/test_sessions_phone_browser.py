@@ -1,6 +1,7 @@
 """In a real browser at 360 px, in the three languages: the sessions' pages as the demo
 coordinator sees them (the form, a session with its check-in code, the attendance list) and as
-the demo trainee does (the list, a held session, the check-in and feedback pages)."""
+the demo trainee does (the list, a held session, the check-in and feedback pages), and the
+supervisor's follow-up question."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ pytestmark = needs_chromium
 
 COORDINATOR = "coordinator@demo.neurodaraja.test"
 TRAINEE = "trainee@demo.neurodaraja.test"
+SUPERVISOR = "neurosurgeon@demo.neurodaraja.test"
 IDS = """
-from training.sessions.models import Session
+from training.sessions.models import FollowUp, Session
 held = Session.objects.filter(status="held").order_by("starts_at").first()
 coming = Session.objects.filter(status="planned").order_by("starts_at").first()
-print(held.pk, coming.pk)
+print(held.pk, coming.pk, FollowUp.objects.get().pk)
 """
 PAST_THE_EDGE = (
     "const w = document.documentElement.clientWidth;"
@@ -43,7 +45,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
 def test_the_session_pages_fit_a_360_pixel_phone(platform, language):
     from selenium.webdriver.common.by import By
 
-    url, database, (held, coming) = platform
+    url, database, (held, coming, follow_up) = platform
     for person, paths in [
         (
             COORDINATOR,
@@ -63,6 +65,7 @@ def test_the_session_pages_fit_a_360_pixel_phone(platform, language):
                 "/training/sessions/check-in/",
             ],
         ),
+        (SUPERVISOR, [f"/training/sessions/follow-up/{follow_up}/"]),
     ]:
         with chromium("360,740", phone=True) as phone:
             sign_in(phone, url, database, language, person)
