@@ -22,7 +22,11 @@ def coordinated(user: User) -> list[int]:
 
 
 def is_named_supervisor(user: User) -> bool:
-    return Enrolment.objects.filter(supervisors=user, is_active=True).exists()
+    """Named on an enrolment, or named on an entry as the host supervisor abroad."""
+    return (
+        Enrolment.objects.filter(supervisors=user, is_active=True).exists()
+        or LogbookEntry.objects.filter(supervisor=user).exists()
+    )
 
 
 def require_training_role(user: User) -> None:
@@ -33,8 +37,12 @@ def require_training_role(user: User) -> None:
 
 def enrolments_visible_to(user: User) -> QuerySet[Enrolment]:
     supervised = Enrolment.objects.filter(supervisors=user).values("pk")
+    places = coordinated(user)
     return Enrolment.objects.filter(
-        Q(trainee=user) | Q(pk__in=supervised) | Q(institution_id__in=coordinated(user))
+        Q(trainee=user)
+        | Q(pk__in=supervised)
+        | Q(institution_id__in=places)
+        | Q(programme__institution_id__in=places)
     )
 
 
@@ -45,6 +53,7 @@ def entries_visible_to(user: User) -> QuerySet[LogbookEntry]:
         | Q(supervisor=user)
         | Q(enrolment_id__in=supervised)
         | Q(enrolment__institution_id__in=coordinated(user))
+        | Q(enrolment__programme__institution_id__in=coordinated(user))
     )
 
 
@@ -111,3 +120,19 @@ def get_programme_to_direct(user: User, programme_id: int) -> Programme:
     """Its trainees side by side: for the coordinators of the programme's institution (its
     programme directors), as for editing it."""
     return get_programme_to_edit(user, programme_id)
+
+
+def get_entry_to_recognise(user: User, entry_id: int) -> LogbookEntry:
+    """Seen by the trainee's supervisors and coordinators; recognised only by a coordinator of
+    the home programme's institution (403 for the others who see it)."""
+    entry = get_entry(user, entry_id)
+    if entry.enrolment.programme.institution_id not in coordinated(user):
+        raise PermissionDenied
+    return entry
+
+
+def awaiting_recognition(user: User) -> QuerySet[LogbookEntry]:
+    """Entries validated abroad waiting for this coordinator's programmes to recognise them."""
+    return LogbookEntry.objects.filter(
+        status="abroad", enrolment__programme__institution_id__in=coordinated(user)
+    )

@@ -161,6 +161,15 @@ class EntryData:
     case_code: str = ""
 
 
+def is_abroad(enrolment: Enrolment, institution: Institution) -> bool:
+    """Operated at a hospital in another country than the enrolment's home institution."""
+    return institution.country_id != enrolment.institution.country_id
+
+
+def is_host_supervisor(person: User, institution: Institution) -> bool:
+    return institution in person.institutions_with_role(Role.SUPERVISOR, Role.CONSULTANT)
+
+
 def local_today(person: User) -> date:
     return timezone.now().astimezone(ZoneInfo(person.time_zone or "UTC")).date()
 
@@ -184,6 +193,20 @@ def _check_entry(trainee: User, data: EntryData) -> list[dict[str, str]]:
         )
     if data.supervisor.pk == trainee.pk:
         errors.append(_error("supervisor", _("You cannot be the supervising surgeon of your own entry.")))
+    elif is_abroad(enrolment, data.institution):
+        if not enrolment.supervisors.filter(pk=data.supervisor.pk).exists() and not is_host_supervisor(
+            data.supervisor, data.institution
+        ):
+            errors.append(
+                _error(
+                    "supervisor",
+                    _(
+                        "Abroad, choose the surgeon who supervised you there: a supervisor or "
+                        "consultant of %(hospital)s, or one of your named supervisors."
+                    )
+                    % {"hospital": data.institution.name},
+                )
+            )
     elif not enrolment.supervisors.filter(pk=data.supervisor.pk).exists():
         errors.append(_error("supervisor", _("Choose one of your named supervisors.")))
     if not data.procedures:
@@ -246,6 +269,7 @@ def _create_entry(
     with transaction.atomic():
         entry = LogbookEntry.objects.create(
             client_key=client_key,
+            abroad=is_abroad(data.enrolment, data.institution),
             enrolment=data.enrolment,
             trainee=trainee,
             performed_on=data.performed_on,
@@ -336,6 +360,8 @@ def validate_entry(
     if comment and _no_identifiers({"comment": comment}):
         raise FieldErrors(_no_identifiers({"comment": comment}))
     status, action = DECISIONS[decision]
+    if decision == "confirm" and entry.abroad:
+        status = EntryStatus.ABROAD  # counted once the home programme recognises it
     with transaction.atomic():
         locked = LogbookEntry.objects.select_for_update().get(pk=entry.pk)
         if locked.status not in (EntryStatus.PENDING, EntryStatus.QUERIED):
@@ -379,6 +405,43 @@ def confirm_many(
         )
     with transaction.atomic():
         return [validate_entry(supervisor, entry, "confirm", request=request) for entry in entries]
+
+
+@transaction.atomic
+def recognise_entry(
+    coordinator: User, entry: LogbookEntry, *, request: HttpRequest | None = None
+) -> LogbookEntry:
+    """A coordinator of the home programme's institution recognises an entry validated abroad by
+    the host supervisor: from then on it counts toward the requirements."""
+    programme = entry.enrolment.programme
+    if programme.institution not in coordinator.institutions_with_role(Role.COORDINATOR):
+        raise PermissionDenied
+    locked = LogbookEntry.objects.select_for_update().get(pk=entry.pk)
+    if locked.status != EntryStatus.ABROAD:
+        raise ActionError(
+            _("Only an entry validated abroad by the host supervisor can be recognised."),
+            code="not_validated_abroad",
+            status=409,
+        )
+    locked.status = EntryStatus.CONFIRMED
+    locked.recognised_at = timezone.now()
+    locked.recognised_by = coordinator
+    locked.save(update_fields=["status", "recognised_at", "recognised_by"])
+    record(
+        acts.ENTRY_RECOGNISED,
+        actor=coordinator,
+        target=locked,
+        institution=programme.institution,
+        request=request,
+        detail={"programme": programme.code},
+    )
+    notify(
+        [locked.trainee],
+        notices.ENTRY_DECIDED,
+        params={"entry": f"#{locked.pk}", "decision": str(locked.get_status_display())},
+        url=reverse("training:entry", args=[locked.pk]),
+    )
+    return locked
 
 
 @transaction.atomic
@@ -435,7 +498,9 @@ __all__ = [
     "duplicate_entry",
     "enrol",
     "entry_with_key",
+    "is_abroad",
     "log_entry",
+    "recognise_entry",
     "remind_supervisors",
     "set_requirement",
     "validate_entry",

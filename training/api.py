@@ -360,6 +360,18 @@ def programme_trainees(request: HttpRequest, programme_id: int) -> list[TraineeR
     ]
 
 
+@router.post(
+    "/training/entries/{entry_id}/recognition",
+    response=EntryOut,
+    summary="Home programme coordinators: recognise an entry validated abroad by the host supervisor",
+)
+def recognition(request: HttpRequest, entry_id: int) -> EntryOut:
+    user = api_user(request)
+    entry = access.get_entry_to_recognise(user, entry_id)
+    recognised = actions.recognise_entry(user, entry, request=request)
+    return _entries(LogbookEntry.objects.filter(pk=recognised.pk))[0]
+
+
 @router.get(
     "/training/entries/export",
     summary="My whole logbook as CSV or PDF, labelled in my language",

@@ -12,6 +12,9 @@ QUERY_ANSWERED = AuditAction("training.query_answered", _("Query on a logbook en
 ENTRY_REFUSED_IDENTIFIER = AuditAction(
     "training.entry_refused_identifier", _("Logbook entry refused: it contained an identifier")
 )
+ENTRY_RECOGNISED = AuditAction(
+    "training.entry_recognised", _("Logbook entry validated abroad recognised by the home programme")
+)
 LOGBOOK_EXPORTED = AuditAction("training.logbook_exported", _("Logbook exported by the trainee"))
 
 # Detail keys: ids and codes only, never free text.

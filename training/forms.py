@@ -83,10 +83,17 @@ class EntryForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["enrolment"]).queryset = enrolments
         self.fields["enrolment"].label_from_instance = lambda e: e.programme.name  # type: ignore[attr-defined]
         cast(forms.ModelChoiceField, self.fields["procedures"]).queryset = procedures_for(trainee)
-        # Any named supervisor of the trainee's programmes; the action checks the one chosen.
-        cast(forms.ModelChoiceField, self.fields["supervisor"]).queryset = User.objects.filter(
-            supervised_enrolments__in=enrolments
-        ).distinct()
+        # A named supervisor of the trainee's programmes, or abroad the host hospital's supervisor
+        # or consultant; the action checks the one chosen against the hospital.
+        cast(forms.ModelChoiceField, self.fields["supervisor"]).queryset = (
+            User.objects.filter(
+                Q(supervised_enrolments__in=enrolments)
+                | Q(memberships__role__in=[Role.SUPERVISOR, Role.CONSULTANT], is_active=True)
+            )
+            .exclude(pk=trainee.pk)
+            .distinct()
+            .order_by("full_name")
+        )
         if len(enrolments) == 1:
             self.fields["enrolment"].initial = enrolments[0].pk
             self.fields["enrolment"].widget = forms.HiddenInput()

@@ -202,6 +202,8 @@ class EntryStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for validation")
     QUERIED = "queried", _("Queried by the supervisor")
     CONFIRMED = "confirmed", _("Validated")
+    # Operated abroad: validated by the host supervisor, counted once the home programme recognises it.
+    ABROAD = "abroad", _("Validated abroad, waiting for recognition")
     REJECTED = "rejected", _("Rejected")
 
 
@@ -246,6 +248,18 @@ class LogbookEntry(models.Model):
     validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
     # Kept for the indicators ("validated within 14 days"): from logging to the supervisor's decision.
     time_to_validation = models.DurationField(_("time to validation"), null=True, blank=True)
+    # At a hospital in another country than the home institution's: the host supervisor validates,
+    # then a coordinator of the home programme recognises it (only then does it count).
+    abroad = models.BooleanField(_("operated abroad"), default=False, editable=False)
+    recognised_at = models.DateTimeField(_("recognised at"), null=True, blank=True)
+    recognised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recognised by"),
+    )
 
     class Meta:
         ordering = ["-performed_on", "-id"]

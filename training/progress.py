@@ -246,6 +246,9 @@ def progress_of(enrolment: Enrolment) -> dict[str, Any]:
         "groups": groups,
         "codes": ORDER,
         "overall": totals(LogbookEntry.objects.filter(enrolment=enrolment)),
+        "awaiting_recognition": LogbookEntry.objects.filter(
+            enrolment=enrolment, status=EntryStatus.ABROAD
+        ).count(),
         "quarters": _filled(shown, autonomy.get(None, {})) if shown else [],
     }
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("training/entries/<int:entry_id>/", views.entry_detail, name="entry"),
     path("training/entries/<int:entry_id>/validate/", views.validate, name="validate"),
     path("training/entries/<int:entry_id>/answer/", views.answer, name="answer"),
+    path("training/entries/<int:entry_id>/recognise/", views.recognise, name="recognise"),
     path("training/queue/", views.queue, name="queue"),
     path("training/enrolments/new/", views.enrol, name="enrol"),
     path("training/enrolments/<int:enrolment_id>/progress/", views.progress, name="progress"),

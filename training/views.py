@@ -66,6 +66,9 @@ def logbook(request: HttpRequest) -> HttpResponse:
         "is_coordinator": user.has_role(Role.COORDINATOR),
         "programmes": Programme.objects.filter(institution_id__in=access.coordinated(user)),
         "waiting": access.queue_of(user).count(),
+        "to_recognise": access.awaiting_recognition(user)
+        .select_related("trainee", "institution")
+        .order_by("validated_at")[:LIST_LENGTH],
         "supervises": user.has_role(Role.SUPERVISOR) or access.is_named_supervisor(user),
     }
     return render(request, "training/logbook.html", context)
@@ -149,6 +152,8 @@ def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
         if entry.trainee_id == _user(request).pk and entry.status == EntryStatus.QUERIED
         else None,
         "is_trainee": entry.trainee_id == _user(request).pk,
+        "may_recognise": entry.status == EntryStatus.ABROAD
+        and entry.enrolment.programme.institution_id in access.coordinated(_user(request)),
     }
     return render(request, "training/entry_detail.html", context)
 
@@ -337,3 +342,16 @@ def export_pdf(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     access.require_training_role(user)
     return _download(exports.logbook_pdf_bytes(user, request=request), "application/pdf", user, "pdf")
+
+
+@login_required
+@require_POST
+def recognise(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = access.get_entry_to_recognise(_user(request), entry_id)
+    url = reverse("training:entry", args=[entry.pk])
+    try:
+        actions.recognise_entry(_user(request), entry, request=request)
+    except ActionError as refused:
+        return _refused_back(request, url, refused)
+    messages.success(request, _("Recognised: the entry now counts toward the programme's requirements."))
+    return HttpResponseRedirect(url)

@@ -66,6 +66,12 @@ CHANGES = [
         entries,
         {"comment": "The trainer was scrubbed."},
     ),
+    # Recognised by the home programme's coordinators; the trainee and supervisor see it (403).
+    Change(
+        "/training/entries/{entry}/recognise/",
+        expect({"coordinator"}, refused=404, ok=302, trainee=403, neurosurgeon=403),
+        entries,
+    ),
     # Everyone in training may post the queue; only one's own pending entries are confirmed.
     Change("/training/queue/", expect(IN_TRAINING, ok=302), entries, {"entries": "{entry}"}),
     Change("/training/enrolments/new/", expect(COORDINATORS), enrolments),
@@ -111,6 +117,13 @@ ENDPOINTS = [
         "post",
         "/training/entries/{entry}/duplicate",
         expect({"trainee"}, refused=404, ok=201, neurosurgeon=403, coordinator=403),
+        entries,
+        {},
+    ),
+    Endpoint(
+        "post",
+        "/training/entries/{entry}/recognition",
+        expect({"coordinator"}, refused=404, trainee=403, neurosurgeon=403),
         entries,
         {},
     ),

@@ -28,7 +28,7 @@ form.elements['diagnosis'].value = diagnosis;
 form.querySelector('input[name=procedures]').checked = true;
 form.elements['supervision'].value = code;
 const supervisor = form.elements['supervisor'];
-supervisor.value = supervisor.options[supervisor.options.length - 1].value;
+supervisor.value = [...supervisor.options].find(o => o.text.includes('Baraka Massawe')).value;
 form.querySelector('button[type=submit]').click();
 """
 STATES = """
