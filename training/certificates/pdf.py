@@ -33,6 +33,7 @@ class Sheet:
     verify_line: str  # "Check that it is genuine: scan the QR code or open …"
     url: str  # the verification page, absolute
     revoked: str = ""  # "Revoked on …": printed across the top when it is
+    demonstration: str = ""  # "Demonstration: everyone here is fictional." on a demo platform
 
 
 def qr_png(url: str) -> bytes:
@@ -65,6 +66,9 @@ def render(sheet: Sheet) -> bytes:
         pdf.ln(gap)
 
     pdf.set_y(24)
+    if sheet.demonstration:
+        pdf.set_text_color(138, 90, 0)
+        line(sheet.demonstration, 12, 7, gap=1)
     if sheet.revoked:
         pdf.set_text_color(180, 30, 30)
         line(sheet.revoked, 16, 9, gap=2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -41,6 +42,8 @@ def certificate_pdf(certificate: Certificate) -> bytes:
             verify_line=_("Check that it is genuine: scan the QR code or open %(url)s") % {"url": url},
             url=url,
             revoked=revoked,
+            # A demo platform's certificates are for fictional people, and say so on the page.
+            demonstration=_("Demonstration: everyone here is fictional.") if settings.DEMO_MODE else "",
         )
     return pdf.render(sheet)
 

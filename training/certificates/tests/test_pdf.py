@@ -72,6 +72,14 @@ def test_a_revoked_certificate_says_so_on_the_page(cast):
     assert "nolongervalid" in pdf_text(certificate_pdf(certificate))
 
 
+def test_a_demo_platforms_certificate_says_its_holder_is_fictional(cast, settings):
+    certificate = year_one(cast)
+    settings.DEMO_MODE = False
+    assert "fictional" not in pdf_text(certificate_pdf(certificate))
+    settings.DEMO_MODE = True
+    assert "Demonstration:everyonehereisfictional." in pdf_text(certificate_pdf(certificate))
+
+
 def test_the_holder_downloads_it(client, cast):
     certificate = year_one(cast)
     response = sign_in(client, cast.trainee).get(f"/training/certificates/{certificate.shown_code}.pdf")
