@@ -3,12 +3,16 @@ trainee's and the supervisor's home cards, and its demonstration data."""
 
 from __future__ import annotations
 
+from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from core.plugins import HomeSection, Label, demo_loader, home_sections, nav_entry
+from consultations.access import CaseAccess
+from core.plugins import HomeSection, Label, case_section, demo_loader, home_sections, nav_entry
 from training import access
+from training.cases import operated_outcome
 from training.demo import load_demo
 from training.models import LogbookEntry
 from training.progress import totals
@@ -46,6 +50,23 @@ def supervisor_queue(user: User) -> list[HomeSection]:
             [(_("Entries waiting"), access.queue_of(user).count())],
         )
     ]
+
+
+@case_section("training", order=40)
+def log_this_operation(request: HttpRequest, case_access: CaseAccess) -> str:
+    """An enrolled trainee who sees a case operated here is offered to log the operation."""
+    user = request.user
+    # The roles are already read for the page: no query for anyone but a trainee.
+    if (
+        not isinstance(user, User)
+        or Role.TRAINEE not in user.roles
+        or not access.own_enrolments(user).exists()
+    ):
+        return ""
+    if operated_outcome(case_access) is None:
+        return ""
+    url = f"{reverse('training:new')}?case={case_access.case.code}"
+    return render_to_string("training/case_section.html", {"url": url}, request=request)
 
 
 @demo_loader("training", after=["accounts", "consultations"])

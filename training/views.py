@@ -20,8 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
+from consultations.access import get_case_for_user
 from core.errors import ActionError, FieldErrors
-from training import access, actions, exports
+from training import access, actions, cases, exports
 from training.forms import AnswerForm, DecisionForm, EnrolForm, EntryForm, RequirementForm, ids_from
 from training.models import EntryStatus, LogbookEntry, Programme
 from training.progress import progress_of, side_by_side, totals
@@ -97,6 +98,10 @@ def new_entry(request: HttpRequest) -> HttpResponse:
     else:
         first = access.own_enrolments(user).first()
         initial["institution"] = first.institution_id if first else None
+    code = request.GET.get("case", "")
+    if code and not source.isdigit():
+        # "Log this operation" from a case: 404 for a case one may not see (consultations.access).
+        initial.update(cases.prefill(get_case_for_user(user, code)))
     form = EntryForm(user, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.fields}
