@@ -16,7 +16,12 @@ ORGANISERS = {"coordinator", "consultant_china"}  # MOI's coordinator and the se
 
 def objects(cast: Personas) -> Ids:
     world = sessions_world(cast)
-    return {"session": world.upcoming.pk, "held": world.held.pk, "follow_up": world.follow_up.pk}
+    return {
+        "session": world.upcoming.pk,
+        "held": world.held.pk,
+        "follow_up": world.follow_up.pk,
+        "code": world.running.check_in_code,
+    }
 
 
 def sessions(cast: Personas, ids: Ids) -> list[tuple[object, ...]]:
@@ -114,8 +119,15 @@ ENDPOINTS = [
     Endpoint(
         "put", "/training/sessions/{held}/attendance", expect(ORGANISERS), registrations, {"attended": []}
     ),
-    # A wrong code is refused to everyone and changes nothing.
-    Endpoint("post", "/training/sessions/check-in", everyone(400), registrations, {"code": "WRONG1"}),
+    # The code of the session under way: the trainee has a place there, the others are told
+    # they have none (409) and nothing changes.
+    Endpoint(
+        "post",
+        "/training/sessions/check-in",
+        expect({"trainee"}, refused=409),
+        registrations,
+        {"code": "{code}"},
+    ),
     Endpoint("post", "/training/sessions/{held}/feedback", expect({"trainee"}, ok=201), feedback, RATINGS),
     Endpoint(
         "post",

@@ -1,6 +1,7 @@
 """The sessions world the tests share, built through the real actions: a workshop at MOI coming
 up (taught by the consultant in China, the trainee registered) and a lecture held yesterday that
-the trainee attended, whose follow-up question went to the trainee's supervisor."""
+the trainee attended, whose follow-up question went to the trainee's supervisor, and one under way
+where the trainee has a place."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class SessionsWorld:
     held: Session
     attended: Registration
     follow_up: FollowUp
+    running: Session  # started ten minutes ago, the trainee has a place: its code works now
 
 
 def session_data(cast: Personas, **changes: Any) -> actions.SessionData:
@@ -53,6 +55,16 @@ def move_back(session: Session, days: float = 1) -> Session:
     return session
 
 
+def running(cast: Personas, person: User) -> Session:
+    """A session under way (started ten minutes ago) where `person` has a place."""
+    session = planned(cast, title="Shunt workshop")
+    actions.register(person, session, "resident")
+    start = timezone.now() - timedelta(minutes=10)
+    Session.objects.filter(pk=session.pk).update(starts_at=start, ends_at=start + timedelta(hours=2))
+    session.refresh_from_db()
+    return session
+
+
 def attended(cast: Personas, person: User, cadre: str = "resident") -> Registration:
     session = planned(cast, title="Raised ICP lecture")
     registration = actions.register(person, session, cadre)
@@ -72,4 +84,4 @@ def sessions_world(cast: Personas) -> SessionsWorld:
     registration = attended(cast, cast.trainee)
     actions.ask_follow_ups(timezone.now() + actions.follow_up_after() + timedelta(days=2))
     follow_up = FollowUp.objects.get(registration=registration)
-    return SessionsWorld(upcoming, registration.session, registration, follow_up)
+    return SessionsWorld(upcoming, registration.session, registration, follow_up, running(cast, cast.trainee))
