@@ -103,20 +103,35 @@ def _quarter_starts(first: date, last: date) -> list[date]:
     return starts[-QUARTERS_SHOWN:]
 
 
-def autonomy_of(enrolment: Enrolment) -> tuple[list[date], dict[int | None, dict[date, Quarter]]]:
-    """The quarters shown (with no gap: a quarter with nothing logged is shown empty) and, for
-    each procedure group (None: all groups, each entry once), its figures by quarter. Two queries."""
+Counts = tuple[list[dict[str, Any]], list[dict[str, Any]]]
+
+
+def entry_counts(enrolment: Enrolment) -> Counts:
+    """The enrolment's entries (rejected ones left out) counted by group, quarter, code and status
+    (each entry once per group), and by quarter, code and status (each entry once): every figure
+    of the progress page and of the autonomy curve is a sum of these two queries' rows."""
     entries = (
         LogbookEntry.objects.filter(enrolment=enrolment)
         .exclude(status=EntryStatus.REJECTED)
         .annotate(quarter=TruncQuarter("performed_on"))
     )
+    by_group = list(
+        entries.values("procedures__group", "quarter", "supervision", "status").annotate(
+            n=Count("id", distinct=True)
+        )
+    )
+    overall = list(entries.values("quarter", "supervision", "status").annotate(n=Count("id")))
+    return by_group, overall
+
+
+def autonomy_of(
+    enrolment: Enrolment, counts: Counts | None = None
+) -> tuple[list[date], dict[int | None, dict[date, Quarter]]]:
+    """The quarters shown (with no gap: a quarter with nothing logged is shown empty) and, for
+    each procedure group (None: all groups, each entry once), its figures by quarter."""
+    by_group, overall = counts if counts is not None else entry_counts(enrolment)
     # (group, quarter) -> [independent validated, independent all, validated, all]
     counted: dict[tuple[int | None, date], list[int]] = {}
-    by_group = entries.values("procedures__group", "quarter", "supervision", "status").annotate(
-        n=Count("id", distinct=True)
-    )
-    overall = entries.values("quarter", "supervision", "status").annotate(n=Count("id"))
     for rows, grouped in ((by_group, True), (overall, False)):
         for row in rows:
             if grouped and row["procedures__group"] is None:
@@ -200,14 +215,12 @@ def requirements_chart(ident: str, name: str, rows: list[RequirementRow]) -> Saf
 
 
 def progress_of(enrolment: Enrolment) -> dict[str, Any]:
-    rows = (
-        LogbookEntry.objects.filter(enrolment=enrolment)
-        .exclude(status=EntryStatus.REJECTED)
-        .values("procedures__group", "supervision", "status")
-        .annotate(n=Count("id", distinct=True))  # an entry of two procedures of a group counts once
-    )
+    counts = entry_counts(enrolment)
+    by_group, overall_rows = counts
     counted: dict[tuple[int, str], list[int]] = {}
-    for row in rows:
+    for row in by_group:  # an entry of two procedures of a group counts once (distinct)
+        if row["procedures__group"] is None:
+            continue
         slot = counted.setdefault((row["procedures__group"], row["supervision"]), [0, 0])
         slot[1] += row["n"]
         if row["status"] == EntryStatus.CONFIRMED:
@@ -215,7 +228,7 @@ def progress_of(enrolment: Enrolment) -> dict[str, Any]:
     requirements: dict[int, list[Requirement]] = {}
     for requirement in Requirement.objects.filter(programme_id=enrolment.programme_id):
         requirements.setdefault(requirement.group_id, []).append(requirement)
-    shown, autonomy = autonomy_of(enrolment)
+    shown, autonomy = autonomy_of(enrolment, counts)
     group_ids = {group_id for group_id, _ in counted} | set(requirements)
     groups = []
     for group in ProcedureGroup.objects.filter(pk__in=group_ids):
@@ -245,10 +258,12 @@ def progress_of(enrolment: Enrolment) -> dict[str, Any]:
         else None,
         "groups": groups,
         "codes": ORDER,
-        "overall": totals(LogbookEntry.objects.filter(enrolment=enrolment)),
-        "awaiting_recognition": LogbookEntry.objects.filter(
-            enrolment=enrolment, status=EntryStatus.ABROAD
-        ).count(),
+        # Sums of the rows already counted: no more queries (rejected ones are left out there).
+        "overall": Tally(
+            sum(r["n"] for r in overall_rows if r["status"] == EntryStatus.CONFIRMED),
+            sum(r["n"] for r in overall_rows),
+        ),
+        "awaiting_recognition": sum(r["n"] for r in overall_rows if r["status"] == EntryStatus.ABROAD),
         "quarters": _filled(shown, autonomy.get(None, {})) if shown else [],
     }
 
