@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import polib
 import pytest
 
 from lib.languages import CODES
-from neurodaraja.testing.platform import DemoPlatform, chromium, needs_chromium, sign_in
+from lib.languages import language as language_of
+from neurodaraja.testing.platform import ROOT, DemoPlatform, chromium, needs_chromium, sign_in
 
 pytestmark = needs_chromium
 
@@ -24,6 +26,22 @@ held = Session.objects.filter(status="held").order_by("starts_at").first()
 coming = Session.objects.filter(status="planned").order_by("starts_at").first()
 print(held.pk, coming.pk, FollowUp.objects.get().pk)
 """
+# Visible texts in the page's language (not inside an element marked with another `lang`).
+VISIBLE_TEXTS = """
+const language = document.documentElement.lang;
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+const texts = [];
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const text = node.textContent.replace(/\\s+/g, ' ').trim();
+  const parent = node.parentElement;
+  if (!text || !parent || parent.closest('script, style, noscript, template')) continue;
+  const own = parent.closest('[lang]');
+  if (own && own.lang !== language) continue;
+  if (!parent.getClientRects().length) continue;
+  texts.push(text);
+}
+return texts;
+"""
 PAST_THE_EDGE = (
     "const w = document.documentElement.clientWidth;"
     "return [w, [...document.querySelectorAll('main *')]"
@@ -31,6 +49,16 @@ PAST_THE_EDGE = (
     ".map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 40))"
     ".slice(0, 5)];"
 )
+
+
+def english_msgids(language: str) -> set[str]:
+    """The English msgids whose translation in this language differs: shown as they are, they
+    were left untranslated."""
+    if language == "en":
+        return set()
+    folder = language_of(language).locale_folder
+    catalogue = polib.pofile(str(ROOT / "locale" / folder / "LC_MESSAGES" / "django.po"))
+    return {e.msgid for e in catalogue if e.msgstr and e.msgstr != e.msgid and not e.obsolete}
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +74,7 @@ def test_the_session_pages_fit_a_360_pixel_phone(platform, language):
     from selenium.webdriver.common.by import By
 
     url, database, (held, coming, follow_up) = platform
+    untranslated = english_msgids(language)
     for person, paths in [
         (
             COORDINATOR,
@@ -75,3 +104,5 @@ def test_the_session_pages_fit_a_360_pixel_phone(platform, language):
                 assert phone.find_elements(By.TAG_NAME, "h1"), path
                 width, wide = phone.execute_script(PAST_THE_EDGE)
                 assert width <= 360 and not wide, (path, wide)
+                left = [text for text in phone.execute_script(VISIBLE_TEXTS) if text in untranslated]
+                assert left == [], (path, left)
