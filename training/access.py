@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role, User
-from training.models import Enrolment, LogbookEntry, Programme
+from training.models import Competency, Enrolment, LogbookEntry, ProcedureGroup, Programme, Stage
 
 TRAINING_ROLES = (Role.TRAINEE, Role.SUPERVISOR, Role.COORDINATOR)
 
@@ -136,3 +136,33 @@ def awaiting_recognition(user: User) -> QuerySet[LogbookEntry]:
     return LogbookEntry.objects.filter(
         status="abroad", enrolment__programme__institution_id__in=coordinated(user)
     )
+
+
+def get_stage_to_edit(user: User, programme_id: int, stage_id: int) -> Stage:
+    programme = get_programme_to_edit(user, programme_id)
+    stage = programme.stages.filter(pk=stage_id).first()
+    if stage is None:
+        raise Http404
+    return stage
+
+
+def get_competency_to_edit(user: User, programme_id: int, competency_id: int) -> Competency:
+    programme = get_programme_to_edit(user, programme_id)
+    competency = programme.competencies.filter(pk=competency_id).first()
+    if competency is None:
+        raise Http404
+    return competency
+
+
+def require_coordinator(user: User) -> None:
+    if not user.has_role(Role.COORDINATOR):
+        raise PermissionDenied
+
+
+def get_group_to_edit(user: User, group_id: int) -> ProcedureGroup:
+    """Procedure groups are shared by every programme: any coordinator edits them."""
+    require_coordinator(user)
+    group = ProcedureGroup.objects.filter(pk=group_id).first()
+    if group is None:
+        raise Http404
+    return group

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 from django.urls import reverse
@@ -26,6 +26,7 @@ from training import audit_actions as acts
 from training import notices
 from training.codes import ORDER
 from training.models import (
+    Competency,
     Enrolment,
     EntryComment,
     EntryStatus,
@@ -502,6 +503,55 @@ __all__ = [
     "log_entry",
     "recognise_entry",
     "remind_supervisors",
+    "save_curriculum_item",
     "set_requirement",
     "validate_entry",
 ]
+
+
+# --- Curriculum, edited by coordinators ---------------------------------------------------------
+CurriculumItem = Programme | Stage | ProcedureGroup | Competency
+
+
+def _may_edit(coordinator: User, item: CurriculumItem) -> None:
+    """A programme and what belongs to it: the coordinators of its institution. A procedure group
+    is shared by every programme: any coordinator (as the glossary)."""
+    if isinstance(item, ProcedureGroup):
+        if not coordinator.has_role(Role.COORDINATOR):
+            raise PermissionDenied
+        return
+    programme = item if isinstance(item, Programme) else item.programme
+    if programme.institution not in coordinator.institutions_with_role(Role.COORDINATOR):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def save_curriculum_item(
+    coordinator: User, item: CurriculumItem, *, request: HttpRequest | None = None
+) -> CurriculumItem:
+    """Create or change a programme, stage, procedure group or competency (EPA) with its names in
+    the three languages; refused field by field (nothing saved), audited once saved."""
+    _may_edit(coordinator, item)
+    created = item.pk is None
+    try:
+        item.full_clean()
+    except ValidationError as refused:
+        raise FieldErrors(
+            [
+                _error(name, str(message))
+                for name, messages in refused.message_dict.items()
+                for message in messages
+            ]
+        ) from refused
+    item.save()
+    programme = item if isinstance(item, Programme) else getattr(item, "programme", None)
+    record(
+        acts.CURRICULUM_CHANGED,
+        actor=coordinator,
+        target=item,
+        institution=programme.institution if programme is not None else None,
+        request=request,
+        detail={"part": type(item).__name__.lower(), "added": created}
+        | ({"programme": programme.code} if programme is not None else {}),
+    )
+    return item

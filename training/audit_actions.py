@@ -15,6 +15,7 @@ ENTRY_REFUSED_IDENTIFIER = AuditAction(
 ENTRY_RECOGNISED = AuditAction(
     "training.entry_recognised", _("Logbook entry validated abroad recognised by the home programme")
 )
+CURRICULUM_CHANGED = AuditAction("training.curriculum_changed", _("Curriculum changed by a coordinator"))
 LOGBOOK_EXPORTED = AuditAction("training.logbook_exported", _("Logbook exported by the trainee"))
 
 # Detail keys: ids and codes only, never free text.
@@ -25,3 +26,5 @@ declare_detail("minimum", _("Minimum number"))
 declare_detail("group", _("Procedure group"))
 declare_detail("format", _("Format"))
 declare_detail("entries", _("Entries"))
+declare_detail("part", _("Part of the curriculum"))
+declare_detail("added", _("Added (not changed)"))

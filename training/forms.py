@@ -12,7 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Institution, Role, User
 from core.forms import DateField  # filled in the format the browser's date input reads
 from training.codes import Supervision
-from training.models import AgeBand, Enrolment, Procedure, ProcedureGroup, Programme, Sex, Stage, Urgency
+from training.models import (
+    AgeBand,
+    Competency,
+    Enrolment,
+    Procedure,
+    ProcedureGroup,
+    Programme,
+    Sex,
+    Stage,
+    Urgency,
+)
 
 
 class PersonChoice(forms.ModelChoiceField):
@@ -153,3 +163,46 @@ class RequirementForm(forms.Form):
     minimum = forms.IntegerField(
         label=_("Minimum number"), min_value=0, max_value=5000, help_text=_("0 removes the requirement.")
     )
+
+
+NAMES = ("name_en", "name_sw", "name_zh_hans")
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ("code", *NAMES, "institution", "is_active")
+
+    def __init__(self, coordinator: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = [place.pk for place in coordinator.institutions_with_role(Role.COORDINATOR)]
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = Institution.objects.filter(
+            pk__in=ids
+        )
+
+
+class StageForm(forms.ModelForm):
+    allowed_codes = forms.MultipleChoiceField(
+        label=_("Supervision codes allowed"), choices=Supervision.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Stage
+        fields = (*NAMES, "position", "allowed_codes")
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = ProcedureGroup
+        fields = ("code", *NAMES, "position")
+
+
+class CompetencyForm(forms.ModelForm):
+    class Meta:
+        model = Competency
+        fields = ("code", *NAMES, "stage", "level_expected")
+
+    def __init__(self, programme: Programme, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["stage"]).queryset = programme.stages.all()
+        self.fields["stage"].label_from_instance = lambda s: s.name  # type: ignore[attr-defined]

@@ -19,5 +19,21 @@ urlpatterns = [
     path("training/enrolments/<int:enrolment_id>/progress/", views.progress, name="progress"),
     path("training/enrolments/<int:enrolment_id>/autonomy/", views.autonomy, name="autonomy"),
     path("training/programmes/<int:programme_id>/", views.curriculum, name="curriculum"),
+    path("training/programmes/new/", views.programme_new, name="programme_new"),
+    path("training/programmes/<int:programme_id>/edit/", views.programme_edit, name="programme_edit"),
+    path("training/programmes/<int:programme_id>/stages/new/", views.stage_edit, name="stage_new"),
+    path("training/programmes/<int:programme_id>/stages/<int:stage_id>/", views.stage_edit, name="stage"),
+    path(
+        "training/programmes/<int:programme_id>/competencies/new/",
+        views.competency_edit,
+        name="competency_new",
+    ),
+    path(
+        "training/programmes/<int:programme_id>/competencies/<int:competency_id>/",
+        views.competency_edit,
+        name="competency",
+    ),
+    path("training/groups/new/", views.group_edit, name="group_new"),
+    path("training/groups/<int:group_id>/", views.group_edit, name="group"),
     path("training/programmes/<int:programme_id>/trainees/", views.programme_trainees, name="trainees"),
 ]

@@ -23,8 +23,19 @@ from accounts.models import Role, User
 from consultations.access import get_case_for_user
 from core.errors import ActionError, FieldErrors
 from training import access, actions, cases, exports
-from training.forms import AnswerForm, DecisionForm, EnrolForm, EntryForm, RequirementForm, ids_from
-from training.models import EntryStatus, LogbookEntry, Programme
+from training.forms import (
+    AnswerForm,
+    CompetencyForm,
+    DecisionForm,
+    EnrolForm,
+    EntryForm,
+    GroupForm,
+    ProgrammeForm,
+    RequirementForm,
+    StageForm,
+    ids_from,
+)
+from training.models import Competency, EntryStatus, LogbookEntry, ProcedureGroup, Programme, Stage
 from training.progress import progress_of, side_by_side, totals
 
 LIST_LENGTH = 50
@@ -38,7 +49,7 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _show_errors(form: forms.Form, refused: FieldErrors) -> None:
+def _show_errors(form: forms.BaseForm, refused: FieldErrors) -> None:
     for error in refused.errors:
         name = error.get("field")
         form.add_error(name if name in form.fields else None, error["message"])
@@ -301,6 +312,8 @@ def curriculum(request: HttpRequest, programme_id: int) -> HttpResponse:
         "programme": programme,
         "stages": programme.stages.all(),
         "requirements": programme.requirements.select_related("group"),
+        "competencies": programme.competencies.all(),
+        "groups": ProcedureGroup.objects.all(),
         "form": form,
     }
     return render(request, "training/curriculum.html", context)
@@ -360,3 +373,75 @@ def recognise(request: HttpRequest, entry_id: int) -> HttpResponse:
         return _refused_back(request, url, refused)
     messages.success(request, _("Recognised: the entry now counts toward the programme's requirements."))
     return HttpResponseRedirect(url)
+
+
+# --- Curriculum pages (coordinators) ----------------------------------------------------------
+def _edit(request: HttpRequest, form: forms.ModelForm, title: str, back: str) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = actions.save_curriculum_item(_user(request), form.instance, request=request)
+        except FieldErrors as refused:
+            _show_errors(form, refused)
+        else:
+            messages.success(request, _("Saved."))
+            programme = item if isinstance(item, Programme) else getattr(item, "programme", None)
+            url = reverse("training:curriculum", args=[programme.pk]) if programme else back
+            return HttpResponseRedirect(url)
+    return render(request, "training/curriculum_form.html", {"form": form, "title": title, "back": back})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    access.require_coordinator(user)
+    form = ProgrammeForm(user, request.POST or None, instance=Programme())
+    return _edit(request, form, _("New programme"), reverse("training:logbook"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request: HttpRequest, programme_id: int) -> HttpResponse:
+    user = _user(request)
+    programme = access.get_programme_to_edit(user, programme_id)
+    form = ProgrammeForm(user, request.POST or None, instance=programme)
+    return _edit(request, form, _("Edit the programme"), reverse("training:curriculum", args=[programme.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stage_edit(request: HttpRequest, programme_id: int, stage_id: int | None = None) -> HttpResponse:
+    user = _user(request)
+    programme = access.get_programme_to_edit(user, programme_id)
+    stage = access.get_stage_to_edit(user, programme_id, stage_id) if stage_id else Stage(programme=programme)
+    form = StageForm(request.POST or None, instance=stage)
+    title = _("Edit the stage") if stage_id else _("New stage")
+    return _edit(request, form, title, reverse("training:curriculum", args=[programme.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def competency_edit(
+    request: HttpRequest, programme_id: int, competency_id: int | None = None
+) -> HttpResponse:
+    user = _user(request)
+    programme = access.get_programme_to_edit(user, programme_id)
+    competency = (
+        access.get_competency_to_edit(user, programme_id, competency_id)
+        if competency_id
+        else Competency(programme=programme)
+    )
+    form = CompetencyForm(programme, request.POST or None, instance=competency)
+    title = _("Edit the competency (EPA)") if competency_id else _("New competency (EPA)")
+    return _edit(request, form, title, reverse("training:curriculum", args=[programme.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, group_id: int | None = None) -> HttpResponse:
+    user = _user(request)
+    access.require_coordinator(user)
+    group = access.get_group_to_edit(user, group_id) if group_id else ProcedureGroup()
+    form = GroupForm(request.POST or None, instance=group)
+    title = _("Edit the procedure group") if group_id else _("New procedure group")
+    return _edit(request, form, title, reverse("training:logbook"))

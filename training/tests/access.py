@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from neurodaraja.testing.access import Change, Endpoint, Ids, Page, everyone, expect
 from neurodaraja.testing.personas import Personas
-from training.models import Enrolment, LogbookEntry, Requirement
+from training.models import Competency, Enrolment, LogbookEntry, ProcedureGroup, Programme, Requirement, Stage
 from training.tests.world import logged, training_world
 
 IN_TRAINING = {"trainee", "neurosurgeon", "coordinator", "outsider_coordinator"}  # the roles, or named
@@ -17,7 +17,28 @@ COORDINATORS = {"coordinator", "outsider_coordinator"}
 def objects(cast: Personas) -> Ids:
     world = training_world(cast)
     entry = logged(cast, world)
-    return {"entry": entry.pk, "enrolment": world.enrolment.pk, "programme": world.programme.pk}
+    competency, _ = Competency.objects.get_or_create(
+        programme=world.programme,
+        code="epa-shunt",
+        defaults={"name_en": "Insert a shunt", "name_sw": "Kuweka shunt", "name_zh_hans": "分流术"},
+    )
+    return {
+        "entry": entry.pk,
+        "enrolment": world.enrolment.pk,
+        "programme": world.programme.pk,
+        "stage": world.first_year.pk,
+        "competency": competency.pk,
+        "group": ProcedureGroup.objects.get(code="csf").pk,
+    }
+
+
+def curriculum(cast: Personas, ids: Ids) -> list[tuple[object, ...]]:
+    return [
+        *Programme.objects.values_list("pk", "name_en", "institution_id").order_by("pk"),
+        *Stage.objects.values_list("pk", "name_en", "allowed_codes").order_by("pk"),
+        *Competency.objects.values_list("pk", "name_en", "level_expected").order_by("pk"),
+        *ProcedureGroup.objects.values_list("pk", "name_en").order_by("pk"),
+    ]
 
 
 def entries(cast: Personas, ids: Ids) -> list[tuple[object, ...]]:
@@ -52,7 +73,23 @@ PAGES = [
     Page("/training/programmes/{programme}/trainees/", expect({"coordinator"}, outsider_coordinator=404)),
 ]
 
+OF_THE_PROGRAMME = expect({"coordinator"}, outsider_coordinator=404)
+CURRICULUM_PAGES = [
+    "/training/programmes/{programme}/edit/",
+    "/training/programmes/{programme}/stages/new/",
+    "/training/programmes/{programme}/stages/{stage}/",
+    "/training/programmes/{programme}/competencies/new/",
+    "/training/programmes/{programme}/competencies/{competency}/",
+]
+PAGES += [Page(url, OF_THE_PROGRAMME) for url in CURRICULUM_PAGES]
+PAGES += [Page(url, expect(COORDINATORS)) for url in ("/training/programmes/new/", "/training/groups/new/")]
+PAGES += [Page("/training/groups/{group}/", expect(COORDINATORS))]
+
 CHANGES = [
+    *(Change(url, OF_THE_PROGRAMME, curriculum, {"name_en": "Changed"}) for url in CURRICULUM_PAGES),
+    Change("/training/programmes/new/", expect(COORDINATORS), curriculum, {"code": "x", "name_en": "X"}),
+    Change("/training/groups/new/", expect(COORDINATORS), curriculum, {"code": "x", "name_en": "X"}),
+    Change("/training/groups/{group}/", expect(COORDINATORS), curriculum, {"name_en": "Changed"}),
     Change("/training/entries/new/", expect({"trainee"}), entries),
     Change(
         "/training/entries/{entry}/validate/",
