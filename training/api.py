@@ -17,7 +17,17 @@ from consultations.api.common import idempotency_key
 from core.errors import FieldErrors
 from training import access, actions, exports
 from training.codes import Supervision
-from training.models import AgeBand, LogbookEntry, Procedure, Sex, Urgency
+from training.models import (
+    AgeBand,
+    Competency,
+    LogbookEntry,
+    Procedure,
+    ProcedureGroup,
+    Programme,
+    Sex,
+    Stage,
+    Urgency,
+)
 from training.progress import Quarter, progress_of, side_by_side
 
 router = Router(tags=["training"])
@@ -383,6 +393,194 @@ def export(request: HttpRequest, format: Literal["csv", "pdf"] = "csv") -> HttpR
     if format == "pdf":
         return HttpResponse(exports.logbook_pdf_bytes(user, request=request), content_type="application/pdf")
     return HttpResponse(exports.logbook_csv(user, request=request), content_type="text/csv; charset=utf-8")
+
+
+# --- The curriculum (coordinators of the programme's institution) -------------------------------
+class NamesIn(Schema):
+    name_en: str = Field(min_length=1, max_length=200)
+    name_sw: str = Field(min_length=1, max_length=200)
+    name_zh_hans: str = Field(min_length=1, max_length=200)
+
+
+class StageIn(NamesIn):
+    position: int = Field(0, ge=0, le=100)
+    allowed_codes: list[SupervisionCode] = Field(min_length=1)
+
+
+class CompetencyIn(NamesIn):
+    code: str = Field(pattern=r"^[-a-z0-9_]{1,40}$")
+    stage: int | None = Field(None, description="A stage of this programme, or none.")
+    level_expected: int = Field(4, ge=1, le=5)
+
+
+class RequirementIn(Schema):
+    group: str = Field(description="The procedure group's code.")
+    level: SupervisionCode
+    minimum: int = Field(ge=0, le=5000, description="0 removes the requirement.")
+
+
+class StageOut(Schema):
+    id: int
+    name_en: str
+    name_sw: str
+    name_zh_hans: str
+    position: int
+    allowed_codes: list[str]
+
+
+class CompetencyOut(Schema):
+    id: int
+    code: str
+    name_en: str
+    name_sw: str
+    name_zh_hans: str
+    stage: int | None
+    level_expected: int
+
+
+class CurriculumOut(Schema):
+    id: int
+    code: str
+    name_en: str
+    name_sw: str
+    name_zh_hans: str
+    stages: list[StageOut]
+    competencies: list[CompetencyOut]
+    requirements: list[RequirementIn]
+
+
+def _stage_out(stage: Stage) -> StageOut:
+    return StageOut(
+        id=stage.pk,
+        name_en=stage.name_en,
+        name_sw=stage.name_sw,
+        name_zh_hans=stage.name_zh_hans,
+        position=stage.position,
+        allowed_codes=stage.allowed_codes,
+    )
+
+
+def _competency_out(c: Competency) -> CompetencyOut:
+    return CompetencyOut(
+        id=c.pk,
+        code=c.code,
+        name_en=c.name_en,
+        name_sw=c.name_sw,
+        name_zh_hans=c.name_zh_hans,
+        stage=c.stage_id,
+        level_expected=c.level_expected,
+    )
+
+
+@router.get(
+    "/training/programmes/{programme_id}/curriculum",
+    response=CurriculumOut,
+    summary="Coordinators: a programme's stages, competencies and requirements, in three languages",
+)
+def curriculum(request: HttpRequest, programme_id: int) -> CurriculumOut:
+    programme = access.get_programme_to_edit(api_user(request), programme_id)
+    return CurriculumOut(
+        id=programme.pk,
+        code=programme.code,
+        name_en=programme.name_en,
+        name_sw=programme.name_sw,
+        name_zh_hans=programme.name_zh_hans,
+        stages=[_stage_out(s) for s in programme.stages.all()],
+        competencies=[_competency_out(c) for c in programme.competencies.all()],
+        requirements=[
+            RequirementIn(group=r.group.code, level=r.level, minimum=r.minimum)  # type: ignore[arg-type]
+            for r in programme.requirements.select_related("group")
+        ],
+    )
+
+
+def _stage(programme: Programme, stage: Stage, payload: StageIn) -> Stage:
+    for name, value in payload.dict().items():
+        setattr(stage, name, value)
+    stage.programme = programme
+    return stage
+
+
+@router.post(
+    "/training/programmes/{programme_id}/stages",
+    response={201: StageOut},
+    summary="Coordinators: add a stage",
+)
+def add_stage(request: HttpRequest, programme_id: int, payload: StageIn) -> Status[StageOut]:
+    user = api_user(request)
+    programme = access.get_programme_to_edit(user, programme_id)
+    saved = actions.save_curriculum_item(user, _stage(programme, Stage(), payload), request=request)
+    return Status(201, _stage_out(saved))  # type: ignore[arg-type]
+
+
+@router.put(
+    "/training/programmes/{programme_id}/stages/{stage_id}",
+    response=StageOut,
+    summary="Coordinators: change a stage",
+)
+def change_stage(request: HttpRequest, programme_id: int, stage_id: int, payload: StageIn) -> StageOut:
+    user = api_user(request)
+    programme = access.get_programme_to_edit(user, programme_id)
+    stage = access.get_stage_to_edit(user, programme_id, stage_id)
+    saved = actions.save_curriculum_item(user, _stage(programme, stage, payload), request=request)
+    return _stage_out(saved)  # type: ignore[arg-type]
+
+
+def _competency(programme: Programme, competency: Competency, payload: CompetencyIn) -> Competency:
+    stage = programme.stages.filter(pk=payload.stage).first() if payload.stage is not None else None
+    if payload.stage is not None and stage is None:
+        raise FieldErrors(
+            [{"field": "stage", "message": _("This stage belongs to another programme."), "type": "invalid"}]
+        )
+    for name, value in payload.dict(exclude={"stage"}).items():
+        setattr(competency, name, value)
+    competency.programme = programme
+    competency.stage = stage
+    return competency
+
+
+@router.post(
+    "/training/programmes/{programme_id}/competencies",
+    response={201: CompetencyOut},
+    summary="Coordinators: add a competency (EPA)",
+)
+def add_competency(request: HttpRequest, programme_id: int, payload: CompetencyIn) -> Status[CompetencyOut]:
+    user = api_user(request)
+    programme = access.get_programme_to_edit(user, programme_id)
+    saved = actions.save_curriculum_item(user, _competency(programme, Competency(), payload), request=request)
+    return Status(201, _competency_out(saved))  # type: ignore[arg-type]
+
+
+@router.put(
+    "/training/programmes/{programme_id}/competencies/{competency_id}",
+    response=CompetencyOut,
+    summary="Coordinators: change a competency (EPA)",
+)
+def change_competency(
+    request: HttpRequest, programme_id: int, competency_id: int, payload: CompetencyIn
+) -> CompetencyOut:
+    user = api_user(request)
+    programme = access.get_programme_to_edit(user, programme_id)
+    competency = access.get_competency_to_edit(user, programme_id, competency_id)
+    saved = actions.save_curriculum_item(user, _competency(programme, competency, payload), request=request)
+    return _competency_out(saved)  # type: ignore[arg-type]
+
+
+@router.put(
+    "/training/programmes/{programme_id}/requirements",
+    response=RequirementIn,
+    summary="Coordinators: set a requirement (a minimum of 0 removes it)",
+)
+def set_requirement(request: HttpRequest, programme_id: int, payload: RequirementIn) -> RequirementIn:
+    user = api_user(request)
+    programme = access.get_programme_to_edit(user, programme_id)
+    group = ProcedureGroup.objects.filter(code=payload.group).first()
+    if group is None:
+        raise FieldErrors(
+            [{"field": "group", "message": _("No procedure group with this code."), "type": "invalid"}]
+        )
+    actions.set_requirement(user, programme, group, payload.level, payload.minimum, request=request)
+    return payload
 
 
 __all__ = ["AgeBand", "Sex", "Supervision", "Urgency", "router"]

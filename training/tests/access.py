@@ -133,7 +133,32 @@ NEW_ENTRY = {
     "supervisor": 0,
 }
 
+STAGE_IN = {"name_en": "Year 3", "name_sw": "Mwaka wa 3", "name_zh_hans": "第三年", "allowed_codes": ["P"]}
+COMPETENCY_IN = {"code": "epa-new", "name_en": "X", "name_sw": "X", "name_zh_hans": "X"}
+
 ENDPOINTS = [
+    Endpoint("get", "/training/programmes/{programme}/curriculum", OF_THE_PROGRAMME),
+    Endpoint("post", "/training/programmes/{programme}/stages", OF_THE_PROGRAMME, curriculum, STAGE_IN),
+    Endpoint(
+        "put", "/training/programmes/{programme}/stages/{stage}", OF_THE_PROGRAMME, curriculum, STAGE_IN
+    ),
+    Endpoint(
+        "post", "/training/programmes/{programme}/competencies", OF_THE_PROGRAMME, curriculum, COMPETENCY_IN
+    ),
+    Endpoint(
+        "put",
+        "/training/programmes/{programme}/competencies/{competency}",
+        OF_THE_PROGRAMME,
+        curriculum,
+        COMPETENCY_IN,
+    ),
+    Endpoint(
+        "put",
+        "/training/programmes/{programme}/requirements",
+        OF_THE_PROGRAMME,
+        requirements,
+        {"group": "csf", "level": "P", "minimum": 5},
+    ),
     Endpoint("get", "/training/procedures", everyone()),
     Endpoint("get", "/training/entries", expect(IN_TRAINING)),
     Endpoint("get", "/training/queue", expect(IN_TRAINING)),

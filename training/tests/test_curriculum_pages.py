@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from core.models import AuditEntry
+from neurodaraja.testing.api_clients import bearer_client
 from neurodaraja.testing.personas import sign_in
 from training.models import Competency, ProcedureGroup, Programme, Stage
 from training.tests.world import training_world
@@ -129,3 +130,38 @@ def test_who_may_not_edit(cast, world, client):
     client.logout()
     assert sign_in(client, cast.trainee).get(stage_url).status_code == 403
     assert client.get("/training/groups/new/").status_code == 403
+
+
+def test_the_api_reads_and_changes_the_curriculum_with_the_same_refusals(cast, world):
+    api = bearer_client(cast.coordinator)
+    base = f"/api/v1/training/programmes/{world.programme.pk}"
+    body = {**NAMES, "position": 2, "allowed_codes": ["S-TU", "P", "T"]}
+    added = api.post(f"{base}/stages", body, content_type="application/json")
+    assert added.status_code == 201 and added.json()["allowed_codes"] == ["S-TU", "P", "T"]
+    changed = api.put(
+        f"{base}/stages/{added.json()['id']}",
+        body | {"name_sw": "Mwaka wa tatu"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200 and Stage.objects.get(pk=added.json()["id"]).name_sw == "Mwaka wa tatu"
+    bad = api.post(f"{base}/stages", body | {"allowed_codes": ["X"]}, content_type="application/json")
+    assert bad.status_code == 422
+    competency = {"code": "epa-evd", **NAMES, "stage": world.second_year.pk, "level_expected": 3}
+    assert api.post(f"{base}/competencies", competency, content_type="application/json").status_code == 201
+    again = api.post(f"{base}/competencies", competency, content_type="application/json")
+    assert again.status_code == 422 and "code" in str(again.json())  # one code per programme
+    other = api.post(
+        f"{base}/competencies",
+        competency | {"code": "epa-y", "stage": 999999},
+        content_type="application/json",
+    )
+    assert other.status_code == 422
+    set_it = api.put(
+        f"{base}/requirements",
+        {"group": "spine", "level": "P", "minimum": 4},
+        content_type="application/json",
+    )
+    assert set_it.status_code == 200
+    read = api.get(f"{base}/curriculum").json()
+    assert {"group": "spine", "level": "P", "minimum": 4} in read["requirements"]
+    assert [c["code"] for c in read["competencies"]] == ["epa-evd"]
