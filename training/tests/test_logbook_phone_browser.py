@@ -16,10 +16,12 @@ from neurodaraja.testing.platform import DemoPlatform, chromium, needs_chromium,
 pytestmark = needs_chromium
 
 SUPERVISOR = "neurosurgeon@demo.neurodaraja.test"
+COORDINATOR = "coordinator@demo.neurodaraja.test"
 IDS = """
-from training.models import Enrolment, LogbookEntry
+from training.models import Enrolment, LogbookEntry, Programme
 entry = LogbookEntry.objects.filter(status="pending").order_by("pk").first()
-print(entry.pk, Enrolment.objects.get().pk)
+programme = Programme.objects.get(code="mmed-neurosurgery-tz")
+print(entry.pk, Enrolment.objects.get().pk, programme.pk, programme.stages.first().pk)
 """
 PAST_THE_EDGE = (
     "const w = document.documentElement.clientWidth;"
@@ -42,7 +44,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
 def test_the_supervisors_logbook_pages_fit_a_360_pixel_phone(platform, language):
     from selenium.webdriver.common.by import By
 
-    url, database, (entry, enrolment) = platform
+    url, database, (entry, enrolment, _programme, _stage) = platform
     with chromium("360,740", phone=True) as phone:
         sign_in(phone, url, database, language, SUPERVISOR)
         for path in [
@@ -50,6 +52,29 @@ def test_the_supervisors_logbook_pages_fit_a_360_pixel_phone(platform, language)
             "/training/queue/",
             f"/training/entries/{entry}/",
             f"/training/enrolments/{enrolment}/progress/",
+            f"/training/enrolments/{enrolment}/autonomy/",
+        ]:
+            phone.get(f"{url}{path}")
+            assert phone.find_element(By.TAG_NAME, "html").get_attribute("lang") == language, path
+            assert phone.find_elements(By.TAG_NAME, "h1"), path
+            width, wide = phone.execute_script(PAST_THE_EDGE)
+            assert width <= 360 and not wide, (path, wide)
+
+
+@pytest.mark.parametrize("language", CODES)
+def test_the_coordinators_programme_pages_fit_a_360_pixel_phone(platform, language):
+    from selenium.webdriver.common.by import By
+
+    url, database, (_entry, enrolment, programme, stage) = platform
+    with chromium("360,740", phone=True) as phone:
+        sign_in(phone, url, database, language, COORDINATOR)
+        for path in [
+            f"/training/programmes/{programme}/trainees/",
+            f"/training/programmes/{programme}/",
+            f"/training/programmes/{programme}/edit/",
+            f"/training/programmes/{programme}/stages/{stage}/",
+            f"/training/programmes/{programme}/competencies/new/",
+            "/training/groups/new/",
             f"/training/enrolments/{enrolment}/autonomy/",
         ]:
             phone.get(f"{url}{path}")
