@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, Institution, Invitation, Membership, User
@@ -50,7 +52,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     form = PersonChangeForm
     add_form = PersonCreationForm
     ordering = ("full_name",)
-    list_display = ("full_name", "email", "preferred_language", "is_active")
+    list_display = ("full_name", "email", "language", "is_active")
     list_filter = ("is_active", "memberships__role", "memberships__institution")
     search_fields = ("full_name", "email")
     filter_horizontal = ("subspecialties",)
@@ -65,6 +67,13 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
     readonly_fields = ("last_login", "date_joined")
+
+    @admin.display(description=_("language"), ordering="preferred_language")
+    def language(self, person: User) -> SafeString:
+        # Each language is named in its own words, marked as such for readers and screen readers.
+        return format_html(
+            '<span lang="{}">{}</span>', person.preferred_language, person.get_preferred_language_display()
+        )
 
 
 @admin.register(Invitation)
