@@ -93,6 +93,11 @@ _HERS: dict[Kind, Promise] = {
 }
 _PATTERNS: dict[Kind, Promise] = {
     Kind.PHONE: _("This looks like a phone number, which may identify the patient: %(found)s. Remove it."),
+    Kind.NUMBER: _(
+        "This looks like an ID card, record or file number, which may identify the patient: %(found)s. "
+        "Remove it."
+    ),
+    Kind.EMAIL: _("An e-mail address may identify the patient or the family: %(found)s. Remove it."),
     Kind.DATE: _(
         "A calendar date may identify the patient: %(found)s. Write it as a day instead (for example "
         "“day 3”)."

@@ -8,7 +8,10 @@ Plain Python. The referrer sees each finding and must remove it or confirm that 
 - the hospital number, however it is spaced or punctuated;
 - the patient's phone number, in local or international form, and any other phone-like number;
 - calendar dates in the usual written forms (exact dates are identifiers in the consent terms);
-  a date that can be read as the patient's date of birth or admission date is hers.
+  a date that can be read as the patient's date of birth or admission date is hers;
+- whatever the identity: long numbers (an 18-digit Chinese ID card number), a number written after
+  a record label (住院号, MRN, IP No, namba ya faili) and e-mail addresses.
+Numbers are found beside Chinese characters too (电话13812345678): Chinese is written without spaces.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ class Kind(StrEnum):
     HOSPITAL_NUMBER = "hospital_number"
     PHONE = "phone"
     DATE = "date"
+    NUMBER = "number"  # an ID card, record or file number
+    EMAIL = "email"
 
 
 @dataclass(frozen=True)
@@ -109,8 +114,6 @@ _MONTH_NUMBERS = {
     "jan": 1, "feb": 2, "mar": 3, "mac": 3, "apr": 4, "may": 5, "mei": 5, "jun": 6, "jul": 7,
     "aug": 8, "ago": 8, "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "des": 12,
 }  # fmt: skip
-# Nine or more digits, allowing spaces, dots, dashes and a leading +: phone-like.
-_PHONE_LIKE = re.compile(r"(?<!\w)\+?\d(?:[\s.-]?\d){8,14}(?!\w)")
 
 
 def _fold(text: str) -> str:
@@ -129,6 +132,20 @@ _CJK_SEPARATED = re.compile(f"(?<=[{CJK}])[\\s^,.·・'-]+(?=[{CJK}])")
 # (a CJK character beside it is a boundary: "Amina在医院").
 _BEFORE = f"(?<![^\\W{CJK}])"
 _AFTER = f"(?![^\\W{CJK}])"
+# Nine to fifteen digits, allowing spaces, dots, dashes and a leading +: phone-like.
+_PHONE_LIKE = re.compile(_BEFORE + r"\+?\d(?:[\s.-]?\d){8,14}" + _AFTER)
+# Sixteen digits or more (a Chinese ID card number is 17 digits and a digit or X).
+_LONG_NUMBER = re.compile(_BEFORE + r"\d{16,19}[Xx]?" + _AFTER)
+# A number written after the label of a record: the label says what it is, however short it is.
+_RECORD_LABEL = (
+    r"住院号|病历号|病案号|门诊号|身份证号码?|身份证|档案号|"
+    r"mrn|ip\s*no|op\s*no|reg(?:istration)?\s*no|file\s*no|hospital\s*(?:no|number)|"
+    r"id\s*(?:no|number|card)|namba\s+ya\s+(?:faili|usajili|mgonjwa|kitambulisho)"
+)
+_RECORD_NUMBER = re.compile(
+    rf"{_BEFORE}(?:{_RECORD_LABEL})\.?[\s:：#=]*(?P<number>[a-z]{{0,4}}[/-]?\d(?:[\w/-]*\d)?)", re.IGNORECASE
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def cjk_names(text: str) -> list[str]:
@@ -209,6 +226,16 @@ def _scan_one(field: str, text: str, identity: Identity) -> list[Finding]:
                 found.append(
                     Finding(field, Kind.PHONE, match.start(), match.end(), match.group().strip(), True)
                 )
+    for match in _LONG_NUMBER.finditer(text):
+        if not _covered(found, match.start(), match.end()):
+            found.append(Finding(field, Kind.NUMBER, match.start(), match.end(), match.group()))
+    for match in _RECORD_NUMBER.finditer(text):
+        start, end = match.span("number")
+        if sum(ch.isdigit() for ch in match.group("number")) >= 3 and not _covered(found, start, end):
+            found.append(Finding(field, Kind.NUMBER, start, end, match.group("number")))
+    for match in _EMAIL.finditer(text):
+        if not _covered(found, match.start(), match.end()):
+            found.append(Finding(field, Kind.EMAIL, match.start(), match.end(), match.group()))
     dates = identity.dates
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):

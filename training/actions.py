@@ -53,7 +53,7 @@ def _no_identifiers(texts: dict[str, str]) -> list[dict[str, str]]:
         _error(
             name,
             _(
-                "Remove the phone number, date or other number: a logbook entry holds no patient "
+                "Remove the phone number, e-mail address, date or other number: a logbook entry holds no patient "
                 "identifier (the age band and sex are enough)."
             ),
         )

@@ -42,7 +42,7 @@ def _no_identifiers(texts: dict[str, str]) -> list[dict[str, str]]:
         _error(
             name,
             _(
-                "Remove the phone number, date or other number: an assessment holds no patient "
+                "Remove the phone number, e-mail address, date or other number: an assessment holds no patient "
                 "identifier. Describe the case without them."
             ),
         )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Institution
 from lib import gift
+from lib.identifiers import Identity, scan
 from training.quizzes.models import Question
 
 MAX_QUESTION = 3000
@@ -28,6 +29,7 @@ OTHER_KIND = "other_kind"
 OTHER_CHOICES = "other_choices"
 OTHER_WEIGHTS = "other_weights"
 TOO_LONG = "too_long"
+IDENTIFIER = "identifier"
 
 REASONS: dict[str, Promise] = {
     gift.UNCLOSED_NAME: gettext_lazy("the name opened with :: is not closed with ::."),
@@ -71,6 +73,9 @@ REASONS: dict[str, Promise] = {
     TOO_LONG: gettext_lazy(
         "too long: at most 200 characters for a name, 3000 for a question and 500 for a choice."
     ),
+    IDENTIFIER: gettext_lazy(
+        "a phone number, e-mail address, date or ID number: a question may not identify a patient."
+    ),
 }
 
 
@@ -102,6 +107,12 @@ def _too_long(question: gift.Question) -> bool:
         or len(question.text) > MAX_QUESTION
         or any(len(choice.text) > MAX_CHOICE for choice in question.choices)
     )
+
+
+def _identifies_someone(question: gift.Question) -> bool:
+    # A bank is shared teaching material: the logbook's patterns, on the text and every choice.
+    texts = {"text": question.text} | {f"choice{i}": choice.text for i, choice in enumerate(question.choices)}
+    return bool(scan(texts, Identity()))
 
 
 def _mismatch(question: gift.Question, existing: Question) -> str:
@@ -136,6 +147,8 @@ def preview(text: str, language: str, institution: Institution) -> Preview:
         seen.add(question.name)
         if _too_long(question):
             result.errors.append(message(question.line, TOO_LONG))
+        elif _identifies_someone(question):
+            result.errors.append(message(question.line, IDENTIFIER))
         elif question.name not in bank:
             result.new.append(question)
         elif reason := _mismatch(question, bank[question.name]):

@@ -22,6 +22,7 @@ from core.audit import record
 from core.errors import ActionError, FieldErrors
 from core.models import AuditEntry
 from core.notifications import notify
+from lib.identifiers import Identity, scan
 from training.models import Enrolment
 from training.sessions import access, notices
 from training.sessions import audit_actions as acts
@@ -55,6 +56,21 @@ def follow_up_after() -> timedelta:
 
 def _error(name: str, message: str) -> dict[str, str]:
     return {"field": name, "message": message, "type": "invalid"}
+
+
+def _identifiers_in(texts: dict[str, str]) -> list[dict[str, str]]:
+    # Feedback and follow-ups are about teaching: no patient belongs in them (the same patterns
+    # as the logbook's: phones, ID and record numbers, e-mail addresses, dates).
+    return [
+        _error(
+            name,
+            _(
+                "Remove the phone number, e-mail address, date or other number: no patient may be "
+                "identifiable here."
+            ),
+        )
+        for name in sorted({finding.field for finding in scan(texts, Identity())})
+    ]
 
 
 def new_check_in_code() -> str:
@@ -265,7 +281,8 @@ def register(
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status == Status.CANCELLED:
         raise ActionError(_("This session has been cancelled."), code="cancelled", status=409)
-    if session.status == Status.HELD or session.starts_at <= timezone.now():
+    # An early check-in marks the session held; registration stays open until it starts.
+    if session.starts_at <= timezone.now():
         raise ActionError(
             _("Registration has closed: this session has already started."), code="closed", status=409
         )
@@ -500,6 +517,7 @@ def give_feedback(
     errors = [error for name in RATINGS if (error := _rating(name, ratings.get(name)))]
     if len(comment) > 2000:
         errors.append(_error("comment", _("Keep the comment under 2000 characters.")))
+    errors += _identifiers_in({"comment": comment})
     if errors:
         raise FieldErrors(errors)
     feedback = Feedback.objects.create(
@@ -585,8 +603,14 @@ def answer_follow_up(
         raise ActionError(
             _("You have already answered this question. Thank you."), code="duplicate", status=409
         )
-    if practice_changed not in PracticeChange.values:
-        raise FieldErrors([_error("practice_changed", _("Choose one of the answers."))])
+    errors = (
+        []
+        if practice_changed in PracticeChange.values
+        else [_error("practice_changed", _("Choose one of the answers."))]
+    )
+    errors += _identifiers_in({"comment": comment})
+    if errors:
+        raise FieldErrors(errors)
     follow_up.practice_changed = practice_changed
     follow_up.comment = comment.strip()[:2000]
     follow_up.answered_at = timezone.now()

@@ -211,7 +211,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         "registration": registration,
         "taken": actions.places_taken(session),
         "waiting": queries.waiting_list(session).count(),
-        "open": session.status == Status.PLANNED and session.starts_at > now,
+        "open": session.status != Status.CANCELLED and session.starts_at > now,
         "register_form": RegisterForm(audience=session.audience, initial={"cadre": last_cadre}),
         "manages": manages,
         "sees_attendance": access.can_see_attendance(user, session),

@@ -55,6 +55,18 @@ def test_a_file_with_one_error_saves_nothing_and_names_the_line(cast):
     assert Question.objects.count() == 0 and not AuditEntry.objects.filter(action="training_quizzes.imported")
 
 
+def test_a_question_that_identifies_a_patient_is_an_error_at_its_line(cast):
+    text = (
+        "::ok:: Which GCS motor score is localising?{=5 ~6}\n\n"
+        "::bad:: The patient on 0754 123 456 had which operation?{=ETV ~shunt}\n\n"
+        "::choice:: Who to call?{=the ward ~juma.h@gmail.com}\n"
+    )
+    result = preview(text, "en", cast.institutions["MOI"])
+    assert [e.line for e in result.errors] == [3, 5]
+    assert "may not identify a patient" in result.errors[0].message
+    assert not result.can_save
+
+
 def test_a_translation_must_keep_the_choices_and_the_right_answer(cast):
     import_bank(cast)
     moi = cast.institutions["MOI"]

@@ -51,6 +51,19 @@ def test_a_second_check_in_is_told_not_refused(cast):
     assert again.already and again.registration.checked_in_at == first
 
 
+def test_an_early_check_in_leaves_registration_open_until_the_start(cast, client):
+    session = planned(cast)
+    actions.register(cast.trainee, session, "resident")
+    start = timezone.now() + timedelta(minutes=20)  # the code works from half an hour before
+    type(session).objects.filter(pk=session.pk).update(starts_at=start, ends_at=start + timedelta(hours=2))
+    session.refresh_from_db()
+    actions.check_in(cast.trainee, session.check_in_code)
+    client.force_login(cast.referrer)
+    page = client.get(f"/training/sessions/{session.pk}/").content.decode()
+    assert f"/training/sessions/{session.pk}/register/" in page
+    assert actions.register(cast.referrer, session, "resident").status == "registered"
+
+
 def test_the_code_does_not_work_before_the_session(cast):
     session = planned(cast)
     actions.register(cast.trainee, session, "resident")
@@ -107,6 +120,28 @@ def test_feedback_needs_attendance_and_ratings_from_1_to_5(cast):
         actions.give_feedback(cast.referrer, registration.session, RATINGS)
     with pytest.raises(actions.FieldErrors):
         actions.give_feedback(cast.trainee, registration.session, RATINGS | {"teaching": 6})
+
+
+@pytest.mark.parametrize(
+    "comment", ["patient Juma (0754 999 888) was shown", "电话13812345678", "write to juma.h@gmail.com"]
+)
+def test_feedback_naming_a_patient_is_refused_and_can_be_sent_again(cast, comment):
+    registration = attended(cast, cast.trainee)
+    with pytest.raises(actions.FieldErrors) as refused:
+        actions.give_feedback(cast.trainee, registration.session, RATINGS, comment)
+    assert [error["field"] for error in refused.value.errors] == ["comment"]
+    actions.give_feedback(cast.trainee, registration.session, RATINGS, "Useful burr-hole practice")
+
+
+def test_a_follow_up_answer_naming_a_patient_is_refused(cast):
+    training_world(cast)
+    registration = attended(cast, cast.trainee)
+    actions.ask_follow_ups(timezone.now() + actions.follow_up_after() + timedelta(days=1))
+    question = FollowUp.objects.get(registration=registration)
+    with pytest.raises(actions.FieldErrors):
+        actions.answer_follow_up(cast.neurosurgeon, question, "yes", "call 0754 222 333")
+    question.refresh_from_db()
+    assert question.answered_at is None
 
 
 def test_the_supervisor_is_asked_weeks_later_whether_practice_changed(cast):
