@@ -55,18 +55,22 @@ def procedures_for(trainee: User) -> QuerySet[Procedure]:
     )
 
 
+# Nothing is chosen for the trainee: a band or a sex left as the first option would be saved unseen.
+CHOOSE = _("Choose one")
+
+
 class EntryForm(forms.Form):
     enrolment = forms.ModelChoiceField(Enrolment.objects.none(), label=_("Programme"))
     performed_on = DateField(label=_("Date of the operation"))
     institution = forms.ModelChoiceField(Institution.objects.filter(is_active=True), label=_("Hospital"))
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
-    age_band = forms.ChoiceField(label=_("Patient's age"), choices=AgeBand.choices)
-    sex = forms.ChoiceField(label=_("Patient's sex"), choices=Sex.choices)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=[("", CHOOSE), *Urgency.choices])
+    age_band = forms.ChoiceField(label=_("Patient's age"), choices=[("", CHOOSE), *AgeBand.choices])
+    sex = forms.ChoiceField(label=_("Patient's sex"), choices=[("", CHOOSE), *Sex.choices])
     diagnosis = forms.CharField(label=_("Diagnosis"), max_length=200)
     procedures = NamedChoice(
         Procedure.objects.none(), label=_("Procedures"), widget=forms.CheckboxSelectMultiple
     )
-    supervision = forms.ChoiceField(label=_("Your part"), choices=Supervision.choices)
+    supervision = forms.ChoiceField(label=_("Your part"), choices=[("", CHOOSE), *Supervision.choices])
     supervisor = PersonChoice(User.objects.none(), label=_("Supervising surgeon"))
     return_to_theatre = forms.BooleanField(label=_("Return to theatre"), required=False)
     infection = forms.BooleanField(label=_("Infection"), required=False)

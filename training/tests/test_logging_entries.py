@@ -89,6 +89,15 @@ def test_the_form_lists_the_trainees_recent_procedures_first(cast, world, client
     assert codes[0] == str(Procedure.objects.get(code="mmc-repair").pk)
 
 
+def test_the_form_chooses_no_age_band_sex_urgency_or_part_for_the_trainee(cast, world, client):
+    form = sign_in(client, cast.trainee).get("/training/entries/new/").context["form"]
+    for name in ("age_band", "sex", "urgency", "supervision"):
+        assert form[name].value() in (None, ""), name
+        assert list(form.fields[name].choices)[0][0] == "", name
+    posted = client.post("/training/entries/new/", {"diagnosis": "Chronic SDH"})
+    assert {"age_band", "sex"} <= set(posted.context["form"].errors)
+
+
 def test_the_page_shows_a_refusal_by_its_field_and_keeps_what_was_typed(cast, world, client):
     tomorrow = actions.local_today(cast.trainee) + timedelta(days=1)
     page = sign_in(client, cast.trainee).post(
