@@ -46,19 +46,21 @@ def _error(field_name: str, message: str) -> dict[str, str]:
     return {"field": field_name, "message": message, "type": "invalid"}
 
 
+def identifier_errors(texts: dict[str, str], message: str) -> list[dict[str, str]]:
+    """The fields of `texts` holding what looks like a patient identifier, each with `message`.
+    Training holds no patient: only the patterns are looked for (phones, dates, numbers, e-mail),
+    for the logbook and its parts (assessments, session feedback) alike."""
+    return [_error(name, message) for name in sorted({finding.field for finding in scan(texts, Identity())})]
+
+
 def _no_identifiers(texts: dict[str, str]) -> list[dict[str, str]]:
-    # A logbook holds no patient: only the patterns are looked for (phones, dates, numbers).
-    fields = sorted({finding.field for finding in scan(texts, Identity())})
-    return [
-        _error(
-            name,
-            _(
-                "Remove the phone number, e-mail address, date or other number: a logbook entry holds no patient "
-                "identifier (the age band and sex are enough)."
-            ),
-        )
-        for name in fields
-    ]
+    return identifier_errors(
+        texts,
+        _(
+            "Remove the phone number, e-mail address, date or other number: a logbook entry holds no patient "
+            "identifier (the age band and sex are enough)."
+        ),
+    )
 
 
 # --- Enrolment ----------------------------------------------------------------------------------

@@ -20,8 +20,7 @@ from accounts.models import Institution, Role, User
 from core.audit import record
 from core.errors import ActionError, FieldErrors
 from core.notifications import notify
-from lib.identifiers import Identity, scan
-from training.actions import local_today
+from training.actions import identifier_errors, local_today
 from training.assessments import audit_actions as acts
 from training.assessments import notices
 from training.assessments.models import Assessment, Kind, Status, due_from
@@ -36,18 +35,13 @@ def _error(field_name: str, message: str) -> dict[str, str]:
 
 
 def _no_identifiers(texts: dict[str, str]) -> list[dict[str, str]]:
-    # As in the logbook: an assessment holds no patient, so only the patterns are looked for.
-    fields = sorted({finding.field for finding in scan(texts, Identity())})
-    return [
-        _error(
-            name,
-            _(
-                "Remove the phone number, e-mail address, date or other number: an assessment holds no patient "
-                "identifier. Describe the case without them."
-            ),
-        )
-        for name in fields
-    ]
+    return identifier_errors(
+        texts,
+        _(
+            "Remove the phone number, e-mail address, date or other number: an assessment holds no patient "
+            "identifier. Describe the case without them."
+        ),
+    )
 
 
 def _refuse_identifiers(

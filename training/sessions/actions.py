@@ -22,7 +22,7 @@ from core.audit import record
 from core.errors import ActionError, FieldErrors
 from core.models import AuditEntry
 from core.notifications import notify
-from lib.identifiers import Identity, scan
+from training.actions import identifier_errors
 from training.models import Enrolment
 from training.sessions import access, notices
 from training.sessions import audit_actions as acts
@@ -59,18 +59,14 @@ def _error(name: str, message: str) -> dict[str, str]:
 
 
 def _identifiers_in(texts: dict[str, str]) -> list[dict[str, str]]:
-    # Feedback and follow-ups are about teaching: no patient belongs in them (the same patterns
-    # as the logbook's: phones, ID and record numbers, e-mail addresses, dates).
-    return [
-        _error(
-            name,
-            _(
-                "Remove the phone number, e-mail address, date or other number: no patient may be "
-                "identifiable here."
-            ),
-        )
-        for name in sorted({finding.field for finding in scan(texts, Identity())})
-    ]
+    # Feedback and follow-ups are about teaching: no patient belongs in them.
+    return identifier_errors(
+        texts,
+        _(
+            "Remove the phone number, e-mail address, date or other number: no patient may be "
+            "identifiable here."
+        ),
+    )
 
 
 def new_check_in_code() -> str:
