@@ -6,7 +6,8 @@ its own text without importing the sender.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
@@ -18,12 +19,20 @@ _KINDS: dict[str, NotificationKind] = {}
 class NotificationKind:
     code: str
     sentence: str | Promise  # with named placeholders filled from the notification's params
+    # Params whose value is a code (a status, a decision) and the translated label of each code:
+    # the notification stores the code and the label is chosen in the reader's language, never the
+    # language of whoever caused it. A value with no label (an older notification) is shown as is.
+    labels: Mapping[str, Mapping[str, str | Promise]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _KINDS[self.code] = self
 
     def render(self, params: dict[str, Any]) -> str:
-        return str(self.sentence) % params
+        shown = dict(params)
+        for name, choices in self.labels.items():
+            if name in shown and shown[name] in choices:
+                shown[name] = str(choices[shown[name]])
+        return str(self.sentence) % shown
 
 
 def kind(code: str) -> NotificationKind:

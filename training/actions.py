@@ -386,7 +386,7 @@ def validate_entry(
         notify(
             [locked.trainee],
             kind,
-            params={"entry": f"#{locked.pk}", "decision": str(locked.get_status_display())},
+            params={"entry": f"#{locked.pk}", "decision": locked.status},
             url=reverse("training:entry", args=[locked.pk]),
         )
     return locked
@@ -420,6 +420,12 @@ def recognise_entry(
     if programme.institution not in coordinator.institutions_with_role(Role.COORDINATOR):
         raise PermissionDenied
     locked = LogbookEntry.objects.select_for_update().get(pk=entry.pk)
+    if locked.recognised_at is not None:
+        raise ActionError(
+            _("This entry has already been recognised: it counts toward the requirements."),
+            code="already_recognised",
+            status=409,
+        )
     if locked.status != EntryStatus.ABROAD:
         raise ActionError(
             _("Only an entry validated abroad by the host supervisor can be recognised."),
@@ -440,8 +446,8 @@ def recognise_entry(
     )
     notify(
         [locked.trainee],
-        notices.ENTRY_DECIDED,
-        params={"entry": f"#{locked.pk}", "decision": str(locked.get_status_display())},
+        notices.ENTRY_RECOGNISED,
+        params={"entry": f"#{locked.pk}"},
         url=reverse("training:entry", args=[locked.pk]),
     )
     return locked

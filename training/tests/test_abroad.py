@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from core.errors import ActionError, FieldErrors
-from core.models import AuditEntry
+from core.models import AuditEntry, Notification
 from neurodaraja.testing.api_clients import bearer_client
 from neurodaraja.testing.personas import sign_in
 from training import actions
@@ -79,6 +79,11 @@ def test_the_home_programmes_coordinator_recognises_it_and_only_then_it_counts(c
     recognised = entries[0].__class__.objects.get(pk=entries[0].pk)
     assert recognised.recognised_by == cast.coordinator and recognised.recognised_at is not None
     assert AuditEntry.objects.filter(action="training.entry_recognised").count() == 3
+    told = Notification.objects.filter(recipient=cast.trainee, kind="training.entry_recognised")
+    assert told.count() == 3 and "now counts" in told[0].text
+    with pytest.raises(ActionError) as again:
+        actions.recognise_entry(cast.coordinator, entries[0])
+    assert again.value.code == "already_recognised"
     (row,) = side_by_side(world.programme, actions.local_today(cast.coordinator))
     assert row.requirements_met == 1
 
@@ -124,7 +129,7 @@ def test_the_coordinator_sees_it_waiting_and_recognises_it_on_the_page(cast, wor
     assert coordinator.post(f"/training/entries/{entry.pk}/recognise/").status_code == 302
     assert entry.__class__.objects.get(pk=entry.pk).status == EntryStatus.CONFIRMED
     again = coordinator.post(f"/training/entries/{entry.pk}/recognise/", follow=True)
-    assert "Only an entry validated abroad" in again.content.decode()
+    assert "already been recognised" in again.content.decode()
 
 
 def test_the_api_recognises_and_refuses_who_may_not(cast, world):

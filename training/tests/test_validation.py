@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.errors import ActionError, FieldErrors
 from core.models import AuditEntry, Notification
@@ -142,3 +142,17 @@ def test_the_reminder_is_a_periodic_job():
     from core.scheduler import periodic_jobs
 
     assert "training.remind_supervisors" in [job.name for job in periodic_jobs()]
+
+
+def test_the_decision_in_a_notification_is_in_the_readers_language_not_the_supervisors(cast, world):
+    entry = logged(cast, world)
+    cast.trainee.preferred_language = "zh-hans"
+    cast.trainee.save(update_fields=["preferred_language"])
+    with translation.override("sw"):
+        actions.validate_entry(cast.neurosurgeon, entry, "reject", "Not your case.")
+    notification = Notification.objects.get(recipient=cast.trainee, kind="training.entry_decided")
+    assert notification.params["decision"] == "rejected"
+    with translation.override("zh-hans"):
+        assert notification.text == f"手术日志记录 #{entry.pk}：已驳回。"
+    with translation.override("en"):
+        assert notification.text == f"Logbook entry #{entry.pk}: Rejected."
