@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Institution, Role, User
 from core.audit import record
@@ -28,6 +29,11 @@ from training.models import Competency, Enrolment, Procedure
 
 ASSESSOR_ROLES = (Role.SUPERVISOR, Role.CONSULTANT)
 NARRATIVE_FIELDS = ("narrative", "went_well", "to_develop")
+# Said by the request, the page's form and the API alike when the assessor is not one of
+# possible_assessors().
+NOT_AN_ASSESSOR = gettext_lazy(
+    "Choose one of your supervisors, or a surgeon of the hospital where you were observed."
+)
 
 
 def _error(field_name: str, message: str) -> dict[str, str]:
@@ -62,7 +68,8 @@ def _refuse_identifiers(
 
 def possible_assessors(enrolment: Enrolment, institution: Institution | None = None) -> QuerySet[User]:
     """The trainee's named supervisors, and the supervisors and consultants of the hospital where
-    the work was observed (a host surgeon on a rotation abroad assesses too)."""
+    the work was observed (a host surgeon on a rotation abroad assesses too). The one rule: the
+    request checks its assessor against it, and the request form offers only these people."""
     named = User.objects.filter(supervised_enrolments=enrolment, is_active=True)
     if institution is None:
         return named.distinct()
@@ -94,12 +101,7 @@ def _check_request(trainee: User, data: RequestData) -> list[dict[str, str]]:
     if data.assessor.pk == trainee.pk:
         errors.append(_error("assessor", _("You cannot assess yourself: choose another assessor.")))
     elif not possible_assessors(data.enrolment, data.institution).filter(pk=data.assessor.pk).exists():
-        errors.append(
-            _error(
-                "assessor",
-                _("Choose one of your supervisors, or a surgeon of the hospital where you were observed."),
-            )
-        )
+        errors.append(_error("assessor", str(NOT_AN_ASSESSOR)))
     if data.kind == Kind.EPA:
         if data.competency is None:
             errors.append(_error("competency", _("Choose the competency (EPA) that was observed.")))
@@ -263,6 +265,7 @@ def remind_overdue(now: datetime | None = None) -> int:
 
 
 __all__ = [
+    "NOT_AN_ASSESSOR",
     "RequestData",
     "complete_assessment",
     "decline_assessment",

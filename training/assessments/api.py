@@ -129,7 +129,7 @@ def _data(user: User, payload: AssessmentIn) -> actions.RequestData:
         errors.append(
             _problem(
                 "assessor",
-                _("Choose one of your supervisors, or a surgeon of the hospital where you were observed."),
+                str(actions.NOT_AN_ASSESSOR),
             )
         )
     procedure = None

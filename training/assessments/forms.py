@@ -5,23 +5,75 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, User
 from core.forms import DateField  # filled in the format the browser's date input reads
-from training.assessments.actions import ASSESSOR_ROLES
+from training.assessments.actions import NOT_AN_ASSESSOR, possible_assessors
 from training.assessments.models import Entrustment, Kind
 from training.forms import NamedOne, PersonChoice
 from training.models import Competency, Enrolment, Procedure, Programme
 
 
-class RequestForm(forms.Form):
+def _enrolments(trainee: User) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(trainee=trainee, is_active=True).select_related(
+        "programme", "institution"
+    )
+
+
+def _programme_names(field: forms.Field) -> None:
+    field.label_from_instance = lambda e: e.programme.name  # type: ignore[attr-defined]
+
+
+class WhereForm(forms.Form):
+    """Chosen first, in a form of its own: which programme and where the work was observed. The
+    request form then offers the assessors the request accepts there, and no one else."""
+
     enrolment = forms.ModelChoiceField(Enrolment.objects.none(), label=_("Programme"))
+    institution = forms.ModelChoiceField(
+        Institution.objects.filter(is_active=True),
+        label=_("Hospital"),
+        help_text=_("The assessors offered are your supervisors and the surgeons of this hospital."),
+    )
+    prefix = "where"
+
+    def __init__(self, trainee: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        enrolments = _enrolments(trainee)
+        cast(forms.ModelChoiceField, self.fields["enrolment"]).queryset = enrolments
+        _programme_names(self.fields["enrolment"])
+        first = enrolments.first()
+        if first is not None:
+            self.fields["enrolment"].initial = first.pk
+            self.fields["institution"].initial = first.institution_id
+        if len(enrolments) == 1:
+            self.fields["enrolment"].widget = forms.HiddenInput()
+
+    def chosen(self) -> dict[str, int | None]:
+        """The choice as the request form's initial values: the trainee's, or their home programme
+        and hospital while nothing valid is chosen."""
+        if self.is_bound and self.is_valid():
+            return {name: self.cleaned_data[name].pk for name in ("enrolment", "institution")}
+        return {name: self.fields[name].initial for name in ("enrolment", "institution")}
+
+
+class RequestForm(forms.Form):
+    """The programme and the hospital come from WhereForm (hidden here); the assessors offered are
+    training.assessments.actions.possible_assessors for them, the rule the request applies."""
+
+    enrolment = forms.ModelChoiceField(
+        Enrolment.objects.none(), label=_("Programme"), widget=forms.HiddenInput
+    )
+    institution = forms.ModelChoiceField(
+        Institution.objects.filter(is_active=True), label=_("Hospital"), widget=forms.HiddenInput
+    )
     kind = forms.ChoiceField(label=_("Kind of assessment"), choices=Kind.choices, widget=forms.RadioSelect)
     observed_on = DateField(label=_("Date observed"))
-    institution = forms.ModelChoiceField(Institution.objects.filter(is_active=True), label=_("Hospital"))
-    assessor = PersonChoice(User.objects.none(), label=_("Assessor"))
+    assessor = PersonChoice(
+        User.objects.none(), label=_("Assessor"), error_messages={"invalid_choice": NOT_AN_ASSESSOR}
+    )
     procedure = NamedOne(Procedure.objects.none(), label=_("Procedure (optional)"), required=False)
     competency = NamedOne(
         Competency.objects.none(), label=_("Competency (for an EPA observation)"), required=False
@@ -35,29 +87,28 @@ class RequestForm(forms.Form):
 
     def __init__(self, trainee: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        enrolments = Enrolment.objects.filter(trainee=trainee, is_active=True).select_related("programme")
-        cast(forms.ModelChoiceField, self.fields["enrolment"]).queryset = enrolments
-        self.fields["enrolment"].label_from_instance = lambda e: e.programme.name  # type: ignore[attr-defined]
-        # Named supervisors and the surgeons of any hospital; the action checks the one chosen.
-        cast(forms.ModelChoiceField, self.fields["assessor"]).queryset = (
-            User.objects.filter(
-                Q(supervised_enrolments__in=enrolments)
-                | Q(memberships__role__in=ASSESSOR_ROLES, memberships__institution__is_active=True),
-                is_active=True,
-            )
-            .exclude(pk=trainee.pk)
-            .distinct()
-            .order_by("full_name")
-        )
+        cast(forms.ModelChoiceField, self.fields["enrolment"]).queryset = _enrolments(trainee)
+        enrolment = self._chosen("enrolment")
+        self.institution_chosen = self._chosen("institution")
+        assessors = cast(forms.ModelChoiceField, self.fields["assessor"])
+        competencies = cast(forms.ModelChoiceField, self.fields["competency"])
+        if enrolment is not None:
+            assessors.queryset = possible_assessors(enrolment, self.institution_chosen).order_by("full_name")
+            competencies.queryset = Competency.objects.filter(programme_id=enrolment.programme_id)
         cast(forms.ModelChoiceField, self.fields["procedure"]).queryset = Procedure.objects.filter(
             is_active=True
         )
-        cast(forms.ModelChoiceField, self.fields["competency"]).queryset = Competency.objects.filter(
-            programme__enrolments__in=enrolments
-        ).distinct()
-        if len(enrolments) == 1:
-            self.fields["enrolment"].initial = enrolments[0].pk
-            self.fields["enrolment"].widget = forms.HiddenInput()
+
+    def _chosen(self, name: str) -> Any:
+        """The programme or hospital this form is for: as sent, or as it opened; None if not valid."""
+        field = cast(forms.ModelChoiceField, self.fields[name])
+        value = (
+            self.data.get(self.add_prefix(name)) if self.is_bound else self.get_initial_for_field(field, name)
+        )
+        try:
+            return field.clean(value)
+        except ValidationError:
+            return None
 
 
 class CompleteForm(forms.Form):

@@ -17,7 +17,7 @@ from core.errors import ActionError, FieldErrors
 from training import access as training_access
 from training.actions import local_today
 from training.assessments import access, actions
-from training.assessments.forms import CompleteForm, DeclineForm, ProgrammeFilter, RequestForm
+from training.assessments.forms import CompleteForm, DeclineForm, ProgrammeFilter, RequestForm, WhereForm
 from training.assessments.models import Status
 from training.assessments.queries import assessor_counts
 
@@ -69,19 +69,24 @@ def request_assessment(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not training_access.own_enrolments(user).exists():
         raise PermissionDenied  # only an enrolled trainee asks for an assessment
-    first = training_access.own_enrolments(user).first()
-    initial = {"observed_on": local_today(user), "institution": first.institution_id if first else None}
-    form = RequestForm(user, request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = actions.RequestData(**{name: form.cleaned_data[name] for name in form.fields})
-        try:
-            assessment = actions.request_assessment(user, data, request=request)
-        except (FieldErrors, ActionError) as refused:
-            _show(form, refused)
-        else:
-            messages.success(request, _("Request sent; the assessor is notified."))
-            return HttpResponseRedirect(reverse("training_assessments:detail", args=[assessment.pk]))
-    return render(request, "training_assessments/request_form.html", {"form": form})
+    if request.method == "POST":
+        form = RequestForm(user, request.POST)
+        if form.is_valid():
+            data = actions.RequestData(**{name: form.cleaned_data[name] for name in form.fields})
+            try:
+                assessment = actions.request_assessment(user, data, request=request)
+            except (FieldErrors, ActionError) as refused:
+                _show(form, refused)
+            else:
+                messages.success(request, _("Request sent; the assessor is notified."))
+                return HttpResponseRedirect(reverse("training_assessments:detail", args=[assessment.pk]))
+        where = WhereForm(user, initial={name: form.data.get(name) for name in ("enrolment", "institution")})
+    else:
+        # The programme and hospital first (a GET form of their own), then the assessors there.
+        where = WhereForm(user, request.GET if "where-institution" in request.GET else None)
+        form = RequestForm(user, initial={"observed_on": local_today(user)} | where.chosen())
+    context = {"form": form, "where": where, "hospital": form.institution_chosen}
+    return render(request, "training_assessments/request_form.html", context)
 
 
 @login_required
