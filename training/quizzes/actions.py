@@ -3,6 +3,7 @@ place, for the pages, the API and the tests (STYLE.md)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -247,6 +248,23 @@ def set_test(
 # --- Taking a test -------------------------------------------------------------------------------
 def test_questions(test: Test) -> list[Question]:
     return list(test.questions.order_by("pk").prefetch_related("choices"))
+
+
+def choices_in_order(test: Test, participant: User, question: Question) -> list[Choice]:
+    """The question's choices in the order this participant sees them in this test: shuffled, so
+    the right answer is not where its author wrote it (often first), and the same on every reload
+    (a hash of the test, the person and the choice, nothing stored). True/false stays True, False.
+    Answers name the choice, never its place, so the order cannot change a score."""
+    choices = list(question.choices.all())
+    if question.is_true_false:
+        return choices
+    seed = f"{test.pk}:{participant.pk}:{question.pk}:"
+    return sorted(choices, key=lambda choice: hashlib.sha256(f"{seed}{choice.pk}".encode()).digest())
+
+
+def paper(test: Test, participant: User) -> list[tuple[Question, list[Choice]]]:
+    """The test as this participant reads it: its questions, each with its choices in their order."""
+    return [(question, choices_in_order(test, participant, question)) for question in test_questions(test)]
 
 
 def score(questions: list[Question], answers: dict[int, int]) -> float:

@@ -239,7 +239,9 @@ def set_test(request: HttpRequest, session_id: int, kind: TestKind, payload: Tes
 class TakeQuestion(Schema):
     id: int
     text: str
-    choices: list[ChoiceOut]
+    choices: list[ChoiceOut] = Field(
+        description="In this participant's order (shuffled, the same on every call); answer by id."
+    )
 
 
 class AttemptOut(Schema):
@@ -280,10 +282,8 @@ def take(request: HttpRequest, session_id: int, kind: TestKind) -> TakeOut:
         opens_at=test.opens_at,
         closes_at=test.closes_at,
         questions=[
-            TakeQuestion(
-                id=q.pk, text=q.text, choices=[ChoiceOut(id=c.pk, text=c.text) for c in q.choices.all()]
-            )
-            for q in actions.test_questions(test)
+            TakeQuestion(id=q.pk, text=q.text, choices=[ChoiceOut(id=c.pk, text=c.text) for c in choices])
+            for q, choices in actions.paper(test, user)
         ],
         attempt=attempt_out(attempt) if attempt else None,
     )

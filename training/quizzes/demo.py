@@ -20,94 +20,102 @@ from training.quizzes.models import Attempt, Kind, Question, Test
 from training.sessions.models import Registration, RegistrationStatus, Session, Status
 
 BANK_EN = """\
-// Synthetic demonstration bank (NeuroDaraja): written for the demo, not a validated examination.
-$CATEGORY: Head injury
+// Demonstration data (NeuroDaraja): synthetic teaching questions written for the demo, not a
+// validated examination. The right answer is not always the first choice.
+$CATEGORY: Demonstration: head injury
 
 ::demo-gcs-motor:: A patient with a head injury localises to a painful stimulus. What is the motor score of the Glasgow Coma Scale?{
-=5 #Localising to pain scores 5.
 ~6 #6 is obeying commands.
-~4 #4 is withdrawal from pain.
-~3
+~4 #4 is normal flexion (withdrawal) from pain.
+=5 #Localising to pain scores 5.
+~3 #3 is abnormal flexion.
 }
 
-::demo-cushing:: Hypertension with bradycardia and irregular breathing after a head injury suggests:{
-=raised intracranial pressure
+::demo-cushing:: After a head injury, a patient becomes hypertensive and bradycardic, with irregular breathing. This most likely indicates:{
 ~hypovolaemic shock
-~a spinal cord injury
+=raised intracranial pressure
+~neurogenic shock from a spinal cord injury
 }
 
 ::demo-lucid-interval:: A lucid interval followed by deterioration is classic for an extradural haematoma.{T}
 
-$CATEGORY: Hydrocephalus
+$CATEGORY: Demonstration: hydrocephalus
 
-::demo-shunt-infection:: Most ventriculoperitoneal shunt infections appear within six months of surgery.{T}
+::demo-shunt-infection:: Most ventriculoperitoneal shunt infections appear more than a year after surgery.{F}
 
-::demo-hydro-sign:: In an infant, which sign suggests raised pressure from hydrocephalus?{
-=a tense, bulging fontanelle
+::demo-hydro-sign:: In an infant with hydrocephalus, which sign suggests raised intracranial pressure?{
 ~a sunken fontanelle
-~%25%a head circumference on the 50th centile that is rising fast
+~a head circumference that keeps growing along the same centile
+=a tense, bulging fontanelle
 }
 """
 
 BANK_SW = """\
-// Benki ya mfano (NeuroDaraja): imeandikwa kwa maonyesho, si mtihani uliothibitishwa.
-::demo-gcs-motor:: Mgonjwa mwenye jeraha la kichwa anaelekeza mkono mahali pa maumivu. Alama ya mwendo ya Glasgow Coma Scale ni ngapi?{
-=5
+// Data za maonyesho (NeuroDaraja): maswali ya kufundishia yaliyoandikwa kwa ajili ya maonyesho,
+// si mtihani uliothibitishwa.
+::demo-gcs-motor:: Mgonjwa mwenye jeraha la kichwa anapeleka mkono mahali anapoumizwa (localises to pain). Alama ya mwendo (motor) ya Glasgow Coma Scale ni ngapi?{
 ~6
 ~4
+=5
 ~3
 }
 
-::demo-cushing:: Shinikizo la damu kuwa juu, mapigo ya moyo kuwa chini na kupumua kusiko kwa kawaida baada ya jeraha la kichwa huashiria:{
-=shinikizo kubwa ndani ya fuvu
-~mshtuko kutokana na kupoteza damu
-~jeraha la uti wa mgongo
+::demo-cushing:: Baada ya jeraha la kichwa, mgonjwa anapata shinikizo la damu la juu, mapigo ya moyo ya chini na kupumua kusiko kwa kawaida. Hali hii kwa kawaida huashiria:{
+~mshtuko kutokana na kupoteza damu (hypovolaemic shock)
+=shinikizo kubwa ndani ya fuvu (raised ICP)
+~mshtuko wa neva (neurogenic shock) kutokana na jeraha la uti wa mgongo
 }
 
-::demo-lucid-interval:: Kipindi cha fahamu kurudi kisha hali kuzorota ni dalili ya kawaida ya damu iliyovilia juu ya utando wa ubongo (extradural).{T}
+::demo-lucid-interval:: Mgonjwa kupata fahamu kwa muda (lucid interval) kisha hali yake kuzorota ni dalili ya kawaida ya damu iliyovuja kati ya fuvu na utando mgumu wa ubongo (extradural haematoma).{T}
 
-::demo-shunt-infection:: Maambukizi mengi ya shunt ya VP hutokea ndani ya miezi sita baada ya upasuaji.{T}
+::demo-shunt-infection:: Maambukizi mengi ya shunt ya VP hutokea zaidi ya mwaka mmoja baada ya upasuaji.{F}
 
-::demo-hydro-sign:: Kwa mtoto mchanga, dalili ipi inaashiria shinikizo kubwa kutokana na hydrocephalus?{
-=utosi uliojaa na kuvimba
+::demo-hydro-sign:: Kwa mtoto mchanga mwenye hydrocephalus, dalili ipi inaashiria shinikizo kubwa ndani ya fuvu?{
 ~utosi ulioingia ndani
-~%25%mzunguko wa kichwa kwenye centile ya 50 unaoongezeka haraka
+~mzunguko wa kichwa unaoendelea kukua kwenye centile ileile
+=utosi uliojaa na kuvimba
 }
 """
 
 BANK_ZH = """\
-// 演示用题库（NeuroDaraja）：为演示编写，并非经过验证的考试。
-::demo-gcs-motor:: 一名颅脑外伤患者对疼痛刺激能定位。格拉斯哥昏迷评分的运动评分是多少？{
-=5
+// 演示数据（NeuroDaraja）：为演示编写的教学题目，并非经过验证的考试。
+::demo-gcs-motor:: 一名颅脑外伤患者对疼痛刺激能定位。格拉斯哥昏迷评分（GCS）的运动评分是多少？{
 ~6
 ~4
+=5
 ~3
 }
 
-::demo-cushing:: 颅脑外伤后出现高血压、心动过缓和呼吸不规则，提示：{
-=颅内压增高
+::demo-cushing:: 颅脑外伤后患者出现血压升高、心动过缓和呼吸不规则，最可能提示：{
 ~低血容量性休克
-~脊髓损伤
+=颅内压增高
+~脊髓损伤所致的神经源性休克
 }
 
 ::demo-lucid-interval:: 中间清醒期后病情恶化是硬膜外血肿的典型表现。{T}
 
-::demo-shunt-infection:: 大多数脑室腹腔分流感染发生在术后六个月内。{T}
+::demo-shunt-infection:: 大多数脑室腹腔分流感染发生在手术一年以后。{F}
 
-::demo-hydro-sign:: 婴儿出现哪种体征提示脑积水引起的颅内压增高？{
-=前囟张力高、膨隆
+::demo-hydro-sign:: 脑积水婴儿出现哪种体征提示颅内压增高？{
 ~前囟凹陷
-~%25%头围位于第50百分位但增长很快
+~头围沿同一百分位线持续增长
+=前囟张力高、膨隆
 }
 """
 
-# Synthetic pre/post choices: which choice (by position) each demo participant picks.
-PRE_PICKS = [[1, 1, 0, 1, 1], [0, 0, 1, 0, 2], [0, 1, 0, 0, 1]]
-POST_PICKS = [[0, 0, 0, 0, 0], [0, 0, 0, 0, 2], [0, 0, 0, 0, 0]]
+# Synthetic pre/post answers of each demo participant, one letter a question: R the right
+# choice, W its first wrong one (by identity, whatever order the participant was shown).
+PRE_PICKS = ["WWRWW", "RRWRW", "RWRRR"]
+POST_PICKS = ["RRRRR", "RRRRW", "RRRRR"]
 
 
-def _picks(questions: list[Question], picks: list[int]) -> dict[int, int]:
-    return {q.pk: list(q.choices.all())[pick].pk for q, pick in zip(questions, picks, strict=False)}
+def _picks(questions: list[Question], picks: str) -> dict[int, int]:
+    chosen = {}
+    for question, pick in zip(questions, picks, strict=False):
+        choices = list(question.choices.all())
+        right = pick == "R"
+        chosen[question.pk] = next(c.pk for c in choices if c.is_right == right)
+    return chosen
 
 
 def _attempts(session: Session, coordinator: User, questions: list[Question]) -> int:

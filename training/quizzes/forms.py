@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution
 from core.forms import DateTimeField
-from training.quizzes.models import LANGUAGES, Question
+from training.quizzes.models import LANGUAGES, Choice, Question
 
 MAX_FILE_BYTES = 1024 * 1024
 LANGUAGE_NAMES = {"en": _("English"), "sw": _("Kiswahili"), "zh_hans": _("Chinese")}
@@ -112,12 +112,12 @@ class TestForm(forms.Form):
 class TakeForm(forms.Form):
     """One radio group per question; a question left blank is named by the action."""
 
-    def __init__(self, questions: list[Question], *args: Any, **kwargs: Any) -> None:
+    def __init__(self, paper: list[tuple[Question, list[Choice]]], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for number, question in enumerate(questions, start=1):
+        for number, (question, choices) in enumerate(paper, start=1):
             self.fields[f"q{question.pk}"] = forms.TypedChoiceField(
                 label=f"{number}. {question.text}",
-                choices=[(choice.pk, choice.text) for choice in question.choices.all()],
+                choices=[(choice.pk, choice.text) for choice in choices],
                 coerce=int,
                 widget=forms.RadioSelect,
                 required=False,

@@ -166,9 +166,8 @@ def set_test(request: HttpRequest, session_id: int, kind: str) -> HttpResponse:
 def take(request: HttpRequest, session_id: int, kind: str) -> HttpResponse:
     user = _user(request)
     test = access.get_test_to_take(user, session_id, kind)
-    questions = actions.test_questions(test)
     attempt = Attempt.objects.filter(test=test, participant=user).first()
-    form = TakeForm(questions, request.POST or None)
+    form = TakeForm(actions.paper(test, user), request.POST or None)
     refusal = ""
     if request.method == "POST" and form.is_valid():
         try:

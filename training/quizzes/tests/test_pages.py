@@ -91,3 +91,16 @@ def test_the_demo_loader_imports_a_synthetic_bank_in_three_languages_once(db):
         Attempt.objects.filter(test__kind=kind).order_by("participant_id") for kind in ("pre", "post")
     )
     assert [a.score for a in pre] != [a.score for a in post]  # the demo shows a gain
+
+
+def test_the_demo_bank_is_marked_as_such_and_its_right_answers_are_not_all_first(db):
+    loaders = {loader.name: loader for loader in demo_loaders()}
+    for name in ("accounts", "consultations", "training", "training_sessions", "training_quizzes"):
+        loaders[name].load()
+    questions = list(Question.objects.filter(name__startswith="demo-").prefetch_related("choices"))
+    assert all(q.topic.startswith("Demonstration") for q in questions)
+    places = {[c.is_right for c in q.choices.all()].index(True) for q in questions}
+    assert places != {0}
+    # One right answer each, and no partly right choice to argue over.
+    for question in questions:
+        assert sorted(c.weight for c in question.choices.all())[-2:] == [0, 100], question.name
