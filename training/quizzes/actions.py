@@ -297,11 +297,31 @@ def _refuse_if_not_open(test: Test, now: datetime) -> None:
 def not_open_now(test: Test) -> str:
     """Why the test cannot be taken now ("" while it is open), in the reader's language."""
     now = timezone.now()
+    if test.session.status == Status.CANCELLED:
+        return _("This session has been cancelled.")
     if now < test.opens_at:
         return _("This test opens at %(time)s.") % {"time": _local(test.opens_at)}
     if now >= test.closes_at:
         return _("This test closed at %(time)s.") % {"time": _local(test.closes_at)}
     return ""
+
+
+# Where a participant stands with a test, for their list of tests.
+TAKEN, OPEN, NOT_OPEN_YET, CLOSED, CANCELLED = "taken", "open", "not_open", "closed", "cancelled"
+
+
+def standing(test: Test, attempt: Attempt | None) -> str:
+    """Taken (whenever), else open to take now, not open yet, closed or cancelled."""
+    now = timezone.now()
+    if attempt is not None:
+        return TAKEN
+    if test.session.status == Status.CANCELLED:
+        return CANCELLED
+    if now < test.opens_at:
+        return NOT_OPEN_YET
+    if now >= test.closes_at:
+        return CLOSED
+    return OPEN
 
 
 def _already(attempt: Attempt) -> ActionError:

@@ -12,7 +12,7 @@ from accounts.models import Role, User
 from core.plugins import HomeSection, Label, demo_loader, home_sections, nav_entry
 from training.quizzes.demo import load_demo
 from training.quizzes.models import Test
-from training.sessions.models import RegistrationStatus
+from training.sessions.models import RegistrationStatus, Status
 
 nav_entry("training_quizzes:bank", _("Question bank"), order=37, roles=[Role.COORDINATOR])
 
@@ -28,6 +28,7 @@ def open_tests(user: User) -> list[Test]:
             closes_at__gt=now,
         )
         .exclude(attempts__participant=user)
+        .exclude(session__status=Status.CANCELLED)
         .select_related("session")
         .order_by("closes_at")[:5]
     )

@@ -175,7 +175,9 @@ def take(request: HttpRequest, session_id: int, kind: str) -> HttpResponse:
         except FieldErrors as refused:
             _show_errors(form, refused)
         except ActionError as refused:
+            # Refused (sent already, closed, not open yet, cancelled): said once, the form not offered again.
             refusal = str(refused.message)
+            attempt = Attempt.objects.filter(test=test, participant=user).first()
         else:
             messages.success(
                 request,
@@ -201,11 +203,17 @@ def session_results(request: HttpRequest, session_id: int) -> HttpResponse:
     seen = access.get_session(user, session_id)
     tests = {test.kind: test for test in Test.objects.filter(session=seen.session)}
     read = results(seen.session, only=None if seen.reads_all_results else user)
-    context = {
-        "seen": seen,
-        "session": seen.session,
-        "results": read,
-        "pre": tests.get(Kind.PRE),
-        "post": tests.get(Kind.POST),
-    }
+    mine = (
+        {a.test_id: a for a in Attempt.objects.filter(test__session=seen.session, participant=user)}
+        if seen.takes_part
+        else {}
+    )
+    listed = []
+    for kind in Kind:
+        test = tests.get(kind)
+        if test is not None:
+            test.session = seen.session  # already read: no query a test
+        state = actions.standing(test, mine.get(test.pk)) if test and seen.takes_part else ""
+        listed.append({"kind": kind.value, "label": kind.label, "test": test, "state": state})
+    context = {"seen": seen, "session": seen.session, "results": read, "tests": listed}
     return render(request, "training_quizzes/results.html", context)

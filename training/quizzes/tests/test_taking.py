@@ -171,3 +171,39 @@ def test_a_closed_test_says_so_on_the_page_instead_of_offering_the_questions(cas
     world.pre.refresh_from_db()
     with translation.override("sw"):
         assert actions.not_open_now(world.pre).startswith("Jaribio hili lilifungwa")
+
+
+def test_a_test_refused_because_it_closed_is_not_offered_again(cast, world, client):
+    sign_in(client, cast.trainee)
+    url = f"/training/sessions/{world.session.pk}/tests/pre/"
+    assert 'type="radio"' in client.get(url).content.decode()  # open when the page was read
+    Test.objects.filter(pk=world.pre.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    sent = client.post(url, {f"q{q}": c for q, c in right_answers(world.questions).items()})
+    body = sent.content.decode()
+    assert sent.status_code == 409
+    assert "This test closed at" in body and "your answers were not recorded" in body
+    assert 'type="radio"' not in body and "Send my answers" not in body
+    assert 'type="radio"' not in client.get(url).content.decode()
+    assert Attempt.objects.count() == 0
+
+
+def test_the_participant_s_list_invites_only_to_a_test_open_now(cast, world, client):
+    Test.objects.filter(pk=world.pre.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    sign_in(client, cast.trainee)
+    listed = client.get(f"/training/sessions/{world.session.pk}/tests/").content.decode()
+    pre, post = (f"/training/sessions/{world.session.pk}/tests/{kind}/" for kind in ("pre", "post"))
+    assert f'href="{pre}"' not in listed and "closed: it can no longer be taken" in listed
+    assert f'href="{post}">Take the test<' in listed
+    actions.submit(cast.trainee, world.post, right_answers(world.questions))
+    listed = client.get(f"/training/sessions/{world.session.pk}/tests/").content.decode()
+    assert f'href="{post}">Taken: see your score<' in listed and "Take the test" not in listed
+    home = client.get("/").content.decode()
+    assert pre not in home and post not in home
+
+
+def test_a_cancelled_session_s_test_offers_no_form(cast, world, client):
+    Session.objects.filter(pk=world.session.pk).update(status=Status.CANCELLED)
+    sign_in(client, cast.trainee)
+    page = client.get(f"/training/sessions/{world.session.pk}/tests/pre/").content.decode()
+    assert "This session has been cancelled." in page and 'type="radio"' not in page
+    assert f"/training/sessions/{world.session.pk}/tests/pre/" not in client.get("/").content.decode()
