@@ -137,21 +137,13 @@ def certificates_pdf(request: HttpRequest, code: str) -> HttpResponse:
 @router.get(
     "/training/certificate-checks/{code}",
     response=VerdictOut,
-    summary="Check a certificate's code, as the public page does (rate-limited per address)",
+    summary="Check a certificate's code, as the public page does (codes matching none limited per address)",
 )
 def certificates_check(request: HttpRequest, code: str) -> VerdictOut:
     api_user(request)
-    if not verification.lookup_allowed(request, scope="api"):
-        minutes = verification.WINDOW // 60
-        raise ActionError(
-            _(
-                "Too many certificates have been checked from your network. Wait %(minutes)s minutes, then try again."
-            )
-            % {"minutes": minutes},
-            code="rate_limited",
-            status=429,
-        )
-    verdict = verification.verdict(code)
+    verdict = verification.check(request, code, scope="api")
+    if isinstance(verdict, verification.HeldBack):
+        raise ActionError(verdict.message, code="rate_limited", status=429)
     if not verdict.found:
         raise ActionError(_("No certificate has this code."), code="not_found", status=404)
     return VerdictOut(**verdict.__dict__)

@@ -135,11 +135,11 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    context = {"minutes": verification.WINDOW // 60, "form": LookupForm()}
-    return _public(
-        render(request, "training_certificates/verify.html", context | {"limited": True}, status=429)
-    )
+def _too_many(request: HttpRequest, held: verification.HeldBack) -> HttpResponse:
+    context = {"held": held, "form": LookupForm()}
+    response = render(request, "training_certificates/verify.html", context, status=429)
+    response["Retry-After"] = str(held.seconds)
+    return _public(response)
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
@@ -155,9 +155,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    if not verification.lookup_allowed(request):
-        return _too_many(request)
-    verdict = verification.verdict(code)
+    verdict = verification.check(request, code)
+    if isinstance(verdict, verification.HeldBack):
+        return _too_many(request, verdict)
     context = {"verdict": verdict, "form": LookupForm(initial={"code": verdict.code})}
     status = 200 if verdict.found else 404
     return _public(render(request, "training_certificates/verify.html", context, status=status))
