@@ -4,8 +4,11 @@ Anyone signed in with a role at a partner institution sees the sessions that are
 (and the cancelled ones they were registered for or manage) and may register: nobody's cadre is on
 their account, so a participant names it when registering and a session for other cadres refuses
 them then. The coordinators of the organising institution manage a session (edit, cancel, the
-attendance list, the check-in code); its trainers read the attendance list and the code too.
-Anyone else is refused what they can see (403) and told nothing exists otherwise (404).
+check-in code) and are the only ones who record attendance (tick who came, add a walk-in): a
+trainer teaches, and may be a participant too, so their own attendance is not theirs to mark. The
+trainers read the attendance list, the code and the participants' feedback; the supervisors'
+follow-up answers, which name the participant, are for the coordinators. Anyone else is refused
+what they can see (403) and told nothing exists otherwise (404).
 """
 
 from __future__ import annotations
@@ -48,8 +51,17 @@ def can_manage(user: User, session: Session) -> bool:
     return session.institution_id in coordinated(user)
 
 
+def is_trainer(user: User, session: Session) -> bool:
+    return session.trainers.filter(pk=user.pk).exists()
+
+
 def can_see_attendance(user: User, session: Session) -> bool:
-    return can_manage(user, session) or session.trainers.filter(pk=user.pk).exists()
+    return can_manage(user, session) or is_trainer(user, session)
+
+
+def can_take_attendance(user: User, session: Session) -> bool:
+    """Ticking who came and adding walk-ins: the coordinators of the organising institution."""
+    return can_manage(user, session)
 
 
 def get_session(user: User, session_id: int) -> Session:
@@ -69,6 +81,14 @@ def get_session_to_manage(user: User, session_id: int) -> Session:
 def get_attendance(user: User, session_id: int) -> Session:
     session = get_session(user, session_id)
     if not can_see_attendance(user, session):
+        raise PermissionDenied
+    return session
+
+
+def get_attendance_to_take(user: User, session_id: int) -> Session:
+    """Read by the trainers too (403 for them), recorded by the coordinators only."""
+    session = get_attendance(user, session_id)
+    if not can_take_attendance(user, session):
         raise PermissionDenied
     return session
 

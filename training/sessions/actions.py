@@ -366,8 +366,9 @@ def _mark_held(session: Session) -> None:
 def take_attendance(
     manager: User, session: Session, attended_ids: set[int], *, request: HttpRequest | None = None
 ) -> int:
-    """The coordinator's list: those ticked came, the others did not. Returns how many came."""
-    if not access.can_see_attendance(manager, session):
+    """The coordinator's list: those ticked came, the others did not. Returns how many came.
+    Trainers read the list but do not mark it (their own attendance included)."""
+    if not access.can_take_attendance(manager, session):
         raise PermissionDenied
     if session.status == Status.CANCELLED:
         raise ActionError(_("This session has been cancelled."), code="cancelled", status=409)

@@ -326,11 +326,12 @@ def attendance(request: HttpRequest, session_id: int) -> list[AttendeeOut]:
 @router.put(
     "/training/sessions/{session_id}/attendance",
     response=list[AttendeeOut],
-    summary="Coordinators and trainers: record who came",
+    summary="Coordinators: record who came",
+    description="The coordinators of the organising institution only; its trainers read the list.",
 )
 def take_attendance(request: HttpRequest, session_id: int, payload: AttendanceIn) -> list[AttendeeOut]:
     user = api_user(request)
-    session = access.get_attendance(user, session_id)
+    session = access.get_attendance_to_take(user, session_id)
     actions.take_attendance(user, session, set(payload.attended), request=request)
     return _attendees(session)
 

@@ -294,7 +294,10 @@ def cancel_session(request: HttpRequest, session_id: int) -> HttpResponse:
 def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
     user = _user(request)
     session = access.get_attendance(user, session_id)
+    takes = access.can_take_attendance(user, session)
     if request.method == "POST":
+        if not takes:
+            raise PermissionDenied  # the trainers read the list; the coordinators mark it
         ticked = {int(value) for value in request.POST.getlist("attended") if value.isdigit()}
         try:
             count = actions.take_attendance(user, session, ticked, request=request)
@@ -316,6 +319,7 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
     context = {
         "session": session,
         "times": times_of(session),
+        "takes": takes,
         "registrations": registrations,
         "attended": sum(1 for r in registrations if r.attended),
         "feedback_count": summary.count,

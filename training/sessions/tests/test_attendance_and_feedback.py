@@ -12,6 +12,8 @@ from consultations.access import conferences_for
 from consultations.models import Conference, ConferenceParticipant
 from core.errors import ActionError
 from core.models import Notification
+from neurodaraja.testing.api_clients import bearer_client, call
+from neurodaraja.testing.personas import sign_in
 from training.sessions import access, actions, queries
 from training.sessions.models import CheckIn, FollowUp
 from training.sessions.tests.world import attended, move_back, planned
@@ -99,11 +101,57 @@ def test_the_coordinators_list_records_who_came(cast):
     assert not registration.attended
 
 
-def test_a_trainer_from_another_institution_takes_attendance_but_not_an_outsider(cast):
+@pytest.mark.parametrize("person", ["consultant_china", "outsider_coordinator", "trainee", "neurosurgeon"])
+def test_only_the_organising_institutions_coordinators_take_attendance(cast, person):
+    # The trainer (the consultant in China), another institution's coordinator, a participant,
+    # a consultant of the same hospital: refused, nothing marked.
     session, registration = running(cast)
-    actions.take_attendance(cast.consultant_china, session, {registration.pk})  # the session's trainer
     with pytest.raises(actions.PermissionDenied):
-        actions.take_attendance(cast.outsider_coordinator, session, set())
+        actions.take_attendance(getattr(cast, person), session, {registration.pk})
+    registration.refresh_from_db()
+    assert not registration.attended and session.status == "planned"
+
+
+def test_a_trainer_does_not_mark_their_own_attendance(cast):
+    session = planned(cast, trainers=[cast.neurosurgeon])
+    own = actions.register(cast.neurosurgeon, session, "neurosurgeon")
+    start = timezone.now() - timedelta(minutes=10)
+    type(session).objects.filter(pk=session.pk).update(starts_at=start, ends_at=start + timedelta(hours=2))
+    session.refresh_from_db()
+    with pytest.raises(actions.PermissionDenied):
+        actions.take_attendance(cast.neurosurgeon, session, {own.pk})
+    own.refresh_from_db()
+    assert not own.attended
+
+
+def test_the_trainer_reads_the_attendance_list_without_boxes_to_tick(cast, client):
+    session, registration = running(cast)
+    actions.take_attendance(cast.coordinator, session, {registration.pk})
+    url = f"/training/sessions/{session.pk}/attendance/"
+    page = sign_in(client, cast.consultant_china).get(url).content.decode()
+    assert "Amani Kileo" in page and 'type="checkbox"' not in page and '<form method="post"' not in page
+    assert client.post(url, {"attended": []}).status_code == 403
+    registration.refresh_from_db()
+    assert registration.attended
+    client.logout()
+    assert 'type="checkbox"' in sign_in(client, cast.coordinator).get(url).content.decode()
+
+
+@pytest.mark.parametrize(("person", "status"), [("consultant_china", 403), ("outsider_coordinator", 403)])
+def test_the_api_refuses_attendance_to_trainers_and_other_institutions(cast, person, status):
+    session, registration = running(cast)
+    answer = call(
+        bearer_client(getattr(cast, person)),
+        "put",
+        f"/training/sessions/{session.pk}/attendance",
+        {"attended": [registration.pk]},
+    )
+    assert answer.status_code == status
+    registration.refresh_from_db()
+    assert not registration.attended
+    # The trainer still reads it.
+    seen = call(bearer_client(cast.consultant_china), "get", f"/training/sessions/{session.pk}/attendance")
+    assert seen.status_code == 200
 
 
 def test_feedback_is_given_once(cast):
