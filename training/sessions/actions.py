@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Institution, User
@@ -48,6 +48,8 @@ CHECK_IN_MARGIN = timedelta(minutes=30)
 WRONG_CODES_ALLOWED = 5
 WRONG_CODE_WINDOW = timedelta(minutes=15)
 RATINGS = ("relevance", "teaching", "practical", "organisation")
+# The longest feedback comment or follow-up answer kept; a longer one is refused, never cut.
+COMMENT_LIMIT = 2000
 
 
 def follow_up_after() -> timedelta:
@@ -56,6 +58,21 @@ def follow_up_after() -> timedelta:
 
 def _error(name: str, message: str) -> dict[str, str]:
     return {"field": name, "message": message, "type": "invalid"}
+
+
+def too_long(limit: int, length: int) -> str:
+    return _("Keep it to %(limit)s characters or fewer: this has %(count)s.") % {
+        "limit": formats.number_format(limit, force_grouping=True),
+        "count": formats.number_format(length, force_grouping=True),
+    }
+
+
+def _length_errors(texts: dict[str, str], limit: int = COMMENT_LIMIT) -> list[dict[str, str]]:
+    return [
+        _error(name, too_long(limit, len(text.strip())))
+        for name, text in texts.items()
+        if len(text.strip()) > limit
+    ]
 
 
 def _identifiers_in(texts: dict[str, str]) -> list[dict[str, str]]:
@@ -512,8 +529,7 @@ def give_feedback(
             status=409,
         )
     errors = [error for name in RATINGS if (error := _rating(name, ratings.get(name)))]
-    if len(comment) > 2000:
-        errors.append(_error("comment", _("Keep the comment under 2000 characters.")))
+    errors += _length_errors({"comment": comment})
     errors += _identifiers_in({"comment": comment})
     if errors:
         raise FieldErrors(errors)
@@ -605,11 +621,12 @@ def answer_follow_up(
         if practice_changed in PracticeChange.values
         else [_error("practice_changed", _("Choose one of the answers."))]
     )
+    errors += _length_errors({"comment": comment})
     errors += _identifiers_in({"comment": comment})
     if errors:
         raise FieldErrors(errors)
     follow_up.practice_changed = practice_changed
-    follow_up.comment = comment.strip()[:2000]
+    follow_up.comment = comment.strip()
     follow_up.answered_at = timezone.now()
     follow_up.save(update_fields=["practice_changed", "comment", "answered_at"])
     record(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Institution, Role, User
 from consultations.forms import prompt_required_choices
 from core.forms import DateTimeField
+from training.sessions.actions import COMMENT_LIMIT, too_long
 from training.sessions.models import Cadre, Kind, PracticeChange
 
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
@@ -27,6 +28,21 @@ def places_of(person: Any) -> list[str]:
             if m.institution.is_active
         }
     )
+
+
+class CommentField(forms.CharField):
+    """Free text with a limit told, not enforced by the browser: a textarea's maxlength cuts
+    what is pasted without a word, so a longer text is refused here with its length, and kept
+    in the box to shorten."""
+
+    def __init__(self, *, limit: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.limit = limit
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and len(value) > self.limit:
+            raise forms.ValidationError(too_long(self.limit, len(value)), code="max_length")
 
 
 class TrainerChoice(forms.ModelMultipleChoiceField):
@@ -141,8 +157,8 @@ class FeedbackForm(forms.Form):
     organisation = forms.TypedChoiceField(
         label=_("How well was it organised?"), choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect
     )
-    comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    comment = CommentField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), limit=COMMENT_LIMIT, required=False
     )
 
 
@@ -152,9 +168,9 @@ class FollowUpForm(forms.Form):
         choices=PracticeChange.choices,
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
+    comment = CommentField(
         label=_("What changed, or what stands in the way"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        limit=COMMENT_LIMIT,
         required=False,
     )

@@ -252,3 +252,24 @@ def test_a_readers_view_of_held_sessions_counts_each_attendee_once(cast):
         counts = {item.kind: item.attended for item in held}
         assert counts.get("session") == 2, reader
         assert counts.get("case-conference") in {3, None}, reader
+
+
+def test_a_follow_up_answer_over_the_limit_is_refused_not_cut(cast):
+    training_world(cast)
+    registration = attended(cast, cast.trainee)
+    actions.ask_follow_ups(timezone.now() + actions.follow_up_after() + timedelta(days=1))
+    question = FollowUp.objects.get(registration=registration)
+    with pytest.raises(actions.FieldErrors) as refused:
+        actions.answer_follow_up(cast.neurosurgeon, question, "yes", "x" * (actions.COMMENT_LIMIT + 1))
+    assert refused.value.errors == [
+        {
+            "field": "comment",
+            "message": "Keep it to 2,000 characters or fewer: this has 2,001.",
+            "type": "invalid",
+        }
+    ]
+    question.refresh_from_db()
+    assert question.answered_at is None and question.comment == ""
+    actions.answer_follow_up(cast.neurosurgeon, question, "yes", "y" * actions.COMMENT_LIMIT)
+    question.refresh_from_db()
+    assert len(question.comment) == actions.COMMENT_LIMIT

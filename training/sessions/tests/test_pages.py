@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.plugins import demo_loaders
+from neurodaraja.testing.api_clients import bearer_client, call
 from neurodaraja.testing.pages import PAGE_BUDGET, compressed, static_size
 from neurodaraja.testing.personas import sign_in
 from training.sessions import actions
@@ -213,3 +214,54 @@ def test_the_organisers_read_the_feedback_and_the_supervisors_answers(cast, clie
     assert "1 participant answered" in page and "<dd>3.0</dd>" in page
     assert "1 of 1 supervisors answered." in page
     assert page.index("Partly") < page.index("<dd>1</dd>", page.index("Partly"))
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Keep it to 2,000 characters or fewer: this has 2,345."),
+        ("sw", "Usizidishe herufi 2,000: hapa kuna herufi 2,345."),
+        ("zh-hans", "请控制在 2000 个字符以内：目前有 2345 个字符。"),
+    ],
+)
+def test_a_long_follow_up_answer_is_refused_on_the_page_and_kept_to_shorten(cast, client, language, message):
+    world = sessions_world(cast)
+    cast.neurosurgeon.preferred_language = language
+    cast.neurosurgeon.save()
+    reader = sign_in(client, cast.neurosurgeon)
+    url = f"/training/sessions/follow-up/{world.follow_up.pk}/"
+    assert "maxlength" not in reader.get(url).content.decode()  # the browser would cut a paste silently
+    typed = "Places burr holes alone now. " * 80 + "x" * 25  # 2,345 characters
+    page = reader.post(url, {"practice_changed": "yes", "comment": typed})
+    text = page.content.decode()
+    assert page.status_code == 200 and message in text and typed in text
+    if language != "en":
+        assert "Keep it to" not in text
+    world.follow_up.refresh_from_db()
+    assert world.follow_up.answered_at is None
+
+
+def test_the_api_refuses_a_long_follow_up_answer_by_its_field(cast):
+    world = sessions_world(cast)
+    answer = call(
+        bearer_client(cast.neurosurgeon),
+        "post",
+        f"/training/sessions/follow-ups/{world.follow_up.pk}",
+        {"practice_changed": "yes", "comment": "x" * 2001},
+    )
+    assert answer.status_code == 422 and [e["field"] for e in answer.json()["detail"]] == ["comment"]
+    world.follow_up.refresh_from_db()
+    assert world.follow_up.answered_at is None
+
+
+def test_a_long_feedback_comment_is_refused_on_the_page_and_kept(cast, client):
+    registration = attended(cast, cast.trainee)
+    reader = sign_in(client, cast.trainee)
+    url = f"/training/sessions/{registration.session_id}/feedback/"
+    assert "maxlength" not in reader.get(url).content.decode()
+    typed = "Good practice. " * 150
+    ratings = {"relevance": 5, "teaching": 4, "practical": 4, "organisation": 3}
+    page = reader.post(url, ratings | {"comment": typed})
+    assert page.status_code == 200 and "2,000 characters or fewer" in page.content.decode()
+    assert typed.strip() in page.content.decode()
+    assert not Feedback.objects.exists()
