@@ -1,10 +1,13 @@
 """Demonstration data for training sessions: a workshop and a lecture already held at MOI (with
 attendance, feedback and the supervisor's follow-up question), and two coming up, one of them full with a waiting list. Every session
-says it is synthetic. Loaded once; running it again changes nothing."""
+says it is synthetic. Each is held in working hours at the organising hospital (MOI, in Dar es
+Salaam's zone) on a weekday, whenever the demo is loaded; times are kept in UTC and every reader
+sees them in their own zone. Loaded once; running it again changes nothing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,13 +19,14 @@ from training.sessions.models import Session
 
 SYNTHETIC = "Synthetic demonstration session."
 
-# (title, language, kind, days from now, hours, capacity, audience, video link, trainers)
+# (title, language, kind, days from today, local start, hours, capacity, audience, video link, trainers)
 SESSIONS = [
     (
         "Burr holes and trauma craniotomy: hands-on workshop",
         "en",
         "workshop",
         -60,
+        time(8, 30),
         6,
         12,
         [],
@@ -34,6 +38,7 @@ SESSIONS = [
         "sw",
         "lecture",
         -20,
+        time(14, 0),
         2,
         40,
         ["nurse", "clinical-officer", "medical-officer"],
@@ -45,6 +50,7 @@ SESSIONS = [
         "zh-hans",
         "course",
         14,
+        time(9, 0),
         4,
         2,
         ["neurosurgeon", "resident"],
@@ -56,6 +62,7 @@ SESSIONS = [
         "en",
         "workshop",
         30,
+        time(10, 0),
         3,
         25,
         [],
@@ -63,6 +70,19 @@ SESSIONS = [
         ["neurosurgeon"],
     ),
 ]
+
+
+def _weekday(day: date, *, later: bool) -> date:
+    """A working day: a Saturday or Sunday moves to the Monday after (a session coming up) or
+    the Friday before (one held)."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1 if later else -1)
+    return day
+
+
+def _at(today: date, days: int, clock: time, zone: ZoneInfo) -> datetime:
+    day = _weekday(today + timedelta(days=days), later=days > 0)
+    return datetime.combine(day, clock, tzinfo=zone)
 
 
 def _person(name: str) -> User:
@@ -75,15 +95,16 @@ def load_demo() -> str:
     coordinator = _person("coordinator")
     trainee, neurosurgeon, referrer = _person("trainee"), _person("neurosurgeon"), _person("referrer")
     moi = Institution.objects.get(short_code="MOI")
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    zone = ZoneInfo(moi.time_zone)
+    today = timezone.localtime(timezone.now(), zone).date()
     with transaction.atomic():
         made = []
-        for title, language, kind, days, hours, capacity, audience, link, trainers in SESSIONS:
+        for title, language, kind, days, clock, hours, capacity, audience, link, trainers in SESSIONS:
             # Planned in the future first, so that people can register through the real action.
-            start = now + timedelta(days=max(days, 1), hours=2)
+            start = _at(today, max(days, 1), clock, zone)
             made.append(
                 (
-                    days,
+                    (days, clock),
                     actions.create_session(
                         coordinator,
                         actions.SessionData(
@@ -103,17 +124,17 @@ def load_demo() -> str:
                     ),
                 )
             )
-        workshop, lecture, course, _nursing = (session for _days, session in made)
+        workshop, lecture, course, _nursing = (session for _when, session in made)
         actions.register(trainee, workshop, "resident")
         actions.register(referrer, workshop, "medical-officer")
         actions.register(referrer, lecture, "medical-officer")
         actions.register(trainee, course, "resident")
         actions.register(neurosurgeon, course, "neurosurgeon")
         actions.register(_person("consultant.qilu"), course, "neurosurgeon")  # full: the waiting list
-        for days, session in made:
+        for (days, clock), session in made:
             if days < 0:  # held: moved back to when it took place
                 length = session.ends_at - session.starts_at
-                start = now + timedelta(days=days, hours=-6)
+                start = _at(today, days, clock, zone)
                 Session.objects.filter(pk=session.pk).update(starts_at=start, ends_at=start + length)
                 session.refresh_from_db()
                 ids = set(session.registrations.values_list("pk", flat=True))

@@ -4,7 +4,8 @@ input with a clear message; the menu, the home card and the demo data."""
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -188,6 +189,18 @@ def test_the_demo_loader_creates_marked_synthetic_sessions_once(db):
     ]
     assert "already" in loaders["training_sessions"].load()
     assert Session.objects.count() == count
+
+
+def test_the_demo_sessions_are_held_in_working_hours_in_dar_es_salaam(db):
+    loaders = {loader.name: loader for loader in demo_loaders()}
+    for name in ("accounts", "consultations", "training", "training_sessions"):
+        loaders[name].load()
+    dar = ZoneInfo("Africa/Dar_es_Salaam")
+    for session in Session.objects.select_related("institution"):
+        assert session.institution.time_zone == "Africa/Dar_es_Salaam"
+        start, end = session.starts_at.astimezone(dar), session.ends_at.astimezone(dar)
+        assert start.weekday() < 5 and start.date() == end.date(), session.title
+        assert time(8) <= start.time() and end.time() <= time(17), (session.title, start, end)
 
 
 def test_the_tests_of_a_session_are_linked_for_its_organisers_and_participants_only(cast, client):
