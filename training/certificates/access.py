@@ -7,18 +7,22 @@ reads nothing through here: it shows one certificate's public facts by its code 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, User
 from training.access import coordinated
+from training.certificates.actions import attended, waiting_for_certificate
 from training.certificates.codes import parse
 from training.certificates.models import Certificate
 from training.models import Enrolment
 from training.sessions.access import get_session_to_manage
-from training.sessions.models import Session
+from training.sessions.models import Registration, Session
 from training.sessions.models import Status as SessionStatus
 
 RELATED = ("holder", "institution", "issued_by", "revoked_by")
@@ -76,15 +80,29 @@ def get_enrolment_to_certify(user: User, enrolment_id: int) -> Enrolment:
     return enrolment
 
 
+def _count_per_session(registrations: QuerySet[Registration]) -> QuerySet[Registration, dict[str, Any]]:
+    return (
+        registrations.filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
 def sessions_to_certify(user: User) -> QuerySet[Session]:
     """The ended sessions of the institutions this coordinator coordinates, with how many
-    attended and how many hold a valid certificate for it."""
+    attended, how many hold a valid certificate for it, and how many issue_for_session would
+    certify now (`waiting`, by the action's own rule: the page offers to issue only then)."""
     return (
         Session.objects.filter(institution_id__in=coordinated(user), ends_at__lte=timezone.now())
         .exclude(status=SessionStatus.CANCELLED)
         .annotate(
-            came=Count("registrations", filter=Q(registrations__attended=True), distinct=True),
+            came=Coalesce(Subquery(_count_per_session(attended(Registration.objects.all()))), 0),
             certified=Count("certificates", filter=Q(certificates__revoked_at__isnull=True), distinct=True),
+            waiting=Coalesce(
+                Subquery(_count_per_session(waiting_for_certificate(Registration.objects.all()))), 0
+            ),
         )
         .order_by("-starts_at")
     )

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,7 +26,7 @@ from training.certificates.codes import new_code, shown
 from training.certificates.models import Certificate, Kind
 from training.models import Enrolment, Stage
 from training.progress import progress_of
-from training.sessions.models import RegistrationStatus, Session
+from training.sessions.models import Registration, RegistrationStatus, Session
 from training.sessions.models import Status as SessionStatus
 
 REASON_LENGTH = 300
@@ -86,6 +87,32 @@ def milestone_problem(enrolment: Enrolment, stage: Stage | None) -> str | None:
     return None
 
 
+def valid_milestone_certificate(enrolment: Enrolment, stage: Stage | None) -> Certificate | None:
+    """The valid certificate already held for this milestone, if any: a second is refused."""
+    return Certificate.objects.filter(
+        kind=Kind.MILESTONE, enrolment=enrolment, stage=stage, revoked_at__isnull=True
+    ).first()
+
+
+def milestones_to_issue(enrolment: Enrolment) -> list[Stage | None]:
+    """The milestones issue_milestone would certify now, by its own rules: reached
+    (milestone_problem says nothing) and not already held; None stands for the whole programme.
+    The page offers these and no others."""
+    held = set(
+        Certificate.objects.filter(
+            kind=Kind.MILESTONE, enrolment=enrolment, revoked_at__isnull=True
+        ).values_list("stage_id", flat=True)
+    )
+    stages: list[Stage | None] = [
+        stage
+        for stage in Stage.objects.filter(programme_id=enrolment.programme_id).order_by("position")
+        if stage.pk not in held and milestone_problem(enrolment, stage) is None
+    ]
+    if None not in held and milestone_problem(enrolment, None) is None:
+        stages.append(None)
+    return stages
+
+
 def _save_with_a_free_code(certificate: Certificate, duplicate: Callable[[], ActionError]) -> None:
     """Codes are random: a taken one is drawn again; a second valid certificate for the same
     milestone or session (two coordinators at once) is refused as the check before it would."""
@@ -136,13 +163,8 @@ def issue_milestone(
     if problem:
         raise ActionError(problem, code="not_met", status=409)
 
-    def valid_one() -> Certificate | None:
-        return Certificate.objects.filter(
-            kind=Kind.MILESTONE, enrolment=enrolment, stage=stage, revoked_at__isnull=True
-        ).first()
-
     def duplicate() -> ActionError:
-        found = valid_one()
+        found = valid_milestone_certificate(enrolment, stage)
         return ActionError(
             _("%(trainee)s already holds a valid certificate for this milestone: %(code)s.")
             % {"trainee": enrolment.trainee.full_name, "code": shown(found.code) if found else "—"},
@@ -150,7 +172,7 @@ def issue_milestone(
             status=409,
         )
 
-    if valid_one():
+    if valid_milestone_certificate(enrolment, stage):
         raise duplicate()
 
     def sentence() -> str:
@@ -193,6 +215,23 @@ def _attended_sentence(session: Session) -> Callable[[], str]:
     return sentence
 
 
+def attended(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Those of these registrations that issue_for_session certifies: marked as attended, not cancelled."""
+    return registrations.filter(attended=True).exclude(status=RegistrationStatus.CANCELLED)
+
+
+def waiting_for_certificate(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Of those attended, the ones with no valid certificate for their session yet: whom
+    issue_for_session would certify now (and the page offers to)."""
+    held = Certificate.objects.filter(
+        kind=Kind.SESSION,
+        session=OuterRef("session"),
+        holder=OuterRef("participant"),
+        revoked_at__isnull=True,
+    )
+    return attended(registrations).exclude(Exists(held))
+
+
 @transaction.atomic
 def issue_for_session(
     coordinator: User, session: Session, *, request: HttpRequest | None = None
@@ -208,25 +247,17 @@ def issue_for_session(
         raise ActionError(
             _("Certificates are issued once the session has ended."), code="not_ended", status=409
         )
-    attended = list(
-        session.registrations.filter(attended=True)
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .select_related("participant")
-        .order_by("pk")
-    )
-    if not attended:
+    if not attended(session.registrations.all()).exists():
         raise ActionError(
             _("No one is marked as having attended this session yet: take the attendance first."),
             code="no_attendance",
             status=409,
         )
-    certified = set(
-        Certificate.objects.filter(kind=Kind.SESSION, session=session, revoked_at__isnull=True).values_list(
-            "holder_id", flat=True
-        )
-    )
     waiting = [
-        registration.participant for registration in attended if registration.participant_id not in certified
+        registration.participant
+        for registration in waiting_for_certificate(session.registrations.all())
+        .select_related("participant")
+        .order_by("pk")
     ]
     if not waiting:
         raise ActionError(
@@ -306,4 +337,13 @@ def revoke(
     return locked
 
 
-__all__ = ["issue_for_session", "issue_milestone", "milestone_problem", "revoke"]
+__all__ = [
+    "attended",
+    "issue_for_session",
+    "issue_milestone",
+    "milestone_problem",
+    "milestones_to_issue",
+    "revoke",
+    "valid_milestone_certificate",
+    "waiting_for_certificate",
+]

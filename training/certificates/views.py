@@ -17,7 +17,7 @@ from accounts.models import Role, User
 from core.errors import ActionError, FieldErrors
 from training.certificates import access, actions, verification
 from training.certificates.codes import parse, shown
-from training.certificates.forms import LookupForm, MilestoneForm, RevokeForm
+from training.certificates.forms import LookupForm, MilestoneForm, RevokeForm, TraineeChooser
 from training.certificates.printing import certificate_pdf, file_name
 
 LIST_LENGTH = 100
@@ -83,21 +83,29 @@ def issue_for_session(request: HttpRequest, session_id: int) -> HttpResponse:
 def issue_milestone(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     access.require_coordinator(user)
-    form = MilestoneForm(user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            certificate = actions.issue_milestone(
-                user, form.cleaned_data["enrolment"], form.cleaned_data["stage"], request=request
-            )
-        except ActionError as refused:
-            form.add_error(None, str(refused.message))
-        else:
-            messages.success(
-                request,
-                _("Certificate %(code)s issued; its holder is told.") % {"code": certificate.shown_code},
-            )
-            return HttpResponseRedirect(reverse("training_certificates:issued"))
-    return render(request, "training_certificates/issue_milestone.html", {"form": form})
+    if request.method == "POST":
+        form = MilestoneForm(user, request.POST)
+        if form.is_valid():
+            try:
+                certificate = actions.issue_milestone(
+                    user, form.cleaned_data["enrolment"], form.cleaned_data["stage"], request=request
+                )
+            except ActionError as refused:
+                form.add_error(None, str(refused.message))
+            else:
+                messages.success(
+                    request,
+                    _("Certificate %(code)s issued; its holder is told.") % {"code": certificate.shown_code},
+                )
+                return HttpResponseRedirect(reverse("training_certificates:issued"))
+        chooser = TraineeChooser(user, initial={"enrolment": form.chosen})
+    else:
+        # The trainee first (a GET form of its own), then only the milestones ready to certify.
+        chooser = TraineeChooser(user, request.GET if "for-enrolment" in request.GET else None)
+        chosen = chooser.chosen()
+        form = MilestoneForm(user, initial={"enrolment": chosen.pk if chosen else None})
+    context = {"chooser": chooser, "form": form}
+    return render(request, "training_certificates/issue_milestone.html", context)
 
 
 @login_required

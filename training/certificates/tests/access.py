@@ -49,7 +49,7 @@ CHANGES = [
         "/training/certificates/milestone/",
         expect(COORDINATORS, outsider_coordinator=200),
         certificates,
-        {"enrolment": "{enrolment}", "stage": ""},
+        {"enrolment": "{enrolment}", "stage": "programme"},
     ),
     # Every partner sees the session (sessions' rule): only its organisers certify it (403).
     Change("/training/certificates/sessions/{session}/", expect({"coordinator"}, ok=302), certificates),

@@ -66,10 +66,11 @@ def test_a_milestone_not_reached_is_refused_on_the_page_in_the_readers_language(
     accounts.update_profile(cast.coordinator, {"preferred_language": "sw"})
     sign_in(client, cast.coordinator)
     response = client.post(
-        "/training/certificates/milestone/", {"enrolment": world.enrolment.pk, "stage": ""}
+        "/training/certificates/milestone/", {"enrolment": world.enrolment.pk, "stage": "programme"}
     )
     assert response.status_code == 200
     assert "bado hajatimiza masharti yote" in response.content.decode()
+    assert 'value="programme"' not in response.content.decode()  # sent from a page left open: not offered
     assert not Certificate.objects.exists()
 
 
