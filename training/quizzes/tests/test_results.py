@@ -67,3 +67,20 @@ def test_the_api_gives_the_same_figures(cast, world):
     ).json()
     assert [row["participant"] for row in own["participants"]] == [cast.trainee.full_name]
     assert own["mean_raw_gain"] is None
+
+
+@pytest.mark.parametrize(
+    ("language", "gain"),
+    [("en", "Normalised gain"), ("sw", "Ongezeko lililosawazishwa"), ("zh-hans", "标准化提升")],
+)
+def test_on_a_phone_each_participant_is_a_card_whose_gain_names_itself(cast, world, client, language, gain):
+    cast.coordinator.preferred_language = language
+    cast.coordinator.save()
+    body = (
+        sign_in(client, cast.coordinator)
+        .get(f"/training/sessions/{world.session.pk}/tests/")
+        .content.decode()
+    )
+    assert f'lang="{language}"' in body
+    assert '<table class="case-rows">' in body  # stacked below 40rem (site.css), nothing scrolled away
+    assert f'<td data-label="{gain}">1.00</td>' in body  # the trainee: (100 - 33.3) / (100 - 33.3)
