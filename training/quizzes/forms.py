@@ -95,6 +95,9 @@ class QuestionForm(forms.Form):
 
 
 class TestForm(forms.Form):
+    """The questions are validated against the whole bank but never rendered from it: the page
+    lists the chosen ones and one page of the others (training.quizzes.choosing)."""
+
     questions = forms.ModelMultipleChoiceField(
         Question.objects.none(), label=_("Questions"), widget=forms.CheckboxSelectMultiple
     )
@@ -105,8 +108,37 @@ class TestForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["questions"]
         assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101
-        field.queryset = Question.objects.order_by("topic", "name")
-        field.label_from_instance = lambda question: f"{question.name} · {question.text[:80]}"  # type: ignore[method-assign,assignment]
+        field.queryset = Question.objects.all()
+
+
+class BankFilter(forms.Form):
+    """Which of the bank's questions the test's page lists beside the chosen ones."""
+
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    language = forms.ChoiceField(
+        label=_("Written in"),
+        required=False,
+        choices=[("", _("Any language")), *LANGUAGE_NAMES.items()],
+    )
+    words = forms.CharField(label=_("Words"), required=False, max_length=100)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, topics: list[str], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["topic"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101
+        field.choices = [("", _("All topics")), *((topic, topic) for topic in topics)]
+
+    def read(self) -> tuple[str, str, str, int]:
+        """topic, language, words and page; what does not parse reads as no filter."""
+        self.is_valid()  # a field that does not parse is left out of cleaned_data
+        data = self.cleaned_data
+        return (
+            data.get("topic") or "",
+            data.get("language") or "",
+            data.get("words") or "",
+            data.get("page") or 1,
+        )
 
 
 class TakeForm(forms.Form):

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from core.errors import ActionError, FieldErrors
-from training.quizzes import access, actions
-from training.quizzes.forms import ImportForm, QuestionForm, TakeForm, TestForm
+from training.quizzes import access, actions, choosing
+from training.quizzes.forms import BankFilter, ImportForm, QuestionForm, TakeForm, TestForm
 from training.quizzes.importing import preview
 from training.quizzes.models import LANGUAGES, Attempt, Kind, Question, Test, suffix
 from training.quizzes.results import results
@@ -117,43 +117,66 @@ def edit_question(request: HttpRequest, question_id: int) -> HttpResponse:
     return render(request, "training_quizzes/question_form.html", {"form": form, "question": question})
 
 
+def _ids(values: list[str]) -> list[int]:
+    return [int(value) for value in values if value.isdigit()][: 2 * actions.MAX_QUESTIONS_PER_TEST]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def set_test(request: HttpRequest, session_id: int, kind: str) -> HttpResponse:
+    """The chosen questions first, then one page of the bank (filtered): the search and the page
+    buttons send the same form back without saving it, so the questions ticked and the times
+    typed stay as they were."""
     user = _user(request)
     session = access.get_session_to_manage(user, session_id)
     kind = access.kind_of(kind)
     test = Test.objects.filter(session=session, kind=kind).first()
-    initial = (
-        {"questions": list(test.questions.all()), "opens_at": test.opens_at, "closes_at": test.closes_at}
-        if test
-        else {"opens_at": session.starts_at if kind == Kind.PRE else session.ends_at}
-    )
-    form = TestForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.set_test(
-                user,
-                session,
-                kind,
-                list(data["questions"]),
-                data["opens_at"],
-                data["closes_at"],
-                request=request,
-            )
-        except FieldErrors as refused:
-            _show_errors(form, refused)
-        except ActionError as refused:
-            form.add_error(None, str(refused.message))
-        else:
-            messages.success(request, _("Test saved."))
-            return HttpResponseRedirect(reverse("training_quizzes:results", args=[session.pk]))
+    topics = choosing.topics()
+    browsing = request.method == "POST" and ("show" in request.POST or "page" in request.POST)
+    if request.method == "POST":
+        picked = _ids(request.POST.getlist("questions"))
+        filters = BankFilter(topics, request.POST)
+    else:
+        picked = list(test.questions.values_list("pk", flat=True)) if test else []
+        filters = BankFilter(topics, request.GET)
+    if request.method == "POST" and not browsing:
+        form = TestForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.set_test(
+                    user,
+                    session,
+                    kind,
+                    list(data["questions"]),
+                    data["opens_at"],
+                    data["closes_at"],
+                    request=request,
+                )
+            except FieldErrors as refused:
+                _show_errors(form, refused)
+            except ActionError as refused:
+                form.add_error(None, str(refused.message))
+            else:
+                messages.success(request, _("Test saved."))
+                return HttpResponseRedirect(reverse("training_quizzes:results", args=[session.pk]))
+    elif browsing:
+        form = TestForm(initial={name: request.POST.get(name, "") for name in ("opens_at", "closes_at")})
+    elif test:
+        form = TestForm(initial={"opens_at": test.opens_at, "closes_at": test.closes_at})
+    else:
+        form = TestForm(initial={"opens_at": session.starts_at if kind == Kind.PRE else session.ends_at})
+    chosen = choosing.chosen(picked)
+    topic, language, words, page = filters.read()
+    found = choosing.find(topic, language, words, page, [q.pk for q in chosen])
     return render(
         request,
         "training_quizzes/test_form.html",
         {
             "form": form,
+            "filters": filters,
+            "chosen": chosen,
+            "found": found,
             "session": session,
             "kind_label": Kind(kind).label,
             "taken": test and test.attempts.exists(),
