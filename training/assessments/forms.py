@@ -75,9 +75,6 @@ class RequestForm(forms.Form):
         User.objects.none(), label=_("Assessor"), error_messages={"invalid_choice": NOT_AN_ASSESSOR}
     )
     procedure = NamedOne(Procedure.objects.none(), label=_("Procedure (optional)"), required=False)
-    competency = NamedOne(
-        Competency.objects.none(), label=_("Competency (for an EPA observation)"), required=False
-    )
     summary = forms.CharField(
         label=_("What was observed (optional)"),
         required=False,
@@ -91,13 +88,34 @@ class RequestForm(forms.Form):
         enrolment = self._chosen("enrolment")
         self.institution_chosen = self._chosen("institution")
         assessors = cast(forms.ModelChoiceField, self.fields["assessor"])
-        competencies = cast(forms.ModelChoiceField, self.fields["competency"])
+        # An EPA observation is one of the programme's competencies: each is a kind of its own, so
+        # no competency goes with another kind, and no EPA is offered where the programme has none.
+        self.competencies: dict[str, Competency] = {}
         if enrolment is not None:
             assessors.queryset = possible_assessors(enrolment, self.institution_chosen).order_by("full_name")
-            competencies.queryset = Competency.objects.filter(programme_id=enrolment.programme_id)
+            self.competencies = {
+                f"{Kind.EPA}:{c.pk}": c
+                for c in Competency.objects.filter(programme_id=enrolment.programme_id)
+            }
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            *((value, label) for value, label in Kind.choices if value != Kind.EPA),
+            *(
+                (value, _("EPA observation: %(competency)s") % {"competency": c.name})
+                for value, c in self.competencies.items()
+            ),
+        ]
         cast(forms.ModelChoiceField, self.fields["procedure"]).queryset = Procedure.objects.filter(
             is_active=True
         )
+
+    def request_fields(self) -> dict[str, Any]:
+        """The cleaned form as training.assessments.actions.RequestData's fields."""
+        fields = dict(self.cleaned_data)
+        competency = self.competencies.get(fields["kind"])
+        fields["kind"], fields["competency"] = (
+            (Kind.EPA, competency) if competency else (fields["kind"], None)
+        )
+        return fields
 
     def _chosen(self, name: str) -> Any:
         """The programme or hospital this form is for: as sent, or as it opened; None if not valid."""

@@ -72,7 +72,7 @@ def request_assessment(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = RequestForm(user, request.POST)
         if form.is_valid():
-            data = actions.RequestData(**{name: form.cleaned_data[name] for name in form.fields})
+            data = actions.RequestData(**form.request_fields())
             try:
                 assessment = actions.request_assessment(user, data, request=request)
             except (FieldErrors, ActionError) as refused:

@@ -1,6 +1,7 @@
 """The request form offers, as assessor, exactly the people the request accepts for the chosen
-programme and hospital (training.assessments.actions.possible_assessors), and the competencies of
-that programme: nothing is offered and then refused. The hospital is chosen first; a surgeon of
+programme and hospital (training.assessments.actions.possible_assessors), and an EPA observation
+for each competency of that programme (never a competency with another kind): nothing is offered
+and then refused. The hospital is chosen first; a surgeon of
 another hospital appears once that hospital is chosen."""
 
 from __future__ import annotations
@@ -88,7 +89,11 @@ def test_a_surgeon_of_another_hospital_sent_anyway_is_refused_at_the_field_and_n
     assert Assessment.objects.count() == 0
 
 
-def test_the_form_offers_the_competencies_of_the_chosen_programme_only(client, cast, world):
+def kinds(html: str) -> set[str]:
+    return set(re.findall(r'<input type="radio" name="kind" value="([^"]+)"', html))
+
+
+def test_an_epa_observation_is_offered_for_each_competency_of_the_programme_and_no_other(client, cast, world):
     other = Programme.objects.create(
         code="other",
         name_en="Other",
@@ -100,8 +105,24 @@ def test_the_form_offers_the_competencies_of_the_chosen_programme_only(client, c
         programme=other, code="epa-x", name_en="X", name_sw="X", name_zh_hans="X"
     )
     page = sign_in(client, cast.trainee).get("/training/assessments/request/")
-    competencies = offered(page.content.decode(), "competency")
-    assert world.epa.pk in competencies and elsewhere.pk not in competencies
+    html = page.content.decode()
+    assert kinds(html) == {"cbd", "dops", "pba", f"epa:{world.epa.pk}"}
+    assert f"epa:{elsewhere.pk}" not in html
+    assert "EPA observation: Assess and manage raised intracranial pressure" in html
+    assert 'name="competency"' not in html  # no competency to pair with a DOPS and be refused
+    answer = client.post(
+        "/training/assessments/request/",
+        sent(cast, world, cast.institutions["MOI"], cast.neurosurgeon.pk) | {"kind": f"epa:{world.epa.pk}"},
+    )
+    assert answer.status_code == 302
+    assessment = Assessment.objects.get()
+    assert assessment.kind == "epa" and assessment.competency == world.epa
+
+
+def test_a_programme_without_competencies_offers_no_epa_observation(client, cast, world):
+    world.epa.delete()
+    html = sign_in(client, cast.trainee).get("/training/assessments/request/").content.decode()
+    assert kinds(html) == {"cbd", "dops", "pba"}
 
 
 @pytest.mark.parametrize("who", ["consultant_china", "outsider", "coordinator"])
