@@ -12,15 +12,17 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.models import Institution, User
 from core.audit import record
 from core.errors import ActionError, FieldErrors
 from lib import gift
+from training.actions import identifier_errors
 from training.quizzes import access
 from training.quizzes import audit_actions as acts
-from training.quizzes.importing import MAX_CHOICE, MAX_QUESTION, Preview, preview
+from training.quizzes.importing import IDENTIFIER, MAX_CHOICE, MAX_QUESTION, REASONS, Preview, preview
 from training.quizzes.models import LANGUAGES, Attempt, Choice, Kind, Question, Test, suffix
 from training.sessions.models import Session, Status
 
@@ -170,6 +172,13 @@ def edit_question(
             choice.weight = weight
         if not any(choice.is_right for choice in choices):
             errors.append(_error("choices", _("Mark one choice right: give it a weight of 100.")))
+        # The import's check and message, at each field: a bank is shared teaching material.
+        written = {f"text_{code}": text for code, text in texts.items()} | {
+            f"choice_{choice.pk}_{code}": getattr(choice, f"text_{code}")
+            for choice in choices
+            for code in LANGUAGES
+        }
+        errors += identifier_errors(written, capfirst(str(REASONS[IDENTIFIER])))
         if errors:
             raise FieldErrors(errors)
         changed = [f"text_{code}" for code in LANGUAGES if getattr(stored, f"text_{code}") != texts[code]]

@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
 from core.models import AuditEntry
+from neurodaraja.testing.api_clients import bearer_client, call
 from neurodaraja.testing.personas import sign_in
 from training.quizzes import actions
+from training.quizzes.importing import IDENTIFIER, REASONS
 from training.quizzes.models import Question
 from training.quizzes.tests.world import import_bank
 
@@ -83,3 +85,46 @@ def test_another_institution_s_coordinator_reads_the_bank_but_does_not_edit_it(c
         actions.edit_question(cast.outsider_coordinator, gcs, data)
     gcs.refresh_from_db()
     assert gcs.text_en.startswith("Localises")
+
+
+def test_an_identifier_in_a_question_or_choice_is_refused_at_its_field_and_nothing_typed_is_lost(
+    cast, client
+):
+    gcs = import_bank(cast)[0]
+    cast.coordinator.preferred_language = "sw"
+    cast.coordinator.save()
+    sign_in(client, cast.coordinator)
+    wrong = gcs.choices.filter(weight=0).first()
+    typed = {
+        "text_zh_hans": "患者电话13812345678，能定位疼痛：运动评分？",
+        f"choice_{wrong.pk}_sw": "mgonjwa wa 0712 345 678",
+        "topic": "Jeraha la kichwa",
+    }
+    page = client.post(f"/training/questions/{gcs.pk}/", form_of(gcs, **typed))
+    body = page.content.decode()
+    assert page.status_code == 200
+    with translation.override("sw"):
+        message = str(REASONS[IDENTIFIER])
+    assert message[0].upper() + message[1:] in body
+    assert body.count('class="errors" id="id_text_zh_hans_errors"') == 1
+    assert f'id="id_choice_{wrong.pk}_sw_errors"' in body
+    assert all(text in body for text in typed.values())  # what was typed is still in the form
+    gcs.refresh_from_db()
+    assert gcs.text_zh_hans == "" and gcs.topic == "Head injury"
+    assert not gcs.choices.filter(text_sw__contains="0712").exists()
+    assert not AuditEntry.objects.filter(action="training_quizzes.question_edited").exists()
+
+
+def test_the_api_refuses_an_identifier_in_a_choice_by_its_field(cast):
+    gcs = import_bank(cast)[0]
+    choices = [{"id": c.pk, "text_en": c.text_en, "weight": c.weight} for c in gcs.choices.all()]
+    choices[1]["text_en"] = "call 0712 345 678"
+    refused = call(
+        bearer_client(cast.coordinator),
+        "put",
+        f"/training/questions/{gcs.pk}",
+        {"text_en": gcs.text_en, "choices": choices},
+    )
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["detail"]] == [f"choice_{choices[1]['id']}_en"]
+    assert not gcs.choices.filter(text_en__contains="0712").exists()
