@@ -11,13 +11,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Institution, User
+from accounts.models import Institution, Membership, User
 from core.audit import record
 from core.errors import ActionError, FieldErrors
 from core.models import AuditEntry
@@ -416,6 +416,98 @@ def take_attendance(
         detail={"session": session.pk, "attended": len(attended_ids)},
     )
     return len(attended_ids)
+
+
+# --- Walk-ins: people who came without registering ----------------------------------------------
+WALK_IN_CANDIDATES_SHOWN = 10
+WALK_IN_SEARCH_MIN = 2
+
+
+def long_enough_to_search(text: str) -> bool:
+    """Two letters, or one Chinese character (a surname: 李, 王)."""
+    text = text.strip()
+    return len(text) >= WALK_IN_SEARCH_MIN or any("\u3400" <= char <= "\u9fff" for char in text)
+
+
+def walk_in_candidates(session: Session, text: str, limit: int = WALK_IN_CANDIDATES_SHOWN) -> list[User]:
+    """People with a role at a partner institution whose name or e-mail holds `text` and who
+    are not on the session's list yet; at most `limit` + 1 (the one more says there are more),
+    each with their institutions read in the same few queries."""
+    text = text.strip()
+    if not long_enough_to_search(text):
+        return []
+    listed = session.registrations.exclude(status=RegistrationStatus.CANCELLED).values("participant_id")
+    matching = User.objects.filter(
+        Q(full_name__icontains=text) | Q(email__icontains=text),
+        is_active=True,
+        pk__in=Membership.objects.filter(institution__is_active=True).values("user_id"),
+    ).exclude(pk__in=listed)
+    return list(
+        matching.prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("institution__country"))
+        ).order_by("full_name", "pk")[: limit + 1]
+    )
+
+
+@dataclass
+class WalkIn:
+    registration: Registration
+    over_capacity: bool  # every place was taken: recorded all the same, and said so
+    outside_audience: bool  # the session was for other cadres: they came all the same
+
+
+@transaction.atomic
+def add_walk_in(
+    coordinator: User, session: Session, person: User, cadre: str, *, request: HttpRequest | None = None
+) -> WalkIn:
+    """Someone who came without registering, added by a coordinator as attended. That they came
+    is a fact: it is recorded even when the places are all taken or the session was for other
+    cadres, and the coordinator is told."""
+    if not access.can_take_attendance(coordinator, session):
+        raise PermissionDenied
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status == Status.CANCELLED:
+        raise ActionError(_("This session has been cancelled."), code="cancelled", status=409)
+    if session.starts_at - CHECK_IN_MARGIN > timezone.now():
+        raise ActionError(
+            _("Attendance is taken once the session has started."), code="not_started", status=409
+        )
+    errors = []
+    if not (person.is_active and person.active_memberships):
+        errors.append(_error("person", _("Choose a person with a role at a partner institution.")))
+    if cadre not in Cadre.values:
+        errors.append(_error("cadre", _("Choose their cadre from the list.")))
+    if errors:
+        raise FieldErrors(errors)
+    registration = Registration.objects.filter(session=session, participant=person).first()
+    if registration is not None and registration.status != RegistrationStatus.CANCELLED:
+        raise ActionError(
+            _("%(person)s is already on the list: tick them there.") % {"person": person.full_name},
+            code="duplicate",
+            status=409,
+        )
+    over_capacity = places_taken(session) >= session.capacity
+    if registration is None:
+        registration = Registration(session=session, participant=person)
+    registration.cadre = cadre
+    registration.status = RegistrationStatus.REGISTERED
+    registration.position = None
+    registration.cancelled_at = None
+    registration.attended = True
+    registration.checked_in_at = timezone.now()
+    registration.checked_in_by = CheckIn.LIST
+    registration.walk_in = True
+    registration.save()
+    _mark_held(session)
+    record(
+        acts.WALK_IN_ADDED,
+        actor=coordinator,
+        target=registration,
+        institution=session.institution,
+        request=request,
+        detail={"session": session.pk},
+    )
+    return WalkIn(registration, over_capacity, not session.is_open_to(cadre))
 
 
 @dataclass

@@ -16,6 +16,7 @@ from accounts.models import Institution, User
 from consultations.access import conferences_for
 from core.errors import FieldErrors
 from training.sessions import access, actions, queries
+from training.sessions.forms import places_of
 from training.sessions.models import Registration, RegistrationStatus, Session
 from training.sessions.models import Status as SessionStatus
 
@@ -107,6 +108,24 @@ class AttendeeOut(Schema):
     attended: bool
     checked_in_at: datetime | None
     checked_in_by: str
+    walk_in: bool = Field(description="Came without registering.")
+
+
+class WalkInIn(Schema):
+    person: int = Field(description="The person's id, from walk-in-candidates.")
+    cadre: CadreCode
+
+
+class CandidateOut(Schema):
+    id: int
+    name: str
+    places: list[str] = Field(description="Where they work: 'MOI, Tanzania'.")
+
+
+class WalkInOut(Schema):
+    attendee: AttendeeOut
+    over_capacity: bool = Field(description="Every place was taken: recorded all the same.")
+    outside_audience: bool = Field(description="The session was for other cadres: counted all the same.")
 
 
 class CheckInIn(Schema):
@@ -298,19 +317,21 @@ def unregister(request: HttpRequest, session_id: int) -> RegistrationOut:
 
 def _attendees(session: Session) -> list[AttendeeOut]:
     rows = session.registrations.exclude(status=RegistrationStatus.CANCELLED).select_related("participant")
-    return [
-        AttendeeOut(
-            registration=r.pk,
-            person=r.participant.full_name,
-            cadre=r.cadre,
-            status=r.status,
-            position=r.position,
-            attended=r.attended,
-            checked_in_at=r.checked_in_at,
-            checked_in_by=r.checked_in_by,
-        )
-        for r in rows
-    ]
+    return [_attendee(r) for r in rows]
+
+
+def _attendee(r: Registration) -> AttendeeOut:
+    return AttendeeOut(
+        registration=r.pk,
+        person=r.participant.full_name,
+        cadre=r.cadre,
+        status=r.status,
+        position=r.position,
+        attended=r.attended,
+        checked_in_at=r.checked_in_at,
+        checked_in_by=r.checked_in_by,
+        walk_in=r.walk_in,
+    )
 
 
 @router.get(
@@ -334,6 +355,52 @@ def take_attendance(request: HttpRequest, session_id: int, payload: AttendanceIn
     session = access.get_attendance_to_take(user, session_id)
     actions.take_attendance(user, session, set(payload.attended), request=request)
     return _attendees(session)
+
+
+@router.get(
+    "/training/sessions/{session_id}/walk-in-candidates",
+    response=list[CandidateOut],
+    summary="Coordinators: find someone who came without registering",
+    description="People with a role at a partner institution whose name or e-mail holds `q` (two "
+    "characters at least) and who are not on the list yet; at most 10.",
+)
+def walk_in_candidates(request: HttpRequest, session_id: int, q: str = "") -> list[CandidateOut]:
+    user = api_user(request)
+    session = access.get_attendance_to_take(user, session_id)
+    found = actions.walk_in_candidates(session, q[:100])[: actions.WALK_IN_CANDIDATES_SHOWN]
+    return [CandidateOut(id=person.pk, name=person.full_name, places=places_of(person)) for person in found]
+
+
+@router.post(
+    "/training/sessions/{session_id}/walk-ins",
+    response={201: WalkInOut},
+    summary="Coordinators: record someone who came without registering as attended",
+    description="Recorded even when every place is taken (`over_capacity`) or the session is for "
+    "other cadres (`outside_audience`): they came.",
+)
+def add_walk_in(request: HttpRequest, session_id: int, payload: WalkInIn) -> Status[WalkInOut]:
+    user = api_user(request)
+    session = access.get_attendance_to_take(user, session_id)
+    person = User.objects.filter(pk=payload.person).first()
+    if person is None:
+        raise FieldErrors(
+            [
+                {
+                    "field": "person",
+                    "message": _("Choose a person with a role at a partner institution."),
+                    "type": "invalid",
+                }
+            ]
+        )
+    done = actions.add_walk_in(user, session, person, payload.cadre, request=request)
+    return Status(
+        201,
+        WalkInOut(
+            attendee=_attendee(done.registration),
+            over_capacity=done.over_capacity,
+            outside_audience=done.outside_audience,
+        ),
+    )
 
 
 @router.post(

@@ -11,6 +11,9 @@ REGISTRATION_CANCELLED = AuditAction(
 )
 PROMOTED = AuditAction("training_sessions.promoted", _("Moved up from the waiting list"))
 ATTENDANCE_TAKEN = AuditAction("training_sessions.attendance", _("Attendance of a training session recorded"))
+WALK_IN_ADDED = AuditAction(
+    "training_sessions.walk_in", _("Someone who came without registering added to a training session")
+)
 CHECKED_IN = AuditAction("training_sessions.checked_in", _("Checked in to a training session with its code"))
 CHECK_IN_REFUSED = AuditAction("training_sessions.check_in_refused", _("Wrong check-in code typed"))
 FEEDBACK_GIVEN = AuditAction("training_sessions.feedback", _("Feedback on a training session given"))

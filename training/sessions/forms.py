@@ -174,3 +174,24 @@ class FollowUpForm(forms.Form):
         limit=COMMENT_LIMIT,
         required=False,
     )
+
+
+class WalkInSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or e-mail"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class WalkInForm(forms.Form):
+    """One person found, their cadre, and the search to come back to."""
+
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    cadre = forms.ChoiceField(label=_("Their cadre"), choices=[("", "")] + list(Cadre.choices))
+    q = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        prompt_required_choices(self)

@@ -150,6 +150,8 @@ class Registration(models.Model):
     attended = models.BooleanField(_("attended"), default=False)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_in_by = models.CharField(_("checked in by"), max_length=4, choices=CheckIn.choices, blank=True)
+    # Came without registering: added to the list by a coordinator during or after the session.
+    walk_in = models.BooleanField(_("came without registering"), default=False)
     # When the level-3 follow-up went to the participant's supervisors (or was found to have none).
     follow_up_done_at = models.DateTimeField(null=True, blank=True)
 

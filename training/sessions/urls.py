@@ -14,6 +14,7 @@ urlpatterns = [
     path("training/sessions/<int:session_id>/register/", views.register, name="register"),
     path("training/sessions/<int:session_id>/unregister/", views.unregister, name="unregister"),
     path("training/sessions/<int:session_id>/attendance/", views.attendance, name="attendance"),
+    path("training/sessions/<int:session_id>/walk-in/", views.walk_in, name="walk_in"),
     path("training/sessions/<int:session_id>/feedback/", views.feedback, name="feedback"),
     path("training/sessions/follow-up/<int:follow_up_id>/", views.follow_up, name="follow_up"),
 ]

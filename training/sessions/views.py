@@ -4,6 +4,7 @@ training.sessions.access."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -29,6 +30,8 @@ from training.sessions.forms import (
     FollowUpForm,
     RegisterForm,
     SessionForm,
+    WalkInForm,
+    WalkInSearchForm,
     places_of,
 )
 from training.sessions.models import (
@@ -294,9 +297,8 @@ def cancel_session(request: HttpRequest, session_id: int) -> HttpResponse:
 def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
     user = _user(request)
     session = access.get_attendance(user, session_id)
-    takes = access.can_take_attendance(user, session)
     if request.method == "POST":
-        if not takes:
+        if not access.can_take_attendance(user, session):
             raise PermissionDenied  # the trainers read the list; the coordinators mark it
         ticked = {int(value) for value in request.POST.getlist("attended") if value.isdigit()}
         try:
@@ -308,7 +310,37 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Attendance saved: %(count)s came.") % {"count": count})
             return HttpResponseRedirect(reverse("training_sessions:attendance", args=[session.pk]))
-    registrations = (
+    search = WalkInSearchForm(request.GET)
+    text = search.cleaned_data["q"] if search.is_valid() else ""
+    return _attendance_page(request, session, search, text)
+
+
+def _walk_in_rows(
+    session: Session, text: str, failed: WalkInForm | None
+) -> tuple[list[tuple[User, list[str], WalkInForm]], bool]:
+    """The people found for a walk-in, each with where they work and the form that adds them
+    (the refused one bound, with its error); and whether more were found than are shown."""
+    found = actions.walk_in_candidates(session, text)
+    rows = []
+    for person in found[: actions.WALK_IN_CANDIDATES_SHOWN]:
+        form = WalkInForm(initial={"person": person.pk, "q": text}, auto_id=f"walk_in_{person.pk}_%s")
+        if failed is not None and failed.data.get("person") == str(person.pk):
+            form = failed
+        rows.append((person, places_of(person), form))
+    return rows, len(found) > actions.WALK_IN_CANDIDATES_SHOWN
+
+
+def _attendance_page(
+    request: HttpRequest,
+    session: Session,
+    search: WalkInSearchForm,
+    text: str,
+    failed: WalkInForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    takes = access.can_take_attendance(user, session)
+    registrations = list(
         session.registrations.exclude(status=RegistrationStatus.CANCELLED)
         .select_related("participant")
         .order_by("status", "position", "participant__full_name")
@@ -316,19 +348,82 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
     summary = queries.feedback_summary(session)
     labels = FeedbackForm.base_fields
     asked, answered, answers = queries.follow_up_summary(session)
+    rows, more = _walk_in_rows(session, text, failed) if takes and text else ([], False)
     context = {
         "session": session,
         "times": times_of(session),
         "takes": takes,
         "registrations": registrations,
         "attended": sum(1 for r in registrations if r.attended),
+        "taken": sum(1 for r in registrations if r.status == RegistrationStatus.REGISTERED),
+        "search": search,
+        "searched": text,
+        "too_short": bool(text) and not actions.long_enough_to_search(text),
+        "found": rows,
+        "failed": failed,
+        "more": more,
+        "shown": actions.WALK_IN_CANDIDATES_SHOWN,
+        "walk_ins_open": session.status != Status.CANCELLED
+        and session.starts_at - actions.CHECK_IN_MARGIN <= timezone.now(),
         "feedback_count": summary.count,
         "ratings": [(labels[name].label, summary.averages[name]) for name in queries.RATINGS],
         "asked": asked,
         "answered": answered,
         "answers": [(label, answers.get(value, 0)) for value, label in PracticeChange.choices],
     }
-    return render(request, "training_sessions/attendance.html", context)
+    return render(request, "training_sessions/attendance.html", context, status=status)
+
+
+@login_required
+@require_POST
+def walk_in(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Add someone who came without registering, found by name or e-mail on the attendance list."""
+    user = _user(request)
+    session = access.get_attendance_to_take(user, session_id)
+    form = WalkInForm(request.POST, auto_id=f"walk_in_{request.POST.get('person', '')}_%s")
+    text = str(request.POST.get("q", ""))[:100]
+    search = WalkInSearchForm({"q": text})
+    search.is_valid()
+    back = reverse("training_sessions:attendance", args=[session.pk]) + "?" + urlencode({"q": text})
+    if form.is_valid():
+        person = User.objects.filter(pk=form.cleaned_data["person"]).first()
+        try:
+            if person is None:
+                raise FieldErrors(
+                    [
+                        {
+                            "field": "person",
+                            "message": _("Choose a person with a role at a partner institution."),
+                        }
+                    ]
+                )
+            done = actions.add_walk_in(user, session, person, form.cleaned_data["cadre"], request=request)
+        except ActionError as refused:
+            messages.error(request, str(refused.message))
+            return HttpResponseRedirect(back)
+        except FieldErrors as refused:
+            _show_errors(form, refused)
+        else:
+            _tell_walk_in(request, session, done)
+            return HttpResponseRedirect(reverse("training_sessions:attendance", args=[session.pk]))
+    return _attendance_page(request, session, search, text, failed=form, status=400)
+
+
+def _tell_walk_in(request: HttpRequest, session: Session, done: actions.WalkIn) -> None:
+    name = done.registration.participant.full_name
+    messages.success(request, _("%(person)s is recorded as attended.") % {"person": name})
+    if done.over_capacity:
+        messages.warning(
+            request,
+            _("Every place was already taken: the session now has %(taken)s people for %(capacity)s places.")
+            % {"taken": actions.places_taken(session), "capacity": session.capacity},
+        )
+    if done.outside_audience:
+        messages.warning(
+            request,
+            _("This session was for %(audience)s; %(person)s came all the same and is counted.")
+            % {"audience": ", ".join(session.audience_labels()), "person": name},
+        )
 
 
 @login_required

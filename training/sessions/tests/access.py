@@ -21,6 +21,7 @@ def objects(cast: Personas) -> Ids:
         "held": world.held.pk,
         "follow_up": world.follow_up.pk,
         "code": world.running.check_in_code,
+        "walker": cast.referrer.pk,  # not on the held session's list: a walk-in there
     }
 
 
@@ -60,6 +61,7 @@ PAGES = [
     Page("/training/sessions/{session}/", everyone()),
     Page("/training/sessions/{session}/edit/", manager),
     Page("/training/sessions/{session}/attendance/", expect(ORGANISERS)),
+    Page("/training/sessions/{held}/attendance/?q=Neema", expect(ORGANISERS)),
     Page("/training/sessions/{held}/feedback/", expect({"trainee"})),
     Page("/training/sessions/follow-up/{follow_up}/", expect({"neurosurgeon"}, refused=404)),
 ]
@@ -77,6 +79,13 @@ CHANGES = [
         expect({"coordinator"}, ok=302),
         registrations,
         {"attended": []},
+    ),
+    # A walk-in: recorded by the coordinator of the organising institution only.
+    Change(
+        "/training/sessions/{held}/walk-in/",
+        expect({"coordinator"}, ok=302),
+        registrations,
+        {"person": "{walker}", "cadre": "medical-officer", "q": "Neema"},
     ),
     Change("/training/sessions/check-in/", everyone(), registrations, {"code": "WRONG1"}),
     Change("/training/sessions/{held}/feedback/", expect({"trainee"}, ok=302), feedback, RATINGS),
@@ -118,6 +127,14 @@ ENDPOINTS = [
     ),
     Endpoint("get", "/training/sessions/{session}/attendance", expect(ORGANISERS)),
     Endpoint("put", "/training/sessions/{held}/attendance", manager, registrations, {"attended": []}),
+    Endpoint("get", "/training/sessions/{held}/walk-in-candidates", manager),
+    Endpoint(
+        "post",
+        "/training/sessions/{held}/walk-ins",
+        expect({"coordinator"}, ok=201),
+        registrations,
+        {"person": "{walker}", "cadre": "medical-officer"},
+    ),
     # The code of the session under way: the trainee has a place there, the others are told
     # they have none (409) and nothing changes.
     Endpoint(

@@ -83,6 +83,7 @@ def test_the_session_pages_fit_a_360_pixel_phone(platform, language):
                 f"/training/sessions/{coming}/",
                 f"/training/sessions/{coming}/edit/",
                 f"/training/sessions/{held}/attendance/",
+                f"/training/sessions/{held}/attendance/?q=a",
             ],
         ),
         (
