@@ -47,8 +47,16 @@ class ImportRefused(ActionError):
 
 @dataclass(frozen=True)
 class Imported:
-    created: int
-    translated: int
+    added: list[Question]  # new to the bank, in the file's order
+    given_language: list[Question]  # already in the bank, now also in the file's language
+
+    @property
+    def created(self) -> int:
+        return len(self.added)
+
+    @property
+    def translated(self) -> int:
+        return len(self.given_language)
 
 
 def _true_false_texts() -> dict[str, tuple[str, str]]:
@@ -59,7 +67,7 @@ def _true_false_texts() -> dict[str, tuple[str, str]]:
     return texts
 
 
-def _add(question: gift.Question, language: str, institution: Institution, author: User) -> None:
+def _add(question: gift.Question, language: str, institution: Institution, author: User) -> Question:
     stored = Question.objects.create(
         name=question.name,
         topic=question.category[:200],
@@ -79,11 +87,12 @@ def _add(question: gift.Question, language: str, institution: Institution, autho
                 weight=weight,
                 **{f"text_{code}": words[code][index] for code in LANGUAGES},
             )
-        return
+        return stored
     Choice.objects.bulk_create(
         Choice(question=stored, position=position, weight=choice.weight, **{f"text_{language}": choice.text})
         for position, choice in enumerate(question.choices)
     )
+    return stored
 
 
 def _translate(question: gift.Question, language: str, stored: Question) -> None:
@@ -117,11 +126,10 @@ def import_gift(
             raise ImportRefused(result)
         if not result.can_save:
             raise FieldErrors([_error("file", _("The file holds no question."))])
-        for question in result.new:
-            _add(question, language, institution, coordinator)
+        added = [_add(question, language, institution, coordinator) for question in result.new]
         for question, stored in result.translated:
             _translate(question, language, stored)
-        done = Imported(len(result.new), len(result.translated))
+        done = Imported(added, [stored for _question, stored in result.translated])
         record(
             acts.QUESTIONS_IMPORTED,
             actor=coordinator,

@@ -148,6 +148,11 @@ class ImportOut(Schema):
     saved: bool
     new: list[str] = Field(description="Names of the questions added (or that would be).")
     translated: list[str] = Field(description="Names of the bank's questions given this language.")
+    questions: list[QuestionOut] = Field(
+        default_factory=list,
+        description="Once saved: the questions added, then those given this language, with their ids "
+        "and text; empty for a dry run.",
+    )
     errors: list[LineOut]
 
 
@@ -188,7 +193,7 @@ def import_gift(request: HttpRequest, payload: ImportIn) -> Status[ImportOut]:
     if payload.dry_run:
         return Status(200, _preview_out(preview(payload.text, suffix(payload.language), institution), False))
     try:
-        actions.import_gift(user, institution, payload.language, payload.text, request=request)
+        done = actions.import_gift(user, institution, payload.language, payload.text, request=request)
     except actions.ImportRefused as refused:
         raise FieldErrors(
             [
@@ -196,7 +201,19 @@ def import_gift(request: HttpRequest, payload: ImportIn) -> Status[ImportOut]:
                 for error in refused.preview.errors
             ]
         ) from None
-    return Status(201, ImportOut(saved=True, new=[], translated=[], errors=[]))
+    stored = [*done.added, *done.given_language]
+    for question in stored:
+        question.institution = institution  # read already: no query a question
+    return Status(
+        201,
+        ImportOut(
+            saved=True,
+            new=[q.name for q in done.added],
+            translated=[q.name for q in done.given_language],
+            questions=[question_out(q) for q in stored],
+            errors=[],
+        ),
+    )
 
 
 class TestIn(Schema):

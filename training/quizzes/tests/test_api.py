@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from neurodaraja.api import api as ninja_api
 from neurodaraja.testing.api_clients import bearer_client, call
 from training.quizzes.models import Attempt, Question
-from training.quizzes.tests.world import BANK_EN, quiz_world, right_answers
+from training.quizzes.tests.world import BANK_EN, BANK_SW, quiz_world, right_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +72,44 @@ def test_a_coordinator_edits_a_question_s_translation(cast):
     assert refused.status_code == 422
     question.refresh_from_db()
     assert question.text_sw == "Dalili hizi zinaashiria:" and question.choices.filter(weight=100).count() == 1
+
+
+def test_a_saved_import_answers_the_questions_it_added_and_translated_with_their_ids(cast):
+    coordinator = bearer_client(cast.coordinator)
+    added = call(
+        coordinator,
+        "post",
+        "/training/questions/import",
+        {"institution": "MOI", "language": "en", "text": BANK_EN},
+    )
+    assert added.status_code == 201
+    body = added.json()
+    stored = list(Question.objects.order_by("pk"))
+    assert body["new"] == ["gcs-motor", "cushing", "lucid"] and body["translated"] == []
+    assert [(q["id"], q["name"], q["text"]) for q in body["questions"]] == [
+        (q.pk, q.name, q.text_en) for q in stored
+    ]
+    assert body["questions"][0]["institution"] == "MOI" and body["questions"][0]["languages"] == ["en"]
+    translated = call(
+        coordinator,
+        "post",
+        "/training/questions/import",
+        {"institution": "MOI", "language": "sw", "text": BANK_SW},
+    ).json()
+    assert translated["new"] == [] and translated["translated"] == ["gcs-motor", "lucid"]
+    assert [q["id"] for q in translated["questions"]] == [stored[0].pk, stored[2].pk]
+    assert translated["questions"][0]["languages"] == ["en", "sw"]
+    checked = call(
+        coordinator,
+        "post",
+        "/training/questions/import",
+        {"institution": "MOI", "language": "sw", "text": BANK_SW, "dry_run": True},
+    ).json()
+    assert checked["saved"] is False and checked["questions"] == []
+
+
+def test_the_openapi_schema_describes_the_questions_an_import_answers():
+    schema = ninja_api.get_openapi_schema()
+    fields = schema["components"]["schemas"]["ImportOut"]["properties"]
+    assert {"new", "translated", "questions", "errors"} <= set(fields)
+    assert fields["questions"]["items"]["$ref"].endswith("/QuestionOut")
