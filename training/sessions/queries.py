@@ -7,7 +7,7 @@ attendance: they are read here, never changed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Avg, Count, Q, QuerySet
@@ -102,21 +102,51 @@ def waiting_list(session: Session) -> QuerySet[Registration]:
     return session.registrations.filter(status=RegistrationStatus.WAITING).order_by("position")
 
 
+# The comments and follow-up answers shown on a session's page; the count says how many more.
+SHOWN = 50
+SCORES = (1, 2, 3, 4, 5)
+
+
 @dataclass(frozen=True)
 class FeedbackSummary:
     count: int
     averages: dict[str, float | None]  # rating name -> mean, 1 decimal
+    # rating name -> how many gave 1, 2, 3, 4 and 5
+    spread: dict[str, list[int]] = field(default_factory=dict)
 
 
 def feedback_summary(session: Session) -> FeedbackSummary:
-    """Kirkpatrick level 1 for a session: how many answered, and the mean of each rating."""
+    """Kirkpatrick level 1 for a session: how many answered, the mean of each rating and how
+    many gave each score, in one query."""
+    counts = {
+        f"{name}_{score}": Count("pk", filter=Q(**{name: score})) for name in RATINGS for score in SCORES
+    }
     rows = Feedback.objects.filter(registration__session=session).aggregate(
-        count=Count("pk"), **{name: Avg(name) for name in RATINGS}
+        count=Count("pk"), **{f"{name}_mean": Avg(name) for name in RATINGS}, **counts
     )
+    means = {name: rows[f"{name}_mean"] for name in RATINGS}
     return FeedbackSummary(
         rows["count"],
-        {name: round(rows[name], 1) if rows[name] is not None else None for name in RATINGS},
+        {name: round(mean, 1) if mean is not None else None for name, mean in means.items()},
+        {name: [rows[f"{name}_{score}"] for score in SCORES] for name in RATINGS},
     )
+
+
+def feedback_comments(session: Session, limit: int = SHOWN) -> tuple[list[str], int]:
+    """The participants' comments, latest first, without who wrote them (feedback is read
+    anonymously); at most `limit`, and how many there are in all."""
+    written = Feedback.objects.filter(registration__session=session).exclude(comment="")
+    return list(
+        written.order_by("-submitted_at", "-pk").values_list("comment", flat=True)[:limit]
+    ), written.count()
+
+
+def follow_up_answers(session: Session, limit: int = SHOWN) -> tuple[list[FollowUp], int]:
+    """The supervisors' answers, latest first, each with the participant and the supervisor read
+    in the same query; at most `limit`, and how many there are in all."""
+    answered = FollowUp.objects.filter(registration__session=session, answered_at__isnull=False)
+    shown = answered.select_related("registration__participant", "supervisor").order_by("-answered_at", "-pk")
+    return list(shown[:limit]), answered.count()
 
 
 def follow_up_summary(session: Session) -> tuple[int, int, dict[str, int]]:

@@ -226,7 +226,41 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         and not Feedback.objects.filter(registration=registration).exists(),
         "cancel_form": CancelForm(),
     }
+    if context["sees_attendance"]:
+        context |= _evaluation(session, follow_ups=manages)
     return render(request, "training_sessions/detail.html", context)
+
+
+def _evaluation(session: Session, *, follow_ups: bool) -> dict[str, Any]:
+    """What the organisers read of a session's evaluation: the participants' feedback (level 1),
+    counted and with its comments, never with who gave it; and the supervisors' answers on
+    whether practice changed (level 3), counted for the trainers, and each answer, naming the
+    participant and the supervisor, for the coordinators (`follow_ups`). A few queries whatever
+    the number of answers."""
+    summary = queries.feedback_summary(session)
+    labels = FeedbackForm.base_fields
+    comments, comments_total = queries.feedback_comments(session)
+    asked, answered, answers = queries.follow_up_summary(session)
+    shown, shown_total = queries.follow_up_answers(session) if follow_ups else ([], 0)
+    return {
+        "feedback_count": summary.count,
+        "ratings": [
+            (
+                labels[name].label,
+                summary.averages[name],
+                list(zip(queries.SCORES, summary.spread[name], strict=True)),
+            )
+            for name in queries.RATINGS
+        ],
+        "comments": comments,
+        "comments_hidden": comments_total - len(comments),
+        "asked": asked,
+        "answered": answered,
+        "answers": [(label, answers.get(value, 0)) for value, label in PracticeChange.choices],
+        "follow_ups": follow_ups,
+        "follow_up_answers": shown,
+        "follow_ups_hidden": shown_total - len(shown),
+    }
 
 
 def _to_session(session: Session) -> HttpResponseRedirect:
@@ -345,9 +379,6 @@ def _attendance_page(
         .select_related("participant")
         .order_by("status", "position", "participant__full_name")
     )
-    summary = queries.feedback_summary(session)
-    labels = FeedbackForm.base_fields
-    asked, answered, answers = queries.follow_up_summary(session)
     rows, more = _walk_in_rows(session, text, failed) if takes and text else ([], False)
     context = {
         "session": session,
@@ -365,11 +396,6 @@ def _attendance_page(
         "shown": actions.WALK_IN_CANDIDATES_SHOWN,
         "walk_ins_open": session.status != Status.CANCELLED
         and session.starts_at - actions.CHECK_IN_MARGIN <= timezone.now(),
-        "feedback_count": summary.count,
-        "ratings": [(labels[name].label, summary.averages[name]) for name in queries.RATINGS],
-        "asked": asked,
-        "answered": answered,
-        "answers": [(label, answers.get(value, 0)) for value, label in PracticeChange.choices],
     }
     return render(request, "training_sessions/attendance.html", context, status=status)
 

@@ -213,20 +213,56 @@ def test_the_tests_of_a_session_are_linked_for_its_organisers_and_participants_o
         assert (link in page) is shown, person
 
 
-def test_the_organisers_read_the_feedback_and_the_supervisors_answers(cast, client):
+def test_the_organisers_read_the_feedback_and_the_supervisors_answers_on_the_session_page(cast, client):
     world = sessions_world(cast)
     actions.give_feedback(
-        cast.trainee, world.held, {"relevance": 5, "teaching": 4, "practical": 3, "organisation": 4}
+        cast.trainee,
+        world.held,
+        {"relevance": 5, "teaching": 4, "practical": 3, "organisation": 4},
+        "More time on the skull models, please.",
     )
-    actions.answer_follow_up(cast.neurosurgeon, world.follow_up, "partly")
-    page = (
-        sign_in(client, cast.coordinator)
-        .get(f"/training/sessions/{world.held.pk}/attendance/")
-        .content.decode()
-    )
-    assert "1 participant answered" in page and "<dd>3.0</dd>" in page
-    assert "1 of 1 supervisors answered." in page
-    assert page.index("Partly") < page.index("<dd>1</dd>", page.index("Partly"))
+    actions.answer_follow_up(cast.neurosurgeon, world.follow_up, "partly", "Reads CT scans alone now.")
+    url = f"/training/sessions/{world.held.pk}/"
+    page = sign_in(client, cast.coordinator).get(url).content.decode()
+    feedback = page[page.index('id="evaluation"') : page.index("Supervisors: has practice changed?")]
+    assert "1 participant answered" in feedback and "<strong>3.0</strong>" in feedback
+    assert "3: 1" in feedback and "More time on the skull models, please." in feedback
+    assert "Amani Kileo" not in feedback  # feedback is read without the participant's name
+    answers = page[page.index("Supervisors: has practice changed?") :]
+    assert "1 of 1 supervisors answered." in answers
+    assert "Amani Kileo" in answers and "Baraka Massawe" in answers and "Reads CT scans alone now." in answers
+    # The trainer reads the feedback and the count of the answers, not the answers naming people.
+    client.logout()
+    trainer = sign_in(client, cast.consultant_china).get(url).content.decode()
+    assert "More time on the skull models, please." in trainer  # in Chinese, the consultant's language
+    assert "1 位导师中已有 1 位回答" in trainer
+    assert "Amani Kileo" not in trainer and "Reads CT scans alone now." not in trainer
+    # A participant and a coordinator of another institution read none of it.
+    for person in (cast.trainee, cast.outsider_coordinator):
+        client.logout()
+        other = sign_in(client, person).get(url).content.decode()
+        assert "More time on the skull models" not in other and 'id="evaluation"' not in other, person
+
+
+def test_the_session_page_reads_the_evaluation_in_as_many_queries_for_many_answers_as_for_one(cast, client):
+    world = sessions_world(cast)
+    ratings = {"relevance": 5, "teaching": 4, "practical": 3, "organisation": 4}
+    actions.give_feedback(cast.trainee, world.held, ratings, "Useful.")
+    actions.answer_follow_up(cast.neurosurgeon, world.follow_up, "yes", "Better.")
+    coordinator = sign_in(client, cast.coordinator)
+    url = f"/training/sessions/{world.held.pk}/"
+    few = queries_for(coordinator, url)
+    for person in (cast.referrer, cast.outsider, cast.researcher):
+        registration = actions.add_walk_in(
+            cast.coordinator, world.held, person, "medical-officer"
+        ).registration
+        actions.give_feedback(person, world.held, ratings, f"Comment from {person.pk}.")
+        # The supervisors' question, as ask_follow_ups would send it to a supervisor they have.
+        question = FollowUp.objects.create(registration=registration, supervisor=cast.neurosurgeon)
+        actions.answer_follow_up(cast.neurosurgeon, question, "partly", "Some change.")
+    assert queries_for(coordinator, url) == few
+    page = coordinator.get(url).content.decode()
+    assert "4 participants answered" in page and page.count("Some change.") == 3
 
 
 @pytest.mark.parametrize(

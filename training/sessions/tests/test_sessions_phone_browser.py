@@ -82,8 +82,9 @@ def test_the_session_pages_fit_a_360_pixel_phone(platform, language):
                 "/training/sessions/new/",
                 f"/training/sessions/{coming}/",
                 f"/training/sessions/{coming}/edit/",
+                f"/training/sessions/{held}/",  # with the feedback and the supervisors' answers
                 f"/training/sessions/{held}/attendance/",
-                f"/training/sessions/{held}/attendance/?q=a",
+                f"/training/sessions/{held}/attendance/?q=demo",  # the found list: every demo person
             ],
         ),
         (
