@@ -19,7 +19,8 @@ TRAINEE = "trainee@demo.neurodaraja.test"
 COORDINATOR = "coordinator@demo.neurodaraja.test"
 CODE = """
 from training.certificates.models import Certificate
-print(Certificate.objects.filter(kind="milestone").order_by("pk").first().shown_code)
+first = Certificate.objects.filter(kind="milestone").order_by("pk").first()
+print(first.shown_code, first.enrolment_id)
 """
 PAST_THE_EDGE = (
     "const w = document.documentElement.clientWidth;"
@@ -31,11 +32,11 @@ PAST_THE_EDGE = (
 
 
 @pytest.fixture(scope="module")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, str]]:
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, str, str]]:
     platform = DemoPlatform(tmp_path_factory.mktemp("platform"))
-    code = platform.manage("shell", "-c", CODE).strip().splitlines()[-1]
+    code, enrolment = platform.manage("shell", "-c", CODE).strip().splitlines()[-1].split()
     with platform.serving() as url:
-        yield url, platform.database, code
+        yield url, platform.database, code, enrolment
 
 
 def fits(phone: object, url: str, path: str, language: str) -> str:
@@ -49,7 +50,7 @@ def fits(phone: object, url: str, path: str, language: str) -> str:
 
 @pytest.mark.parametrize("language", CODES)
 def test_the_public_page_fits_a_360_pixel_phone_signed_out(platform, language):
-    url, _database, code = platform
+    url, _database, code, _enrolment = platform
     with chromium("360,740", phone=True) as phone:
         phone.get(f"{url}/i18n/setlang/")  # the language of a stranger: the cookie the switch sets
         phone.add_cookie({"name": "django_language", "value": language})
@@ -62,7 +63,7 @@ def test_the_public_page_fits_a_360_pixel_phone_signed_out(platform, language):
 
 @pytest.mark.parametrize("language", CODES)
 def test_the_holders_and_coordinators_pages_fit_a_360_pixel_phone(platform, language):
-    url, database, code = platform
+    url, database, code, enrolment = platform
     with chromium("360,740", phone=True) as phone:
         sign_in(phone, url, database, language, TRAINEE)
         assert code in fits(phone, url, "/training/certificates/", language)
@@ -71,6 +72,7 @@ def test_the_holders_and_coordinators_pages_fit_a_360_pixel_phone(platform, lang
         for path in [
             "/training/certificates/issued/",
             "/training/certificates/milestone/",
+            f"/training/certificates/milestone/?for-enrolment={enrolment}",  # its milestones, or why none
             f"/training/certificates/{code}/revoke/",
         ]:
             fits(phone, url, path, language)
