@@ -4,6 +4,7 @@ input with a clear message; the menu, the home card and the demo data."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -314,3 +315,40 @@ def test_a_long_feedback_comment_is_refused_on_the_page_and_kept(cast, client):
     assert page.status_code == 200 and "2,000 characters or fewer" in page.content.decode()
     assert typed.strip() in page.content.decode()
     assert not Feedback.objects.exists()
+
+
+def test_the_topic_is_the_coordinators_words_marked_with_the_sessions_language(cast, client):
+    # Free text typed with the title, in the session's language: shown as typed, never translated.
+    session = planned(cast, language="sw", topic="Majeraha ya kichwa")
+    page = sign_in(client, cast.consultant_china).get(f"/training/sessions/{session.pk}/").content.decode()
+    assert '<dd lang="sw">Majeraha ya kichwa</dd>' in page
+
+
+@pytest.mark.parametrize("language", ["sw", "zh-hans"])
+def test_no_english_duration_is_left_on_the_session_pages(cast, client, language):
+    world = sessions_world(cast)
+    actions.give_feedback(
+        cast.trainee, world.held, {"relevance": 5, "teaching": 4, "practical": 3, "organisation": 4}
+    )
+    pages = {
+        cast.coordinator: [
+            f"/training/sessions/{world.held.pk}/",
+            f"/training/sessions/{world.running.pk}/",
+            f"/training/sessions/{world.held.pk}/attendance/?q=Neema",
+        ],
+        cast.trainee: [
+            "/training/sessions/",
+            f"/training/sessions/{world.running.pk}/",
+            "/training/sessions/check-in/",
+        ],
+        cast.neurosurgeon: [f"/training/sessions/follow-up/{world.follow_up.pk}/"],
+    }
+    for person, urls in pages.items():
+        person.preferred_language = language
+        person.save()
+        client.logout()
+        reader = sign_in(client, person)
+        for url in urls:
+            text = reader.get(url).content.decode()
+            shown = re.sub(r"<[^>]+>", " ", text[text.index("<main") :])
+            assert not re.search(r"(?i)\b(minutes?|hours?|half an hour|quarter)\b", shown), (url, shown)
