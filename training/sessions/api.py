@@ -128,6 +128,33 @@ class WalkInOut(Schema):
     outside_audience: bool = Field(description="The session was for other cadres: counted all the same.")
 
 
+class RatingOut(Schema):
+    question: str = Field(description="relevance, teaching, practical or organisation.")
+    mean: float | None
+    scores: list[int] = Field(description="How many gave 1, 2, 3, 4 and 5.")
+
+
+class FollowUpAnswerOut(Schema):
+    participant: str
+    supervisor: str
+    practice_changed: str
+    comment: str
+    answered_at: datetime
+
+
+class EvaluationOut(Schema):
+    feedback_count: int
+    ratings: list[RatingOut]
+    comments: list[str] = Field(description="Latest first, at most 50, without who wrote them.")
+    comments_total: int
+    follow_ups_asked: int
+    follow_ups_answered: int
+    practice_changed: dict[str, int] = Field(description="Answers by kind: yes, partly, no, unknown.")
+    follow_up_answers: list[FollowUpAnswerOut] | None = Field(
+        description="Each answer, naming the participant: for the coordinators only (null for trainers)."
+    )
+
+
 class CheckInIn(Schema):
     code: str = Field(max_length=20)
 
@@ -400,6 +427,47 @@ def add_walk_in(request: HttpRequest, session_id: int, payload: WalkInIn) -> Sta
             over_capacity=done.over_capacity,
             outside_audience=done.outside_audience,
         ),
+    )
+
+
+@router.get(
+    "/training/sessions/{session_id}/evaluation",
+    response=EvaluationOut,
+    summary="Coordinators and trainers: the participants' feedback and the supervisors' answers",
+    description="Feedback is read without who gave it. The supervisors' answers, which name the "
+    "participant, are given to the coordinators of the organising institution only.",
+)
+def evaluation(request: HttpRequest, session_id: int) -> EvaluationOut:
+    user = api_user(request)
+    session = access.get_attendance(user, session_id)
+    summary = queries.feedback_summary(session)
+    comments, comments_total = queries.feedback_comments(session)
+    asked, answered, answers = queries.follow_up_summary(session)
+    shown = queries.follow_up_answers(session)[0] if access.can_manage(user, session) else None
+    return EvaluationOut(
+        feedback_count=summary.count,
+        ratings=[
+            RatingOut(question=name, mean=summary.averages[name], scores=summary.spread[name])
+            for name in queries.RATINGS
+        ],
+        comments=comments,
+        comments_total=comments_total,
+        follow_ups_asked=asked,
+        follow_ups_answered=answered,
+        practice_changed=answers,
+        follow_up_answers=None
+        if shown is None
+        else [
+            FollowUpAnswerOut(
+                participant=answer.registration.participant.full_name,
+                supervisor=answer.supervisor.full_name,
+                practice_changed=answer.practice_changed,
+                comment=answer.comment,
+                answered_at=answer.answered_at,
+            )
+            for answer in shown
+            if answer.answered_at is not None
+        ],
     )
 
 

@@ -128,6 +128,7 @@ ENDPOINTS = [
     Endpoint("get", "/training/sessions/{session}/attendance", expect(ORGANISERS)),
     Endpoint("put", "/training/sessions/{held}/attendance", manager, registrations, {"attended": []}),
     Endpoint("get", "/training/sessions/{held}/walk-in-candidates", manager),
+    Endpoint("get", "/training/sessions/{held}/evaluation", expect(ORGANISERS)),
     Endpoint(
         "post",
         "/training/sessions/{held}/walk-ins",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from neurodaraja.testing.api_clients import bearer_client, call
 from training.sessions import actions
 from training.sessions.models import Registration, Session
-from training.sessions.tests.world import attended, planned
+from training.sessions.tests.world import attended, planned, sessions_world
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +105,27 @@ def test_feedback_once_and_the_held_list_with_attendance(cast):
             "attended": 1,
         }
     ]
+
+
+def test_the_evaluation_names_no_participant_to_trainers_and_gives_coordinators_the_answers(cast):
+    world = sessions_world(cast)
+    actions.give_feedback(
+        cast.trainee,
+        world.held,
+        {"relevance": 5, "teaching": 4, "practical": 3, "organisation": 4},
+        "Useful.",
+    )
+    actions.answer_follow_up(cast.neurosurgeon, world.follow_up, "partly", "Reads CT scans alone now.")
+    url = f"/training/sessions/{world.held.pk}/evaluation"
+    mine = call(bearer_client(cast.coordinator), "get", url).json()
+    assert mine["feedback_count"] == 1 and mine["comments"] == ["Useful."]
+    assert mine["ratings"][2] == {"question": "practical", "mean": 3.0, "scores": [0, 0, 1, 0, 0]}
+    assert mine["practice_changed"] == {"partly": 1}
+    assert [(a["participant"], a["comment"]) for a in mine["follow_up_answers"]] == [
+        ("Amani Kileo", "Reads CT scans alone now.")
+    ]
+    trainer = call(bearer_client(cast.consultant_china), "get", url).json()
+    assert trainer["comments"] == ["Useful."] and trainer["follow_up_answers"] is None
+    assert "Amani" not in str(trainer)
+    assert call(bearer_client(cast.trainee), "get", url).status_code == 403
+    assert call(bearer_client(cast.outsider_coordinator), "get", url).status_code == 403
