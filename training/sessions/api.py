@@ -145,7 +145,7 @@ class FollowUpAnswerOut(Schema):
 class EvaluationOut(Schema):
     feedback_count: int
     ratings: list[RatingOut]
-    comments: list[str] = Field(description="Latest first, at most 50, without who wrote them.")
+    comments: list[str] = Field(description="Latest first, at most 20, without who wrote them.")
     comments_total: int
     follow_ups_asked: int
     follow_ups_answered: int

@@ -103,7 +103,7 @@ def waiting_list(session: Session) -> QuerySet[Registration]:
 
 
 # The comments and follow-up answers shown on a session's page; the count says how many more.
-SHOWN = 50
+SHOWN = 20
 SCORES = (1, 2, 3, 4, 5)
 
 

@@ -4,6 +4,7 @@ input with a clear message; the menu, the home card and the demo data."""
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import UTC, time, timedelta
 from zoneinfo import ZoneInfo
@@ -13,11 +14,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.models import User
 from core.plugins import demo_loaders
 from neurodaraja.testing.api_clients import bearer_client, call
 from neurodaraja.testing.pages import PAGE_BUDGET, compressed, static_size
 from neurodaraja.testing.personas import sign_in
-from training.sessions import actions
+from training.sessions import actions, queries
 from training.sessions.models import Feedback, FollowUp, Registration, Session
 from training.sessions.tests.world import attended, planned, sessions_world
 
@@ -352,3 +354,38 @@ def test_no_english_duration_is_left_on_the_session_pages(cast, client, language
             text = reader.get(url).content.decode()
             shown = re.sub(r"<[^>]+>", " ", text[text.index("<main") :])
             assert not re.search(r"(?i)\b(minutes?|hours?|half an hour|quarter)\b", shown), (url, shown)
+
+
+def test_the_session_page_with_many_long_comments_stays_light(cast, client):
+    words = [
+        "burr",
+        "hole",
+        "craniotomy",
+        "shunt",
+        "ventricle",
+        "pressure",
+        "model",
+        "skull",
+        "drill",
+        "suture",
+        "scan",
+        "team",
+        "time",
+    ]
+    chance = random.Random(7)  # noqa: S311 (test text, not a secret)
+
+    def prose() -> str:
+        return " ".join(chance.choice(words) for _i in range(330))[: actions.COMMENT_LIMIT]
+
+    world = sessions_world(cast)
+    ratings = {"relevance": 5, "teaching": 4, "practical": 3, "organisation": 4}
+    for n in range(queries.SHOWN + 5):
+        person = User.objects.create_user(email=f"nurse{n}@example.test", full_name=f"Nurse {n:02}")
+        person.memberships.create(institution=cast.institutions["MOI"], role="referrer")
+        registration = actions.add_walk_in(cast.coordinator, world.held, person, "nurse").registration
+        actions.give_feedback(person, world.held, ratings, prose())
+        question = FollowUp.objects.create(registration=registration, supervisor=cast.neurosurgeon)
+        actions.answer_follow_up(cast.neurosurgeon, question, "partly", prose())
+    page = sign_in(client, cast.coordinator).get(f"/training/sessions/{world.held.pk}/")
+    assert "5 earlier comments are not shown." in page.content.decode()
+    assert compressed(page.content) + static_size() < PAGE_BUDGET
