@@ -60,7 +60,7 @@ BANK_SW = """\
 ~3
 }
 
-::demo-cushing:: Baada ya jeraha la kichwa, mgonjwa anapata shinikizo la damu la juu, mapigo ya moyo ya chini na kupumua kusiko kwa kawaida. Hali hii kwa kawaida huashiria:{
+::demo-cushing:: Baada ya jeraha la kichwa, mgonjwa anapata shinikizo la damu la juu, mapigo ya moyo ya chini na kupumua kusiko kwa kawaida. Hali hii kwa uwezekano mkubwa inaashiria:{
 ~mshtuko kutokana na kupoteza damu (hypovolaemic shock)
 =shinikizo kubwa ndani ya fuvu (raised ICP)
 ~mshtuko wa neva (neurogenic shock) kutokana na jeraha la uti wa mgongo
