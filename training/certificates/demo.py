@@ -1,5 +1,5 @@
-"""Demonstration certificates, issued through the real actions to the demo's people: the demo
-trainee's first year of the MMed (they are in the second), and the workshop already held.
+"""Demonstration certificates, issued through the real actions to the demo's people: each stage
+of the MMed the demo trainee has completed (those before their own), and the workshop already held.
 They carry the demo people's synthetic names; nothing else is made up."""
 
 from __future__ import annotations
