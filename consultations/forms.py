@@ -92,6 +92,9 @@ _HERS: dict[Kind, Promise] = {
     ),
 }
 _PATTERNS: dict[Kind, Promise] = {
+    Kind.NAME: _(
+        "This reads as a person's name, which may identify the patient or the family: %(found)s. Remove it."
+    ),
     Kind.PHONE: _("This looks like a phone number, which may identify the patient: %(found)s. Remove it."),
     Kind.NUMBER: _(
         "This looks like an ID card, record or file number, which may identify the patient: %(found)s. "

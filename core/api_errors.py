@@ -14,6 +14,18 @@ def describe_validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, A
             str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")
         ]
         field = ".".join(location) or None
+        if field is None and error.get("type") == "missing" and "body" in error.get("loc", ()):
+            # No body at all, where one is expected (even an empty one): say so, at "body".
+            described.append(
+                {
+                    "field": "body",
+                    "message": _(
+                        "Send a JSON object as the body (an empty one, {}, where nothing is required)."
+                    ),
+                    "type": "missing",
+                }
+            )
+            continue
         described.append({"field": field, "message": _message(error), "type": error.get("type", "")})
     return described
 

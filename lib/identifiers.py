@@ -10,7 +10,8 @@ Plain Python. The referrer sees each finding and must remove it or confirm that 
 - calendar dates in the usual written forms (exact dates are identifiers in the consent terms);
   a date that can be read as the patient's date of birth or admission date is hers;
 - whatever the identity: long numbers (an 18-digit Chinese ID card number), a number written after
-  a record label (住院号, MRN, IP No, namba ya faili) and e-mail addresses.
+  a record label (住院号, MRN, IP No, namba ya faili), e-mail addresses, and what reads as anyone's
+  name (lib.person_names: Mr Juma, Juma Hamisi, 王先生).
 Numbers are found beside Chinese characters too (电话13812345678): Chinese is written without spaces.
 """
 
@@ -24,6 +25,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Protocol
+
+from lib.person_names import name_like
 
 
 class Kind(StrEnum):
@@ -236,6 +239,10 @@ def _scan_one(field: str, text: str, identity: Identity) -> list[Finding]:
     for match in _EMAIL.finditer(text):
         if not _covered(found, match.start(), match.end()):
             found.append(Finding(field, Kind.EMAIL, match.start(), match.end(), match.group()))
+    # Anyone's name (a relative's, or the patient's where no identity is on record): a pattern.
+    for name in name_like(text):
+        if not _covered(found, name.start, name.end):
+            found.append(Finding(field, Kind.NAME, name.start, name.end, name.text))
     dates = identity.dates
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):

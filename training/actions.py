@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Institution, Role, User
@@ -26,9 +26,11 @@ from training import audit_actions as acts
 from training import notices
 from training.codes import ORDER
 from training.models import (
+    REVISED_FIELDS,
     Competency,
     Enrolment,
     EntryComment,
+    EntryRevision,
     EntryStatus,
     LogbookEntry,
     Procedure,
@@ -48,17 +50,27 @@ def _error(field_name: str, message: str) -> dict[str, str]:
 
 def identifier_errors(texts: dict[str, str], message: str) -> list[dict[str, str]]:
     """The fields of `texts` holding what looks like a patient identifier, each with `message`.
-    Training holds no patient: only the patterns are looked for (phones, dates, numbers, e-mail),
-    for the logbook and its parts (assessments, session feedback) alike."""
-    return [_error(name, message) for name in sorted({finding.field for finding in scan(texts, Identity())})]
+    Training holds no patient: only the patterns are looked for (names, phones, dates, numbers,
+    e-mail), for the logbook and its parts (assessments, session feedback) alike; each message
+    quotes what was found, so that the trainee knows what to remove."""
+    found: dict[str, list[str]] = {}
+    for finding in scan(texts, Identity()):
+        quoted = f"“{finding.text}”"
+        if quoted not in found.setdefault(finding.field, []):
+            found[finding.field].append(quoted)
+    said = _("Found: %(found)s.")
+    return [
+        _error(name, message + " " + said % {"found": ", ".join(quoted)})
+        for name, quoted in sorted(found.items())
+    ]
 
 
 def _no_identifiers(texts: dict[str, str]) -> list[dict[str, str]]:
     return identifier_errors(
         texts,
         _(
-            "Remove the phone number, e-mail address, date or other number: a logbook entry holds no patient "
-            "identifier (the age band and sex are enough)."
+            "Remove the name, phone number, e-mail address, date or other number: a logbook entry holds no "
+            "patient identifier (the age band and sex are enough)."
         ),
     )
 
@@ -182,6 +194,14 @@ def _check_entry(trainee: User, data: EntryData) -> list[dict[str, str]]:
     errors = []
     if data.performed_on > local_today(trainee):
         errors.append(_error("performed_on", _("The date of the operation cannot be in the future.")))
+    elif data.performed_on < enrolment.started_on:
+        errors.append(
+            _error(
+                "performed_on",
+                _("This date is before you started this programme (%(started)s): check the year.")
+                % {"started": formats.date_format(enrolment.started_on, "SHORT_DATE_FORMAT")},
+            )
+        )
     if data.supervision not in enrolment.stage.allowed_codes:
         errors.append(
             _error(
@@ -306,6 +326,105 @@ def _create_entry(
             url=reverse("training:queue"),
         )
     return entry
+
+
+def data_of(entry: LogbookEntry) -> EntryData:
+    """The entry as it stands, to fill the correction form."""
+    return EntryData(
+        enrolment=entry.enrolment,
+        **{name: getattr(entry, name) for name in REVISED_FIELDS if name != "procedures"},
+        procedures=list(entry.procedures.all()),
+    )
+
+
+def _as_recorded(values: EntryData | LogbookEntry) -> dict[str, object]:
+    """Each correctable field as JSON: codes for choices, the hospital's and surgeon's names."""
+    shown: dict[str, object] = {}
+    for name in REVISED_FIELDS:
+        value = getattr(values, name)
+        if name == "procedures":
+            items = value if isinstance(values, EntryData) else values.procedures.all()
+            value = sorted(p.code for p in items)
+        elif name == "institution":
+            value = value.name
+        elif name == "supervisor":
+            value = value.full_name
+        elif name == "performed_on":
+            value = value.isoformat()
+        elif name == "case_code":
+            value = value.upper()
+        shown[name] = value
+    return shown
+
+
+def correct_entry(
+    trainee: User,
+    entry: LogbookEntry,
+    data: EntryData,
+    note: str = "",
+    *,
+    request: HttpRequest | None = None,
+) -> LogbookEntry:
+    """The trainee corrects their entry while it waits for validation or after a query; what it
+    said before is kept (EntryRevision), a queried entry goes back to the supervisor's queue, and a
+    new supervisor finds it in theirs. Checked exactly as a new entry is."""
+    if entry.trainee_id != trainee.pk:
+        raise PermissionDenied
+    if data.enrolment.pk != entry.enrolment_id:
+        raise FieldErrors([_error("enrolment", _("An entry stays in its programme: log a new one instead."))])
+    note = note.strip()
+    errors = _check_entry(trainee, data)
+    found = _no_identifiers({name: getattr(data, name) for name in FREE_TEXT} | {"note": note})
+    if errors or found:
+        raise FieldErrors(errors + found)
+    with transaction.atomic():
+        locked = LogbookEntry.objects.select_for_update().get(pk=entry.pk)
+        if locked.status not in (EntryStatus.PENDING, EntryStatus.QUERIED):
+            raise ActionError(
+                _("This entry has been decided by the supervisor and can no longer be corrected."),
+                code="decided",
+                status=409,
+            )
+        before, after = _as_recorded(locked), _as_recorded(data)
+        changed = [name for name in REVISED_FIELDS if before[name] != after[name]]
+        if not changed:
+            raise FieldErrors(
+                [_error("note", _("Nothing was changed: correct a field, or answer with a comment."))]
+            )
+        previous_supervisor = locked.supervisor_id
+        for name in REVISED_FIELDS:
+            if name != "procedures":
+                setattr(locked, name, getattr(data, name))
+        locked.case_code = data.case_code.upper()
+        locked.abroad = is_abroad(locked.enrolment, data.institution)
+        was_queried = locked.status == EntryStatus.QUERIED
+        locked.status = EntryStatus.PENDING
+        locked.save()
+        locked.procedures.set(data.procedures)
+        EntryRevision.objects.create(
+            entry=locked,
+            author=trainee,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
+        if note:
+            EntryComment.objects.create(entry=locked, author=trainee, text=note)
+        record(
+            acts.ENTRY_CORRECTED,
+            actor=trainee,
+            target=locked,
+            institution=locked.institution,
+            request=request,
+            detail={"fields": changed},
+        )
+        if was_queried or locked.supervisor_id != previous_supervisor:
+            notify(
+                [locked.supervisor],
+                notices.ENTRY_CORRECTED,
+                params={"trainee": trainee.full_name, "entry": f"#{locked.pk}"},
+                url=reverse("training:entry", args=[locked.pk]),
+            )
+    return locked
 
 
 def copy_of(entry: LogbookEntry, performed_on: date) -> EntryData:
@@ -504,6 +623,8 @@ __all__ = [
     "answer_query",
     "confirm_many",
     "copy_of",
+    "correct_entry",
+    "data_of",
     "duplicate_entry",
     "enrol",
     "entry_with_key",
@@ -533,6 +654,12 @@ def _may_edit(coordinator: User, item: CurriculumItem) -> None:
         raise PermissionDenied
 
 
+def _is_duplicate(error: ValidationError) -> bool:
+    """Django's own sentence ("Procedure group with this Code already exists") reads badly once
+    translated (具有 代码 的 手术类别 已存在): a duplicate code gets a sentence of ours."""
+    return error.code in ("unique", "unique_together")
+
+
 @transaction.atomic
 def save_curriculum_item(
     coordinator: User, item: CurriculumItem, *, request: HttpRequest | None = None
@@ -546,9 +673,13 @@ def save_curriculum_item(
     except ValidationError as refused:
         raise FieldErrors(
             [
-                _error(name, str(message))
-                for name, messages in refused.message_dict.items()
-                for message in messages
+                _error(
+                    "code" if _is_duplicate(error) else name,
+                    _("This code is already used: choose another one.") if _is_duplicate(error) else message,
+                )
+                for name, errors in refused.error_dict.items()
+                for error in errors
+                for message in error.messages
             ]
         ) from refused
     item.save()

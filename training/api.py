@@ -215,6 +215,27 @@ def duplicate(request: HttpRequest, entry_id: int, payload: DuplicateIn) -> Stat
     return Status(201, _entries(LogbookEntry.objects.filter(pk=copy.pk))[0])
 
 
+class CorrectionIn(EntryIn):
+    note: str = Field("", description="What was corrected, for the supervisor (optional).")
+
+
+@router.put(
+    "/training/entries/{int:entry_id}",
+    response=EntryOut,
+    summary="Correct my entry while it waits for validation or after a query",
+    description=(
+        "The whole entry as it should now read. What it said before is kept and shown to the "
+        "supervisor; a queried entry goes back to the supervisor's queue. 409 once decided."
+    ),
+)
+def correct(request: HttpRequest, entry_id: int, payload: CorrectionIn) -> EntryOut:
+    user = api_user(request)
+    entry = access.get_own_entry(user, entry_id)
+    fields = EntryIn(**payload.dict(exclude={"note"}))
+    corrected = actions.correct_entry(user, entry, _data(user, fields), payload.note, request=request)
+    return _entries(LogbookEntry.objects.filter(pk=corrected.pk))[0]
+
+
 @router.get("/training/queue", response=list[EntryOut], summary="Supervisors: entries waiting for me")
 def queue(request: HttpRequest) -> list[EntryOut]:
     user = api_user(request)

@@ -1,6 +1,8 @@
 """Demonstration data for the logbook: three programmes at MOI with illustrative requirements
-(not the official MMed or COSECSA numbers), the demo trainee enrolled with a named supervisor,
-and synthetic entries, each saying it is synthetic. Loaded once; running it again changes nothing."""
+(not the official MMed or COSECSA numbers), the demo trainee enrolled in the senior stage with a
+named supervisor, eighteen months of synthetic entries whose autonomy grows (each saying it is
+synthetic), and a fictional case the trainee referred from MOI and saw operated, so that "Log this
+operation" can be tried. Loaded once; running it again changes nothing."""
 
 from __future__ import annotations
 
@@ -8,10 +10,24 @@ from datetime import timedelta
 
 from django.db import transaction
 
+from accounts import actions as accounts
 from accounts.demo import DEMO_DOMAIN
-from accounts.models import Institution, User
+from accounts.models import Institution, Role, User
+from consultations import actions as consultations
+from consultations.access import case_access
+from consultations.models import Case
+from core.models import Country, DiagnosisCategory
 from training import actions
-from training.models import Competency, Enrolment, Procedure, ProcedureGroup, Programme, Requirement, Stage
+from training.models import (
+    Competency,
+    Enrolment,
+    LogbookEntry,
+    Procedure,
+    ProcedureGroup,
+    Programme,
+    Requirement,
+    Stage,
+)
 
 SYNTHETIC = "Synthetic demonstration entry – not a real patient."
 
@@ -101,6 +117,29 @@ ENTRIES = [
     ),
     (20, "mmc-repair", "Lumbosacral myelomeningocele", "urgent", "0-1", "male", "A", "query"),
 ]
+# Eighteen months before those, validated: first observing and assisting, then supervised, then
+# operating alone, so the autonomy curve (P and T by quarter) has a story to show.
+HISTORY = [
+    # days ago, procedure, diagnosis, urgency, age band, sex, code
+    (530, "burr-hole-csdh", "Chronic subdural haematoma", "urgent", "65+", "male", "A"),
+    (515, "vp-shunt", "Congenital hydrocephalus", "elective", "0-1", "male", "O"),
+    (490, "craniotomy-edh", "Extradural haematoma", "emergency", "16-39", "male", "A"),
+    (440, "burr-hole-csdh", "Chronic subdural haematoma", "urgent", "40-64", "female", "S-TS"),
+    (420, "vp-shunt", "Post-infective hydrocephalus", "urgent", "0-1", "female", "A"),
+    (395, "lumbar-discectomy", "Lumbar disc prolapse L5/S1", "elective", "40-64", "male", "S-TS"),
+    (350, "craniotomy-edh", "Extradural haematoma", "emergency", "16-39", "male", "S-TS"),
+    (330, "burr-hole-csdh", "Chronic subdural haematoma", "urgent", "65+", "male", "S-TU"),
+    (300, "vp-shunt", "Congenital hydrocephalus", "elective", "0-1", "female", "S-TS"),
+    (260, "decompressive-craniectomy", "Severe traumatic brain injury", "emergency", "16-39", "male", "S-TS"),
+    (240, "burr-hole-csdh", "Chronic subdural haematoma", "urgent", "65+", "female", "P"),
+    (215, "craniotomy-edh", "Extradural haematoma", "emergency", "16-39", "male", "S-TU"),
+    (170, "vp-shunt", "Congenital hydrocephalus", "elective", "0-1", "male", "S-TU"),
+    (150, "burr-hole-csdh", "Chronic subdural haematoma", "urgent", "65+", "male", "P"),
+    (125, "craniotomy-edh", "Extradural haematoma", "emergency", "16-39", "female", "P"),
+    (80, "burr-hole-csdh", "Chronic subdural haematoma", "urgent", "40-64", "male", "P"),
+    (60, "vp-shunt", "Post-haemorrhagic hydrocephalus", "urgent", "0-1", "female", "S-TU"),
+    (40, "burr-hole-csdh", "Chronic subdural haematoma", "urgent", "65+", "female", "T"),
+]
 
 
 def _person(name: str) -> User:
@@ -150,13 +189,16 @@ def load_demo() -> str:
             _person("coordinator"),
             trainee,
             mmed,
-            mmed.stages.get(position=1),
+            mmed.stages.get(position=2),  # Years 3–4: every code, P and T included
             moi,
             [supervisor],
-            today - timedelta(days=400),
+            today - timedelta(days=600),
         )
-        for days, procedure, diagnosis, urgency, age, sex, code, decision in ENTRIES:
-            entry = actions.log_entry(
+
+        def log(
+            days: int, procedure: str, diagnosis: str, urgency: str, age: str, sex: str, code: str
+        ) -> LogbookEntry:
+            return actions.log_entry(
                 trainee,
                 actions.EntryData(
                     enrolment=enrolment,
@@ -172,7 +214,62 @@ def load_demo() -> str:
                     reflection=SYNTHETIC,
                 ),
             )
+
+        for past in HISTORY:
+            actions.validate_entry(supervisor, log(*past), "confirm")
+        for days, procedure, diagnosis, urgency, age, sex, code, decision in ENTRIES:
+            entry = log(days, procedure, diagnosis, urgency, age, sex, code)
             if decision:
                 comment = "Was the trainer scrubbed for the closure?" if decision == "query" else ""
                 actions.validate_entry(supervisor, entry, decision, comment)
-    return f"{len(ENTRIES)} synthetic logbook entries created for the demo trainee."
+        case = _operated_case(trainee, supervisor, moi)
+    return (
+        f"{len(HISTORY) + len(ENTRIES)} synthetic logbook entries created for the demo trainee; "
+        f"case {case.code} waits to be logged."
+    )
+
+
+def _operated_case(trainee: User, supervisor: User, moi: Institution) -> Case:
+    """A fictional patient the trainee (a resident, who refers too) sent for advice from MOI and
+    who was then operated there: its page offers the trainee "Log this operation"."""
+    accounts.add_role(_person("admin"), trainee, moi, Role.REFERRER)
+    trainee.forget_memberships()
+    case = consultations.create_draft(
+        trainee,
+        institution=moi,
+        category=DiagnosisCategory.objects.get(code="hydrocephalus", specialty__code="neurosurgery"),
+        clinical={
+            "urgency": "urgent",
+            "age_value": 3,
+            "age_unit": "months",
+            "sex": "male",
+            "intracranial_bleed": "no",
+            "shunt_history": "none",
+            "presenting_complaint": "Enlarging head circumference and sunset eyes",
+            "question": "Shunt here, or ETV with choroid plexus cauterisation?",
+        },
+        identity={"full_name": "Demo Patient D", "hospital_number": "DEMO-D"},
+    )
+    access = case_access(trainee, case)
+    consultations.record_consent(
+        access,
+        trainee,
+        given_by="relative",
+        relationship="mother",
+        method="verbal",
+        countries=list(Country.objects.all()),
+    )
+    consultations.submit(case_access(trainee, case), trainee)
+    case.refresh_from_db()
+    consultations.record_outcome(
+        case_access(supervisor, case),
+        supervisor,
+        {
+            "management": "operated_locally",
+            "operated_by": "local_surgeon",
+            "operation": "Ventriculoperitoneal shunt",
+            "operation_date": actions.local_today(trainee),
+            "discharge_status": "still_admitted",
+        },
+    )
+    return case

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, Role, User
 from core.forms import DateField  # filled in the format the browser's date input reads
-from training.codes import Supervision
+from training.codes import ORDER, Supervision
 from training.models import (
     AgeBand,
     Competency,
@@ -93,7 +93,9 @@ class EntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("client_key", uuid.uuid4())
-        enrolments = Enrolment.objects.filter(trainee=trainee, is_active=True).select_related("programme")
+        enrolments = Enrolment.objects.filter(trainee=trainee, is_active=True).select_related(
+            "programme", "stage"
+        )
         cast(forms.ModelChoiceField, self.fields["enrolment"]).queryset = enrolments
         self.fields["enrolment"].label_from_instance = lambda e: e.programme.name  # type: ignore[attr-defined]
         cast(forms.ModelChoiceField, self.fields["procedures"]).queryset = procedures_for(trainee)
@@ -111,6 +113,34 @@ class EntryForm(forms.Form):
         if len(enrolments) == 1:
             self.fields["enrolment"].initial = enrolments[0].pk
             self.fields["enrolment"].widget = forms.HiddenInput()
+        # Only the codes the trainee's stage allows (the action refuses the others).
+        allowed = {code for e in enrolments for code in e.stage.allowed_codes}
+        supervision = cast(forms.ChoiceField, self.fields["supervision"])
+        supervision.choices = [
+            ("", CHOOSE),
+            *[(code, label) for code, label in Supervision.choices if code in allowed],
+        ]
+        # An entry kept on the phone since before a change of stage is told why, not "invalid".
+        supervision.error_messages["invalid_choice"] = str(
+            _("Your stage does not allow the code %(value)s; it allows %(allowed)s.")
+        ).replace("%(allowed)s", ", ".join(code for code in ORDER if code in allowed))
+
+
+class CorrectionForm(EntryForm):
+    """The trainee's own entry, to correct before validation or after a supervisor's query."""
+
+    note = forms.CharField(
+        label=_("What you corrected (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Your supervisor sees the fields you changed and this note."),
+    )
+
+    def __init__(self, trainee: User, entry_enrolment: Enrolment, *args: Any, **kwargs: Any) -> None:
+        super().__init__(trainee, *args, **kwargs)
+        del self.fields["client_key"]
+        self.fields["enrolment"].widget = forms.HiddenInput()
+        self.fields["enrolment"].initial = entry_enrolment.pk
 
 
 class DecisionForm(forms.Form):
@@ -170,12 +200,15 @@ class RequirementForm(forms.Form):
 
 
 NAMES = ("name_en", "name_sw", "name_zh_hans")
+# Django's own ("Procedure group with this Code already exists") reads badly once translated.
+DUPLICATE_CODE = {"code": {"unique": _("This code is already used: choose another one.")}}
 
 
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = ("code", *NAMES, "institution", "is_active")
+        error_messages = DUPLICATE_CODE
 
     def __init__(self, coordinator: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -199,6 +232,7 @@ class GroupForm(forms.ModelForm):
     class Meta:
         model = ProcedureGroup
         fields = ("code", *NAMES, "position")
+        error_messages = DUPLICATE_CODE
 
 
 class CompetencyForm(forms.ModelForm):

@@ -300,3 +300,71 @@ class EntryComment(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.entry_id} {self.created_at:%Y-%m-%d}"
+
+
+class EntryRevision(models.Model):
+    """What an entry said before the trainee corrected it (after a query, or before validation):
+    the supervisor sees what changed, and nothing said earlier is lost."""
+
+    entry = models.ForeignKey(LogbookEntry, on_delete=models.CASCADE, related_name="revisions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Field name → the value before the change, as shown (codes and names, never a patient's).
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("correction of an entry")
+        verbose_name_plural = _("corrections of entries")
+
+    def __str__(self) -> str:
+        return f"#{self.entry_id} {self.created_at:%Y-%m-%d}"
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(field's label, before, after) in the reader's language, in the form's order."""
+        shown = []
+        for name in REVISED_FIELDS:
+            if name not in self.before:
+                continue
+            field = LogbookEntry._meta.get_field(name)
+            choices = dict(getattr(field, "choices", None) or ())
+            shown.append(
+                (
+                    str(getattr(field, "verbose_name", name)),
+                    _shown(self.before[name], choices),
+                    _shown(self.after.get(name, ""), choices),
+                )
+            )
+        return shown
+
+
+# What a trainee may correct, in the order the form shows it.
+REVISED_FIELDS = (
+    "performed_on",
+    "institution",
+    "urgency",
+    "age_band",
+    "sex",
+    "diagnosis",
+    "procedures",
+    "supervision",
+    "supervisor",
+    "return_to_theatre",
+    "infection",
+    "death",
+    "complications",
+    "reflection",
+    "case_code",
+)
+
+
+def _shown(value: object, choices: dict[object, object]) -> str:
+    if isinstance(value, list):  # procedure codes: named in the reader's language
+        named = {p.code: p.name for p in Procedure.objects.filter(code__in=value)}
+        return "; ".join(named.get(str(code), str(code)) for code in value) or "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if value in choices:
+        return str(choices[value])
+    return str(value) if value not in ("", None) else "—"

@@ -22,3 +22,7 @@ VALIDATION_REMINDER = NotificationKind(
     "training.validation_reminder",
     _("%(count)s logbook entries have waited more than a week for your validation."),
 )
+ENTRY_CORRECTED = NotificationKind(
+    "training.entry_corrected",
+    _("%(trainee)s corrected logbook entry %(entry)s for you to validate."),
+)

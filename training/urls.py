@@ -11,6 +11,7 @@ urlpatterns = [
     path("training/logbook.pdf", views.export_pdf, name="export_pdf"),
     path("training/entries/new/", views.new_entry, name="new"),
     path("training/entries/<int:entry_id>/", views.entry_detail, name="entry"),
+    path("training/entries/<int:entry_id>/correct/", views.correct_entry, name="correct"),
     path("training/entries/<int:entry_id>/validate/", views.validate, name="validate"),
     path("training/entries/<int:entry_id>/answer/", views.answer, name="answer"),
     path("training/entries/<int:entry_id>/recognise/", views.recognise, name="recognise"),

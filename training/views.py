@@ -26,6 +26,7 @@ from training import access, actions, cases, exports
 from training.forms import (
     AnswerForm,
     CompetencyForm,
+    CorrectionForm,
     DecisionForm,
     EnrolForm,
     EntryForm,
@@ -35,13 +36,22 @@ from training.forms import (
     StageForm,
     ids_from,
 )
-from training.models import Competency, EntryStatus, LogbookEntry, ProcedureGroup, Programme, Stage
+from training.models import (
+    REVISED_FIELDS,
+    Competency,
+    EntryStatus,
+    LogbookEntry,
+    ProcedureGroup,
+    Programme,
+    Stage,
+)
 from training.progress import progress_of, side_by_side, totals
 
 LIST_LENGTH = 50
 # What the new-entry form needs to open with no connection (served by the service worker).
 OFFLINE_STATIC = ("css/site.css", "js/site.js", "js/logbook_offline.js", "favicon.svg")
 ENTRY_RELATED = ("institution", "supervisor")
+CORRECTABLE = (EntryStatus.PENDING, EntryStatus.QUERIED)
 
 
 # Every view below is login_required: the person is signed in.
@@ -135,6 +145,42 @@ def new_entry(request: HttpRequest) -> HttpResponse:
     return render(request, "training/entry_form.html", {"form": form, "duplicating": source.isdigit()})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def correct_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+    user = _user(request)
+    entry = access.get_own_entry(user, entry_id)
+    if entry.status not in CORRECTABLE:
+        messages.error(
+            request, _("This entry has been decided by the supervisor and can no longer be corrected.")
+        )
+        return HttpResponseRedirect(reverse("training:entry", args=[entry.pk]))
+    data = actions.data_of(entry)
+    initial = {name: getattr(data, name) for name in REVISED_FIELDS if name != "procedures"} | {
+        "institution": entry.institution_id,
+        "supervisor": entry.supervisor_id,
+        "procedures": [p.pk for p in data.procedures],
+    }
+    form = CorrectionForm(user, entry.enrolment, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.fields if name != "note"}
+        fields["procedures"] = list(fields["procedures"])
+        try:
+            actions.correct_entry(
+                user, entry, actions.EntryData(**fields), form.cleaned_data["note"], request=request
+            )
+        except (FieldErrors, ActionError) as refused:
+            if isinstance(refused, ActionError):
+                messages.error(request, str(refused.message))
+                return HttpResponseRedirect(reverse("training:entry", args=[entry.pk]))
+            _show_errors(form, refused)
+        else:
+            messages.success(request, _("Entry corrected; it is back in your supervisor's queue."))
+            return HttpResponseRedirect(reverse("training:entry", args=[entry.pk]))
+    status = 422 if request.method == "POST" else 200
+    return render(request, "training/entry_correct.html", {"form": form, "entry": entry}, status=status)
+
+
 def _wants_json(request: HttpRequest) -> bool:
     """The phone's offline store sends a kept entry with fetch and reads the answer as JSON."""
     return "application/json" in request.headers.get("Accept", "")
@@ -155,23 +201,38 @@ def _form_errors(form: forms.Form) -> list[dict[str, str]]:
 
 @login_required
 def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = access.get_entry(_user(request), entry_id)
-    open_for_decision = entry.status in (EntryStatus.PENDING, EntryStatus.QUERIED)
+    return _entry_page(request, access.get_entry(_user(request), entry_id))
+
+
+def _entry_page(
+    request: HttpRequest,
+    entry: LogbookEntry,
+    *,
+    decision_form: DecisionForm | None = None,
+    answer_form: AnswerForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The entry with what the reader may do on it; a refused decision or answer comes back here
+    with what was chosen and typed, and its message beside the field."""
+    user = _user(request)
+    open_for_decision = entry.status in CORRECTABLE
     context = {
         "entry": entry,
         "procedures": entry.procedures.select_related("group"),
         "comments": entry.comments.select_related("author"),
-        "decision_form": DecisionForm()
-        if entry.supervisor_id == _user(request).pk and open_for_decision
+        "decision_form": (decision_form or DecisionForm())
+        if entry.supervisor_id == user.pk and open_for_decision
         else None,
-        "answer_form": AnswerForm()
-        if entry.trainee_id == _user(request).pk and entry.status == EntryStatus.QUERIED
+        "answer_form": (answer_form or AnswerForm())
+        if entry.trainee_id == user.pk and entry.status == EntryStatus.QUERIED
         else None,
-        "is_trainee": entry.trainee_id == _user(request).pk,
+        "is_trainee": entry.trainee_id == user.pk,
+        "may_correct": entry.trainee_id == user.pk and entry.status in CORRECTABLE,
+        "revisions": entry.revisions.select_related("author"),
         "may_recognise": entry.status == EntryStatus.ABROAD
-        and entry.enrolment.programme.institution_id in access.coordinated(_user(request)),
+        and entry.enrolment.programme.institution_id in access.coordinated(user),
     }
-    return render(request, "training/entry_detail.html", context)
+    return render(request, "training/entry_detail.html", context, status=status)
 
 
 def _refused_back(request: HttpRequest, url: str, refused: Exception) -> HttpResponse:
@@ -190,8 +251,7 @@ def validate(request: HttpRequest, entry_id: int) -> HttpResponse:
     url = reverse("training:entry", args=[entry.pk])
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose confirm, query or reject."))
-        return HttpResponseRedirect(url)
+        return _entry_page(request, entry, decision_form=form, status=422)
     try:
         actions.validate_entry(
             _user(request),
@@ -200,7 +260,10 @@ def validate(request: HttpRequest, entry_id: int) -> HttpResponse:
             form.cleaned_data["comment"],
             request=request,
         )
-    except (FieldErrors, ActionError) as refused:
+    except FieldErrors as refused:
+        _show_errors(form, refused)
+        return _entry_page(request, entry, decision_form=form, status=422)
+    except ActionError as refused:
         return _refused_back(request, url, refused)
     messages.success(request, _("Decision recorded; the trainee is told."))
     return HttpResponseRedirect(reverse("training:queue"))
@@ -211,9 +274,15 @@ def validate(request: HttpRequest, entry_id: int) -> HttpResponse:
 def answer(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = access.get_own_entry(_user(request), entry_id)
     url = reverse("training:entry", args=[entry.pk])
+    form = AnswerForm(request.POST)
     try:
         actions.answer_query(_user(request), entry, request.POST.get("comment", ""), request=request)
-    except (FieldErrors, ActionError) as refused:
+    except FieldErrors as refused:
+        form.is_valid()  # the typed answer is kept; the action's message replaces the form's own
+        form.errors.clear()
+        _show_errors(form, refused)
+        return _entry_page(request, entry, answer_form=form, status=422)
+    except ActionError as refused:
         return _refused_back(request, url, refused)
     messages.success(request, _("Answer sent; the entry is back in your supervisor's queue."))
     return HttpResponseRedirect(url)

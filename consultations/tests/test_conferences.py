@@ -4,6 +4,7 @@ attendance that will count as training, summaries without identifiers."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -154,14 +155,22 @@ def test_a_coordinator_outside_the_referring_team_cannot_test_guesses_of_the_pat
         video_link="https://meet.example.org/jinan",
     )
     item = conferences.add_case(qilu, meeting, case)
-    conferences.summarise(qilu, item, "Amina Mollel: transfer for evacuation")  # a guess, not confirmed
+    # Her name in lower case reads as no name: accepted, as any other guess would be.
+    conferences.summarise(qilu, item, "amina mollel: transfer for evacuation")
     assert not AuditEntry.objects.filter(action="consultations.conference_summary_refused").exists()
+    # Anything that reads as a name is refused alike, hers or not: the answer tells nothing.
+    answers = []
+    for guess in ["Amina Mollel: transfer for evacuation", "Rehema Kweka: transfer for evacuation"]:
+        with pytest.raises(ActionError) as told:
+            conferences.summarise(qilu, item, guess)
+        answers.append(re.sub("“[^”]*”", "“…”", str(told.value)))
+    assert answers[0] == answers[1]
     # The patterns are still refused for anyone, and each refusal is in the trail.
     for attempt in ["Call the family on 0754 123 456", "Seen on 12/03/2026"]:
         with pytest.raises(ActionError):
             conferences.summarise(qilu, item, attempt)
     refused = AuditEntry.objects.filter(action="consultations.conference_summary_refused", actor=qilu)
-    assert refused.count() == 2
+    assert refused.count() == 4
     assert all(entry.detail == {"case": case.code} for entry in refused)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -35,7 +36,14 @@ def test_messages_are_checked_for_identifiers_and_can_be_confirmed(cast, make_ca
 def test_a_consultant_cannot_use_the_check_to_learn_the_patients_name(cast, make_case):
     case = assigned_to_china(cast, make_case)
     consultant = case_access(cast.consultant_china, case)
-    actions.post_message(consultant, cast.consultant_china, "Is Amina Mollel still vomiting?")  # not flagged
+    actions.post_message(consultant, cast.consultant_china, "Is amina mollel still vomiting?")  # not flagged
+    # What reads as a name is refused alike, hers or another's: the answer tells nothing.
+    answers = []
+    for guess in ("Is Amina Mollel still vomiting?", "Is Rehema Kweka still vomiting?"):
+        with pytest.raises(ActionError) as told:
+            actions.post_message(consultant, cast.consultant_china, guess)
+        answers.append(re.sub("“[^”]*”", "“…”", str(told.value)))
+    assert answers[0] == answers[1]
     with pytest.raises(ActionError, match="identify"):
         actions.post_message(consultant, cast.consultant_china, "Call me on +86 138 0013 8000")
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from neurodaraja.testing.api_clients import bearer_client
+from training.tests.world import logged, training_world
 
 
 @pytest.fixture
@@ -104,3 +105,12 @@ def test_a_body_not_sent_as_json_is_refused_saying_what_to_send(token_client):
     listed = token_client.patch("/api/v1/me", data=b"[]", content_type="application/json")
     assert is_api_error(listed, 400, "malformed") and "JSON object" in listed.json()["detail"]
     assert token_client.get("/api/v1/me").json()["full_name"] != "Somebody Else"
+
+
+def test_a_missing_body_is_refused_at_body_not_at_no_field(cast):
+    entry = logged(cast, training_world(cast))
+    api = bearer_client(cast.trainee)
+    response = api.post(f"/api/v1/training/entries/{entry.pk}/duplicate", "", content_type="application/json")
+    assert response.status_code == 422
+    (refusal,) = response.json()["detail"]
+    assert refusal["field"] == "body" and "{}" in refusal["message"]

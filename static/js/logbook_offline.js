@@ -52,7 +52,10 @@
   // --- The list of entries kept on this phone -------------------------------------------------
   function draw() {
     var now = Date.now();
-    var items = load().filter(function (item) { return item.state !== "sent" || now - item.sentAt < KEEP_SENT_MS; });
+    var kept = load();
+    var items = kept.filter(function (item) { return item.state !== "sent" || now - item.sentAt < KEEP_SENT_MS; });
+    // A sent entry is on the server: after a day it leaves the phone too.
+    if (items.length !== kept.length) { save(items); }
     var list = box.querySelector("ul");
     list.textContent = "";
     box.hidden = items.length === 0;
@@ -130,7 +133,11 @@
       }
       return response.json().then(function (answer) {
         if (response.ok) {
-          update(item.key, { state: "sent", url: answer.url, sentAt: Date.now(), message: "" });
+          update(item.key, {
+            state: "sent", url: answer.url, sentAt: Date.now(), message: "",
+            // Only what names it in the list stays on the phone; the rest is on the server now.
+            fields: item.fields.filter(function (p) { return p[0] === "performed_on" || p[0] === "diagnosis"; })
+          });
           return "sent";
         }
         var messages = (answer.errors || []).map(function (e) { return (e.label ? e.label + ": " : "") + e.message; });

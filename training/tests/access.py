@@ -29,6 +29,9 @@ def objects(cast: Personas) -> Ids:
         "stage": world.first_year.pk,
         "competency": competency.pk,
         "group": ProcedureGroup.objects.get(code="csf").pk,
+        "institution": entry.institution_id,
+        "procedure": entry.procedures.get().pk,
+        "supervisor": entry.supervisor_id,
     }
 
 
@@ -43,6 +46,10 @@ def curriculum(cast: Personas, ids: Ids) -> list[tuple[object, ...]]:
 
 def entries(cast: Personas, ids: Ids) -> list[tuple[object, ...]]:
     return list(LogbookEntry.objects.values_list("pk", "status", "validated_at").order_by("pk"))
+
+
+def entry_contents(cast: Personas, ids: Ids) -> list[tuple[object, ...]]:
+    return list(LogbookEntry.objects.values_list("pk", "status", "diagnosis", "supervision").order_by("pk"))
 
 
 def requirements(cast: Personas, ids: Ids) -> list[tuple[object, ...]]:
@@ -96,6 +103,24 @@ CHANGES = [
         expect({"neurosurgeon"}, refused=404, ok=302, trainee=403, coordinator=403),
         entries,
         {"decision": "confirm"},
+    ),
+    # Only the trainee corrects their own entry; the supervisor and coordinator read it (403).
+    Change(
+        "/training/entries/{entry}/correct/",
+        expect({"trainee"}, refused=404, ok=302, neurosurgeon=403, coordinator=403),
+        entry_contents,
+        {
+            "enrolment": "{enrolment}",
+            "performed_on": "2025-03-01",
+            "institution": "{institution}",
+            "urgency": "elective",
+            "age_band": "0-1",
+            "sex": "female",
+            "diagnosis": "Corrected: post-haemorrhagic hydrocephalus",
+            "procedures": "{procedure}",
+            "supervision": "S-TU",
+            "supervisor": "{supervisor}",
+        },
     ),
     Change(
         "/training/entries/{entry}/answer/",
@@ -181,6 +206,13 @@ ENDPOINTS = [
         expect({"trainee"}, refused=404, ok=201, neurosurgeon=403, coordinator=403),
         entries,
         {},
+    ),
+    Endpoint(
+        "put",
+        "/training/entries/{entry}",
+        expect({"trainee"}, refused=404, neurosurgeon=403, coordinator=403),
+        entry_contents,
+        NEW_ENTRY | {"diagnosis": "Corrected: post-haemorrhagic hydrocephalus", "note": ""},
     ),
     Endpoint(
         "post",

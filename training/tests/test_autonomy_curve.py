@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from neurodaraja.testing.api_clients import bearer_client
 from neurodaraja.testing.personas import sign_in
 from training import actions
-from training.models import Procedure
+from training.models import Enrolment, Procedure
 from training.progress import autonomy_of, progress_of
 from training.tests.world import logged, training_world
 
@@ -60,6 +60,8 @@ def test_an_entry_of_two_groups_counts_in_each_group_and_once_for_all(cast, worl
 
 
 def test_at_most_twelve_quarters_are_shown_the_latest(cast, world):
+    Enrolment.objects.filter(pk=world.enrolment.pk).update(started_on=date(2020, 9, 1))
+    world.enrolment.refresh_from_db()
     logged(cast, world, performed_on=date(2021, 1, 5))
     logged(cast, world, performed_on=date(2025, 10, 5))
     shown, _ = autonomy_of(world.enrolment)
@@ -105,7 +107,7 @@ def test_the_charts_ask_as_many_queries_for_many_entries_over_many_quarters_as_f
         entry = logged(
             cast,
             world,
-            performed_on=date(2024, month, 15),
+            performed_on=date(2025, month, 15),
             procedures=[Procedure.objects.get(code=code)],
             supervision=["P", "S-TU", "A"][month % 3],
         )

@@ -7,6 +7,8 @@ refused at its field with nothing saved."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from core.models import AuditEntry
 from neurodaraja.testing.api_clients import bearer_client
@@ -165,3 +167,26 @@ def test_the_api_reads_and_changes_the_curriculum_with_the_same_refusals(cast, w
     read = api.get(f"{base}/curriculum").json()
     assert {"group": "spine", "level": "P", "minimum": 4} in read["requirements"]
     assert [c["code"] for c in read["competencies"]] == ["epa-evd"]
+
+
+@pytest.mark.parametrize("language", ["en", "sw", "zh-hans"])
+def test_a_duplicate_code_is_refused_in_a_sentence_of_ours(cast, world, client, language):
+    cast.coordinator.preferred_language = language
+    cast.coordinator.save(update_fields=["preferred_language"])
+    coordinator = sign_in(client, cast.coordinator)
+    group = coordinator.post(
+        "/training/groups/new/", {"code": "csf", **NAMES, "position": 9}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    competency = Competency.objects.create(programme=world.programme, code="epa-x", **NAMES)
+    again = coordinator.post(
+        f"/training/programmes/{world.programme.pk}/competencies/new/",
+        {"code": competency.code, **NAMES, "level_expected": 4},
+    )
+    with translation.override(language):
+        ours = gettext("This code is already used: choose another one.")
+    assert language == "en" or ours != "This code is already used: choose another one."
+    for answer in (group, again):
+        assert answer.status_code in (200, 422)
+        assert answer.context["form"].errors["code"] == [ours]
+    assert ProcedureGroup.objects.filter(code="csf").count() == 1
+    assert Competency.objects.filter(code="epa-x").count() == 1
