@@ -12,11 +12,16 @@ class ActionError(Exception):
     410 gone for used or expired links).
     """
 
-    def __init__(self, message: str | Promise, *, code: str, status: int = 400) -> None:
+    def __init__(
+        self, message: str | Promise, *, code: str, status: int = 400, fields: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(str(message))
         self.message = message
         self.code = code
         self.status = status
+        # The fields the refusal is about, where it is about some (identifiers found in them):
+        # the API names them, so that a client can show the message beside its box.
+        self.fields = fields
 
 
 class FieldErrors(Exception):

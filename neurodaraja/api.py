@@ -147,6 +147,9 @@ def invalid_model(request: HttpRequest, exc: DjangoValidationError) -> HttpRespo
 
 @api.exception_handler(ActionError)
 def refused(request: HttpRequest, exc: ActionError) -> HttpResponse:
+    if exc.fields:
+        body = {"detail": str(exc.message), "code": exc.code, "fields": list(exc.fields)}
+        return api.create_response(request, body, status=exc.status)
     return _answer(request, exc.status, str(exc.message), exc.code)
 
 

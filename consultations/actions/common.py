@@ -132,6 +132,7 @@ def refuse_identifiers(
             )
             % {"found": ", ".join(sorted({f"“{finding.text}”" for finding in findings}))},
             code="identifiers",
+            fields=tuple(sorted({finding.field for finding in findings})),
         )
     hers = [finding for finding in findings if finding.of_the_patient]
     if hers:
@@ -140,6 +141,7 @@ def refuse_identifiers(
             _("The patient's own name, number, phone or date cannot be sent: %(found)s. Remove it.")
             % {"found": ", ".join(sorted({f"“{finding.text}”" for finding in hers}))},
             code="identifiers",
+            fields=tuple(sorted({finding.field for finding in hers})),
         )
     return len(findings)
 

@@ -257,3 +257,11 @@ def test_every_case_endpoint_is_not_found_for_another_hospital(cast, api, method
         response = call(api(getattr(cast, persona)), method, path.format(code=code), body)
         assert response.status_code == 404, (persona, response.status_code)
     assert Case.objects.get(code=code).status == Status.OPEN
+
+
+def test_an_identifier_refused_in_a_message_names_its_field(cast, api):
+    code = sent_case(cast, api)
+    answer = call(api(cast.referrer), "post", f"/cases/{code}/messages", {"body": "Call 0754 123 456"})
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "identifiers" and answer.json()["fields"] == ["body"]
+    assert "0754 123 456" in answer.json()["detail"]
