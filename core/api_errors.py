@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 
 def describe_validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    described = []
+    described: list[dict[str, Any]] = []
     for error in errors:
         location = [
             str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")

@@ -3,13 +3,13 @@ reader's language: Django's Kiswahili catalogue leaves them in English, ours tra
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import translation
 from django.utils.timesince import timesince
 
-NOW = datetime(2026, 12, 4, 12, 0)
+NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
