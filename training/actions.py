@@ -42,6 +42,8 @@ from training.models import (
 
 FREE_TEXT = ("diagnosis", "complications", "reflection")
 REMIND_AFTER = timedelta(days=7)
+# A programme lasts at most a few years: a start further back is a mistyped year.
+ENROLMENT_REACH = timedelta(days=15 * 365)
 
 
 def _error(field_name: str, message: str) -> dict[str, str]:
@@ -99,6 +101,15 @@ def enrol(
         errors.append(_error("supervisors", _("Name at least one supervisor.")))
     if any(person.pk == trainee.pk for person in supervisors):
         errors.append(_error("supervisors", _("A trainee cannot be their own supervisor.")))
+    today = local_today(coordinator)
+    if not today - ENROLMENT_REACH <= started_on <= today + timedelta(days=366):
+        errors.append(
+            _error(
+                "started_on",
+                _("Give a start between %(earliest)s and a year from today: check the year.")
+                % {"earliest": (today - ENROLMENT_REACH).year},
+            )
+        )
     if errors:
         raise FieldErrors(errors)
     if Enrolment.objects.filter(trainee=trainee, programme=programme, is_active=True).exists():

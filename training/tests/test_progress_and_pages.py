@@ -136,3 +136,19 @@ def test_the_demo_loader_creates_marked_synthetic_entries_once(db):
         "Synthetic" in reflection for reflection in LogbookEntry.objects.values_list("reflection", flat=True)
     )
     assert "already" in loaders["training"].load() and LogbookEntry.objects.count() == count
+
+
+@pytest.mark.parametrize("started_on", ["1990-09-01", "2031-01-05"])
+def test_an_enrolment_starting_in_an_implausible_year_is_refused_at_its_field(cast, world, client, started_on):
+    data = {
+        "trainee": cast.trainee.pk,
+        "programme": world.programme.pk,
+        "stage": world.first_year.pk,
+        "institution": cast.institutions["MOI"].pk,
+        "supervisors": [cast.neurosurgeon.pk],
+        "started_on": started_on,
+    }
+    Enrolment.objects.all().delete()
+    page = sign_in(client, cast.coordinator).post("/training/enrolments/new/", data)
+    assert page.status_code == 200 and "check the year" in page.context["form"].errors["started_on"][0]
+    assert not Enrolment.objects.exists()
