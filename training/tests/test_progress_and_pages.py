@@ -139,7 +139,9 @@ def test_the_demo_loader_creates_marked_synthetic_entries_once(db):
 
 
 @pytest.mark.parametrize("started_on", ["1990-09-01", "2031-01-05"])
-def test_an_enrolment_starting_in_an_implausible_year_is_refused_at_its_field(cast, world, client, started_on):
+def test_an_enrolment_starting_in_an_implausible_year_is_refused_at_its_field(
+    cast, world, client, started_on
+):
     data = {
         "trainee": cast.trainee.pk,
         "programme": world.programme.pk,
