@@ -1,8 +1,8 @@
 """In a real browser at 360 px: the trainee loses the connection (Chromium's network cut through
 the DevTools protocol), opens the new-entry form all the same (the logbook's service worker),
 writes two entries, sees them kept on the phone "waiting to send", and when the link returns the
-good one is sent and recorded once, even when the phone sends it again, while the one with a code
-the stage does not allow shows the server's refusal and keeps its data, corrected then sent."""
+good one is sent and recorded once, even when the phone sends it again, while the one with a phone
+number in its reflection shows the server's refusal and keeps its data, corrected then sent."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ GOOD = "Offline test: chronic subdural haematoma"
 REFUSED = "Offline test: depressed skull fracture"
 
 FILL = """
-const [diagnosis, code] = arguments;
+const [diagnosis, code, reflection] = arguments;
 const form = document.querySelector('form[data-offline-entry]');
 form.elements['performed_on'].value = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
 form.elements['diagnosis'].value = diagnosis;
@@ -30,6 +30,7 @@ form.elements['age_band'].value = '65+';
 form.elements['sex'].value = 'male';
 form.querySelector('input[name=procedures]').checked = true;
 form.elements['supervision'].value = code;
+form.elements['reflection'].value = reflection || '';
 const supervisor = form.elements['supervisor'];
 supervisor.value = [...supervisor.options].find(o => o.text.includes('Baraka Massawe')).value;
 form.querySelector('button[type=submit]').click();
@@ -91,24 +92,38 @@ def test_an_entry_written_offline_is_kept_then_sent_once_and_a_refused_one_is_ke
         assert phone.find_elements(By.CSS_SELECTOR, "form[data-offline-entry]")
         phone.execute_script(FILL, GOOD, "S-TS")
         wait_for(lambda: states(phone).get(GOOD, ("",))[0] == "waiting", "the entry kept", phone)
-        phone.execute_script(FILL, REFUSED, "P")  # year 2 of the demo MMed allows no P
+        phone.execute_script(FILL, REFUSED, "P", "Call the family on 0754 123 456")  # an identifier
         wait_for(lambda: states(phone).get(REFUSED, ("",))[0] == "waiting", "the second kept", phone)
         assert "Waiting to send" in states(phone)[GOOD][1]
         assert recorded(database, GOOD) == 0
+        # What the phone holds before sending, to play the answer lost on the way below.
+        kept = phone.execute_script(
+            "const store = Object.keys(localStorage).find(k => k.startsWith('nd-logbook-pending-'));"
+            "return localStorage.getItem(store);"
+        )
 
         network(phone, offline=False)  # the link returns: the 'online' event sends them
         wait_for(lambda: states(phone).get(GOOD, ("",))[0] == "sent", "the entry sent", phone)
         wait_for(lambda: states(phone).get(REFUSED, ("",))[0] == "refused", "the refusal", phone)
         assert recorded(database, GOOD) == 1 and recorded(database, REFUSED) == 0
         refusal = states(phone)[REFUSED][1]
-        assert "does not allow the code P" in refusal, refusal
+        assert "0754 123 456" in refusal and "Reflection" in refusal, refusal
 
-        # Sent again (the answer lost on the way, say): the server returns the first entry.
+        # A sent entry keeps on the phone only what names it in the list.
+        sent = phone.execute_script(
+            "const store = Object.keys(localStorage).find(k => k.startsWith('nd-logbook-pending-'));"
+            "return JSON.parse(localStorage.getItem(store)).find(item => item.state === 'sent').fields;"
+        )
+        assert sorted(name for name, _value in sent) == ["diagnosis", "performed_on"]
+        # Sent again (the answer lost on the way: the phone still holds it waiting, whole): the
+        # server returns the first entry.
         phone.execute_script(
             "const store = Object.keys(localStorage).find(k => k.startsWith('nd-logbook-pending-'));"
-            "const items = JSON.parse(localStorage.getItem(store));"
-            "items.forEach(item => { if (item.state === 'sent') item.state = 'waiting'; });"
-            "localStorage.setItem(store, JSON.stringify(items));"
+            "const before = JSON.parse(arguments[0]);"
+            "const items = JSON.parse(localStorage.getItem(store)).map(item =>"
+            "  item.state === 'sent' ? before.find(old => old.key === item.key) : item);"
+            "localStorage.setItem(store, JSON.stringify(items));",
+            kept,
         )
         phone.get(f"{url}/training/")
         wait_for(lambda: states(phone).get(GOOD, ("",))[0] == "sent", "the entry sent again", phone)
@@ -133,7 +148,7 @@ def test_an_entry_written_offline_is_kept_then_sent_once_and_a_refused_one_is_ke
         )
         phone.execute_script(
             "const form = document.querySelector('form[data-offline-entry]');"
-            "form.elements['supervision'].value = 'S-TU';"
+            "form.elements['reflection'].value = '';"
             "form.querySelector('button[type=submit]').click();"
         )
         wait_for(lambda: "/training/entries/new/" not in phone.current_url, "the entry's page", phone)
