@@ -216,8 +216,16 @@ def _attended_sentence(session: Session) -> Callable[[], str]:
 
 
 def attended(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
-    """Those of these registrations that issue_for_session certifies: marked as attended, not cancelled."""
-    return registrations.filter(attended=True).exclude(status=RegistrationStatus.CANCELLED)
+    """Those of these registrations that issue_for_session certifies: marked as attended, not
+    cancelled, and not of the session's trainers (they taught it; they did not attend it)."""
+    taught = Session.trainers.through.objects.filter(
+        session_id=OuterRef("session_id"), user_id=OuterRef("participant_id")
+    )
+    return (
+        registrations.filter(attended=True)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .exclude(Exists(taught))
+    )
 
 
 def waiting_for_certificate(registrations: QuerySet[Registration]) -> QuerySet[Registration]:

@@ -44,6 +44,8 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 # The code works from a little before the start until a little after the end.
 CHECK_IN_MARGIN = timedelta(minutes=30)
+# Walk-ins are recorded from the session's start until this long after its end.
+WALK_IN_LATEST = timedelta(days=7)
 # Wrong codes a person may type in WRONG_CODE_WINDOW before being asked to wait.
 WRONG_CODES_ALLOWED = 5
 WRONG_CODE_WINDOW = timedelta(minutes=15)
@@ -373,6 +375,32 @@ def cancel_registration(
 
 
 # --- Attendance ---------------------------------------------------------------------------------
+def when(moment: datetime) -> str:
+    """A date and time in the reader's zone."""
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _not_a_participant(recorder: User, session: Session, person: User) -> ActionError | None:
+    """Nobody records their own attendance, and the session's trainers taught it: they are not
+    its participants (nor certified as such)."""
+    if person.pk == recorder.pk:
+        return ActionError(
+            _("You cannot record your own attendance: another coordinator records it if you took part."),
+            code="own_attendance",
+            status=409,
+        )
+    if session.trainers.filter(pk=person.pk).exists():
+        return ActionError(
+            _(
+                "%(person)s is a trainer of this session: trainers taught it and are not recorded as participants."
+            )
+            % {"person": person.full_name},
+            code="trainer",
+            status=409,
+        )
+    return None
+
+
 def _mark_held(session: Session) -> None:
     if session.status == Status.PLANNED:
         session.status = Status.HELD
@@ -398,10 +426,15 @@ def take_attendance(
     if unknown:
         raise FieldErrors([_error("attended", _("Tick only people registered for this session."))])
     now = timezone.now()
-    for registration in registrations:
+    changed = []
+    for registration in registrations.select_related("participant"):
         came = registration.pk in attended_ids
         if came == registration.attended:
             continue
+        if came and (refused := _not_a_participant(manager, session, registration.participant)):
+            raise refused
+        changed.append((registration, came))
+    for registration, came in changed:
         registration.attended = came
         registration.checked_in_at = now if came else None
         registration.checked_in_by = CheckIn.LIST if came else ""
@@ -429,10 +462,17 @@ def long_enough_to_search(text: str) -> bool:
     return len(text) >= WALK_IN_SEARCH_MIN or any("\u3400" <= char <= "\u9fff" for char in text)
 
 
-def walk_in_candidates(session: Session, text: str, limit: int = WALK_IN_CANDIDATES_SHOWN) -> list[User]:
+def walk_in_candidates(
+    session: Session,
+    text: str,
+    limit: int = WALK_IN_CANDIDATES_SHOWN,
+    *,
+    exclude: User | None = None,
+) -> list[User]:
     """People with a role at a partner institution whose name or e-mail holds `text` and who
-    are not on the session's list yet; at most `limit` + 1 (the one more says there are more),
-    each with their institutions read in the same few queries."""
+    are not on the session's list yet, nor its trainers, nor `exclude` (the one searching); at
+    most `limit` + 1 (the one more says there are more), each with their institutions read in
+    the same few queries."""
     text = text.strip()
     if not long_enough_to_search(text):
         return []
@@ -442,6 +482,9 @@ def walk_in_candidates(session: Session, text: str, limit: int = WALK_IN_CANDIDA
         is_active=True,
         pk__in=Membership.objects.filter(institution__is_active=True).values("user_id"),
     ).exclude(pk__in=listed)
+    matching = matching.exclude(pk__in=session.trainers.values("pk"))
+    if exclude is not None:
+        matching = matching.exclude(pk=exclude.pk)
     return list(
         matching.prefetch_related(
             Prefetch("memberships", queryset=Membership.objects.select_related("institution__country"))
@@ -462,16 +505,33 @@ def add_walk_in(
 ) -> WalkIn:
     """Someone who came without registering, added by a coordinator as attended. That they came
     is a fact: it is recorded even when the places are all taken or the session was for other
-    cadres, and the coordinator is told."""
+    cadres, and the coordinator is told. Not before the session starts, nor more than
+    WALK_IN_LATEST after it ended; never the coordinator themself or a trainer of the session."""
     if not access.can_take_attendance(coordinator, session):
         raise PermissionDenied
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status == Status.CANCELLED:
         raise ActionError(_("This session has been cancelled."), code="cancelled", status=409)
-    if session.starts_at - CHECK_IN_MARGIN > timezone.now():
+    now = timezone.now()
+    if session.starts_at > now:
         raise ActionError(
-            _("Attendance is taken once the session has started."), code="not_started", status=409
+            _("Walk-ins are recorded once the session has started, at %(start)s.")
+            % {"start": when(session.starts_at)},
+            code="not_started",
+            status=409,
         )
+    if session.ends_at + WALK_IN_LATEST < now:
+        raise ActionError(
+            _(
+                "Walk-ins are recorded up to 7 days after the session; this one ended on %(end)s, so "
+                "nobody can be added to it now."
+            )
+            % {"end": when(session.ends_at)},
+            code="walk_ins_closed",
+            status=409,
+        )
+    if refused := _not_a_participant(coordinator, session, person):
+        raise refused
     errors = []
     if not (person.is_active and person.active_memberships):
         errors.append(_error("person", _("Choose a person with a role at a partner institution.")))

@@ -350,11 +350,11 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 def _walk_in_rows(
-    session: Session, text: str, failed: WalkInForm | None
+    session: Session, text: str, failed: WalkInForm | None, searcher: User
 ) -> tuple[list[tuple[User, list[str], WalkInForm]], bool]:
     """The people found for a walk-in, each with where they work and the form that adds them
     (the refused one bound, with its error); and whether more were found than are shown."""
-    found = actions.walk_in_candidates(session, text)
+    found = actions.walk_in_candidates(session, text, exclude=searcher)
     rows = []
     for person in found[: actions.WALK_IN_CANDIDATES_SHOWN]:
         form = WalkInForm(initial={"person": person.pk, "q": text}, auto_id=f"walk_in_{person.pk}_%s")
@@ -362,6 +362,23 @@ def _walk_in_rows(
             form = failed
         rows.append((person, places_of(person), form))
     return rows, len(found) > actions.WALK_IN_CANDIDATES_SHOWN
+
+
+def _walk_ins_closed(session: Session) -> str:
+    """Why no walk-in can be recorded now, or "" when one can."""
+    now = timezone.now()
+    if session.status == Status.CANCELLED:
+        return _("This session has been cancelled.")
+    if session.starts_at > now:
+        return _("Walk-ins are recorded once the session has started, at %(start)s.") % {
+            "start": actions.when(session.starts_at)
+        }
+    if session.ends_at + actions.WALK_IN_LATEST < now:
+        return _(
+            "Walk-ins are recorded up to 7 days after the session; this one ended on %(end)s, so "
+            "nobody can be added to it now."
+        ) % {"end": actions.when(session.ends_at)}
+    return ""
 
 
 def _attendance_page(
@@ -379,7 +396,7 @@ def _attendance_page(
         .select_related("participant")
         .order_by("status", "position", "participant__full_name")
     )
-    rows, more = _walk_in_rows(session, text, failed) if takes and text else ([], False)
+    rows, more = _walk_in_rows(session, text, failed, user) if takes and text else ([], False)
     context = {
         "session": session,
         "times": times_of(session),
@@ -394,8 +411,7 @@ def _attendance_page(
         "failed": failed,
         "more": more,
         "shown": actions.WALK_IN_CANDIDATES_SHOWN,
-        "walk_ins_open": session.status != Status.CANCELLED
-        and session.starts_at - actions.CHECK_IN_MARGIN <= timezone.now(),
+        "walk_ins_closed": _walk_ins_closed(session),
     }
     return render(request, "training_sessions/attendance.html", context, status=status)
 

@@ -21,9 +21,10 @@ from training.sessions.tests.world import attended, move_back, planned
 pytestmark = pytest.mark.django_db
 
 
-def held_with(cast, came, stayed_away=()):
-    """A lecture the people in `came` attended (all registered beforehand), held yesterday."""
-    session = planned(cast, title="Raised ICP lecture")
+def held_with(cast, came, stayed_away=(), trainers=None):
+    """A lecture the people in `came` attended (all registered beforehand), held yesterday,
+    taught by the referring doctor in Mwanza unless `trainers` says otherwise."""
+    session = planned(cast, title="Raised ICP lecture", trainers=trainers or [cast.referrer])
     registrations = {
         person: sessions.register(person, session, "resident") for person in [*came, *stayed_away]
     }

@@ -104,7 +104,9 @@ def test_the_search_finds_partner_people_by_name_or_e_mail_not_those_listed(cast
     ]
     assert actions.walk_in_candidates(session, "Amani") == []  # the trainee is on the list
     assert actions.walk_in_candidates(session, "n") == []  # too short to search
-    assert [p.full_name for p in actions.walk_in_candidates(session, "李")] == ["Li Wen 李文"]  # a surname
+    assert actions.walk_in_candidates(session, "李") == []  # Li Wen teaches it: not a walk-in
+    untaught = under_way(cast, trainers=[])
+    assert [p.full_name for p in actions.walk_in_candidates(untaught, "李")] == ["Li Wen 李文"]  # a surname
 
 
 def test_the_search_is_bounded_and_reads_in_a_fixed_number_of_queries(cast, django_assert_max_num_queries):
