@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from itertools import islice
 from typing import Protocol
 
 from lib.person_names import name_like
@@ -119,6 +120,11 @@ _MONTH_NUMBERS = {
 }  # fmt: skip
 
 
+# A text with this many of one kind is refused already: the rest need not be listed, and
+# checking each against all the others found would make the time grow with its square.
+MAX_PER_KIND = 50
+
+
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
@@ -148,7 +154,9 @@ _RECORD_LABEL = (
 _RECORD_NUMBER = re.compile(
     rf"{_BEFORE}(?:{_RECORD_LABEL})\.?[\s:：#=]*(?P<number>[a-z]{{0,4}}[/-]?\d(?:[\w/-]*\d)?)", re.IGNORECASE
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Starting only where a run of address characters starts: otherwise a long run with no "@" is
+# tried from each of its characters, and the time grows with the square of the text.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def cjk_names(text: str) -> list[str]:
@@ -196,7 +204,7 @@ def _scan_one(field: str, text: str, identity: Identity) -> list[Finding]:
     found: list[Finding] = []
     folded = _fold(text)
     for part in _name_parts(identity.full_name):
-        for match in _name_pattern(part).finditer(folded):
+        for match in islice(_name_pattern(part).finditer(folded), MAX_PER_KIND):
             found.append(
                 Finding(field, Kind.NAME, match.start(), match.end(), text[match.start() : match.end()], True)
             )
@@ -206,7 +214,7 @@ def _scan_one(field: str, text: str, identity: Identity) -> list[Finding]:
         compact = re.sub(r"[\W_]+", "", _fold(identity.hospital_number))
         if len(compact) >= 3:
             spaced = r"(?<!\w)" + r"[\W_]*".join(re.escape(ch) for ch in compact) + r"(?!\w)"
-            for match in re.finditer(spaced, folded):
+            for match in islice(re.finditer(spaced, folded), MAX_PER_KIND):
                 found.append(
                     Finding(
                         field,
@@ -218,34 +226,34 @@ def _scan_one(field: str, text: str, identity: Identity) -> list[Finding]:
                     )
                 )
     phone_tail = _digits(identity.phone)[-9:] if identity.phone else ""
-    for match in _PHONE_LIKE.finditer(text):
+    for match in islice(_PHONE_LIKE.finditer(text), MAX_PER_KIND):
         if number and _digits(match.group()) == number:
             continue  # already reported as the hospital number
         patients = len(phone_tail) == 9 and phone_tail in _digits(match.group())
         found.append(Finding(field, Kind.PHONE, match.start(), match.end(), match.group(), patients))
     if len(phone_tail) == 9:
-        for match in re.finditer(r"[\d\s.-]{9,}", text):
+        for match in islice(re.finditer(r"[\d\s.-]{9,}", text), MAX_PER_KIND):
             if phone_tail in _digits(match.group()) and not _covered(found, match.start(), match.end()):
                 found.append(
                     Finding(field, Kind.PHONE, match.start(), match.end(), match.group().strip(), True)
                 )
-    for match in _LONG_NUMBER.finditer(text):
+    for match in islice(_LONG_NUMBER.finditer(text), MAX_PER_KIND):
         if not _covered(found, match.start(), match.end()):
             found.append(Finding(field, Kind.NUMBER, match.start(), match.end(), match.group()))
-    for match in _RECORD_NUMBER.finditer(text):
+    for match in islice(_RECORD_NUMBER.finditer(text), MAX_PER_KIND):
         start, end = match.span("number")
         if sum(ch.isdigit() for ch in match.group("number")) >= 3 and not _covered(found, start, end):
             found.append(Finding(field, Kind.NUMBER, start, end, match.group("number")))
-    for match in _EMAIL.finditer(text):
+    for match in islice(_EMAIL.finditer(text), MAX_PER_KIND):
         if not _covered(found, match.start(), match.end()):
             found.append(Finding(field, Kind.EMAIL, match.start(), match.end(), match.group()))
     # Anyone's name (a relative's, or the patient's where no identity is on record): a pattern.
-    for name in name_like(text):
+    for name in name_like(text)[:MAX_PER_KIND]:
         if not _covered(found, name.start, name.end):
             found.append(Finding(field, Kind.NAME, name.start, name.end, name.text))
     dates = identity.dates
     for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
+        for match in islice(pattern.finditer(text), MAX_PER_KIND):
             if not _covered(found, match.start(), match.end()):
                 patients = any(_reads_as(match, day) for day in dates)
                 found.append(Finding(field, Kind.DATE, match.start(), match.end(), match.group(), patients))
@@ -276,11 +284,12 @@ def _covered(found: Iterable[Finding], start: int, end: int) -> bool:
 
 def _without_overlaps(found: list[Finding]) -> list[Finding]:
     kept: list[Finding] = []
-    # Longer matches first, so "Amina Juma" wins over "Amina" and "Juma".
+    # Longer matches first, so "Amina Juma" wins over "Amina" and "Juma". Sorted by start, the
+    # kept ones do not overlap, so only the last can reach a new one (linear, however many).
     for finding in sorted(found, key=lambda f: (f.start, -(f.end - f.start))):
-        if not _covered(kept, finding.start, finding.end):
+        if not kept or kept[-1].end <= finding.start:
             kept.append(finding)
-    return sorted(kept, key=lambda f: f.start)
+    return kept
 
 
 def unconfirmed(findings: Iterable[Finding], confirmed_keys: Iterable[str]) -> list[Finding]:

@@ -28,7 +28,7 @@ _GIVEN = """
 abdallah abdul abdulrahman abubakari adam ally ali amina anna agnes agatha asha aisha athumani
 bakari bahati catherine christina daudi doto dorothy elia elias eliza elizabeth emmanuel erasto
 esther ezekiel farida fatuma flora gabriel godfrey godson hadija halima hamad hamis hamisi hamza
-haruna hassan hawa husna hussein ibrahim ibrahimu idd iddi idrisa irene isaac issa jackson janeth
+haruna hassan hawa husna hussein ibrahim ibrahimu idd iddi idrisa irene isaac issa janeth
 jesca john joseph josephine joyce juma judith kassim kassimu khadija khamis kulwa latifa lilian
 lucas lucy magdalena makame margaret mariam mariamu martha mary maria mbaraka modesta mohamed
 mohamedi monica moses musa mussa mwajuma mwanahamisi mwanahawa mwanaidi mwanaisha mwinyi
@@ -57,17 +57,40 @@ chiari dandy walker arnold glasgow marshall rotterdam spetzler martin hunt hess 
 karnofsky cushing horner brown sequard hakim adams monro kernig babinski romberg virchow denis
 jefferson chance simpson willis galen magendie luschka sylvius bell wernicke broca todd parinaud
 gardner wells mayfield ommaya frankel asia impact gos gcs ct mri icu ward hospital theatre
+jackson pratt penfield kocher kerrison leksell sugita yasargil
+mjamzito mzazi mtoto mgonjwa mkubwa mdogo wodi
 """
 GIVEN_NAMES = frozenset(_GIVEN.split())
 NAMES = GIVEN_NAMES | frozenset(_ALSO_WORDS.split()) | frozenset(_SURNAMES.split())
 NOT_NAMES = frozenset(_NOT_NAMES.split())
 
-_TITLES = (
-    r"mr|mrs|ms|miss|mister|madam|bw|bwana|bi|bibi|mzee|mama|baba|dada|kaka|shangazi|mjomba|"
-    r"master|baby\s+of|s/o|d/o|w/o|son\s+of|daughter\s+of|wife\s+of|mtoto\s+wa|mke\s+wa"
+_TITLE_WORDS = [
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mister",
+    "madam",
+    "bw",
+    "bwana",
+    "bi",
+    "bibi",
+    "mzee",
+    "mama",
+    "baba",
+    "dada",
+    "kaka",
+    "shangazi",
+    "mjomba",
+    "master",
+]
+# Capitalised or in lower case, never in capitals: "MR Angiography" is an examination.
+_TITLES = "|".join(
+    [*(word.capitalize() for word in _TITLE_WORDS), *_TITLE_WORDS]
+    + [r"(?i:baby\s+of|s/o|d/o|w/o|son\s+of|daughter\s+of|wife\s+of|mtoto\s+wa|mke\s+wa)"]
 )
 _CAPITALISED = r"[A-Z][a-zA-Z'’]+(?:-[A-Z][a-zA-Z'’]+)?"
-_ADDRESSED = re.compile(rf"(?<![\w/])(?i:{_TITLES})\.?\s+(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED})?)")
+_ADDRESSED = re.compile(rf"(?<![\w/])(?:{_TITLES})\.?\s+(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED})?)")
 # "Name:" alone only at the start of a line ("Procedure name: VP shunt" is not a person).
 _LABELLED = re.compile(
     r"(?:(?<!\w)(?i:patient'?s?\s+name|pt\.?\s+name|jina\s+la\s+mgonjwa|majina\s+ya\s+mgonjwa)"
@@ -81,11 +104,52 @@ _CHINESE_ADDRESS = "先生|女士|小姐|太太|阿姨|大爷|大妈|奶奶|爷�
 _CHINESE_ADDRESSED = re.compile(
     rf"(?P<name>[{_CHINESE_SURNAMES}][\u4e00-\u9fff]{{0,2}}?(?:{_CHINESE_ADDRESS}))"
 )
+# 患者张伟，男: a surname and one or two characters between "the patient" and a comma. Some
+# clinical words start with a surname's character (高热 is a high fever): those are not names.
+_CHINESE_PATIENT = re.compile(
+    rf"(?:患者|病人|患儿|伤者)(?P<name>[{_CHINESE_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[，,、。；;：:\s（(])"
+)
+_NOT_CHINESE_NAMES = frozenset(
+    [
+        "高热",
+        "高烧",
+        "高龄",
+        "高危",
+        "高血压",
+        "于今",
+        "于昨",
+        "曾有",
+        "曾行",
+        "周岁",
+        "方面",
+        "任何",
+        "金属",
+        "石膏",
+        "龙骨",
+    ]
+)
 _CHINESE_LABELLED = re.compile(r"(?:姓名|患者姓名|病人姓名|名字)[:：]?\s*(?P<name>[\u4e00-\u9fff]{2,4})")
 _WORD = re.compile(_CAPITALISED)
 _CLINICIAN = frozenset({"dr", "prof", "professor", "daktari", "dkt"})
 _CLINICIAN_BEFORE = re.compile(r"(?i:\b(?:dr|prof|professor|daktari|dkt))\.?\s+$")
-_SENTENCE_END = re.compile(r"(?:^|[.!?;:\n(]\s*|[-–—]\s+)$")
+_SAINT_BEFORE = re.compile(r"(?i:\bst|\bsaint|\bmt)\.?\s+$")
+
+
+def _just_before(text: str, start: int) -> str:
+    """The few characters before `start`: what the patterns look at there (a title, "St"). Only
+    these, so that the time stays in step with the text's length, however long it is."""
+    return text[max(0, start - 16) : start]
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` begins the text, a sentence, a bracket or a dash's clause."""
+    at = start
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    if at == 0:
+        return True
+    mark = text[at - 1]
+    return mark in ".!?;:\n(" or (mark in "-–—" and at < start)
 
 
 @dataclass(frozen=True)
@@ -99,8 +163,9 @@ def name_like(text: str) -> list[NameLike]:
     """Each stretch of `text` that reads as a person's name, in order, without overlaps."""
     found = [*_addressed(text), *_labelled(text), *_chinese(text), *_by_name_list(text)]
     kept: list[NameLike] = []
+    # Sorted by start, the kept ones do not overlap, so only the last can reach a new one.
     for candidate in sorted(found, key=lambda f: (f.start, -(f.end - f.start))):
-        if not any(k.start < candidate.end and candidate.start < k.end for k in kept):
+        if not kept or kept[-1].end <= candidate.start:
             kept.append(candidate)
     return kept
 
@@ -123,9 +188,11 @@ def _labelled(text: str) -> Iterator[NameLike]:
 
 
 def _chinese(text: str) -> Iterator[NameLike]:
-    for match in _CHINESE_ADDRESSED.finditer(text):
-        if "某" not in match.group("name"):
-            yield NameLike(match.start("name"), match.end("name"), match.group("name"))
+    for pattern in (_CHINESE_ADDRESSED, _CHINESE_PATIENT):
+        for match in pattern.finditer(text):
+            name = match.group("name")
+            if "某" not in name and name not in _NOT_CHINESE_NAMES:
+                yield NameLike(match.start("name"), match.end("name"), name)
 
 
 def _by_name_list(text: str) -> Iterator[NameLike]:
@@ -140,22 +207,21 @@ def _by_name_list(text: str) -> Iterator[NameLike]:
         ):
             run.append(words[index + len(run)])
         folded = [word.group().casefold() for word in run]
-        if folded[0] in _CLINICIAN or _CLINICIAN_BEFORE.search(text[: run[0].start()]):
+        if folded[0] in _CLINICIAN or _CLINICIAN_BEFORE.search(_just_before(text, run[0].start())):
             index += len(run)  # Dr John Mushi: a clinician, named on purpose
             continue
         if len(run) > 1 and any(f in NAMES for f in folded) and not any(f in NOT_NAMES for f in folded):
             first = run[0]
-            if folded[0] not in NAMES and _SENTENCE_END.search(text[: first.start()]):
+            if folded[0] not in NAMES and _starts_sentence(text, first.start()):
                 first = run[1]  # "Is Amina Mollel...": the sentence's first word is not the name
             yield NameLike(first.start(), run[-1].end(), text[first.start() : run[-1].end()])
             index += len(run)
             continue
         word = words[index]
-        before = text[: word.start()]
         if (
             word.group().casefold() in GIVEN_NAMES
-            and not _SENTENCE_END.search(before)
-            and not re.search(r"(?i:\bst|\bsaint|\bmt)\.?\s+$", before)
+            and not _starts_sentence(text, word.start())
+            and not _SAINT_BEFORE.search(_just_before(text, word.start()))
         ):
             yield NameLike(word.start(), word.end(), word.group())
         index += 1

@@ -41,9 +41,27 @@ from training.models import (
 )
 
 FREE_TEXT = ("diagnosis", "complications", "reflection")
+TEXT_LIMIT = 2000
 REMIND_AFTER = timedelta(days=7)
 # A programme lasts at most a few years: a start further back is a mistyped year.
 ENROLMENT_REACH = timedelta(days=15 * 365)
+
+
+def too_long(limit: int, length: int) -> str:
+    return _("Keep it to %(limit)s characters or fewer: this has %(count)s.") % {
+        "limit": formats.number_format(limit, force_grouping=True),
+        "count": formats.number_format(length, force_grouping=True),
+    }
+
+
+def _length_errors(texts: dict[str, str]) -> list[dict[str, str]]:
+    """Free text over the limit, refused with its length (the page, the API and the phone's kept
+    entries alike), and before the identifier check reads it."""
+    return [
+        _error(name, too_long(TEXT_LIMIT, len(text)))
+        for name, text in texts.items()
+        if len(text) > TEXT_LIMIT
+    ]
 
 
 def _error(field_name: str, message: str) -> dict[str, str]:
@@ -68,8 +86,11 @@ def identifier_errors(texts: dict[str, str], message: str) -> list[dict[str, str
 
 
 def _no_identifiers(texts: dict[str, str]) -> list[dict[str, str]]:
-    return identifier_errors(
-        texts,
+    """Over-long texts refused with their length, the others checked for identifiers."""
+    long = _length_errors(texts)
+    fitting = {name: text for name, text in texts.items() if len(text) <= TEXT_LIMIT}
+    return long + identifier_errors(
+        fitting,
         _(
             "Remove the name, phone number, e-mail address, date or other number: a logbook entry holds no "
             "patient identifier (the age band and sex are enough)."
@@ -275,7 +296,9 @@ def log_entry(
     if earlier is not None:
         return earlier
     errors = _check_entry(trainee, data)
-    found = _no_identifiers({name: getattr(data, name) for name in FREE_TEXT})
+    free = {name: getattr(data, name) for name in FREE_TEXT}
+    errors += _length_errors(free)
+    found = [error for error in _no_identifiers(free) if error not in errors]
     if found:
         # Recorded outside the refused change, so repeated attempts show in the trail.
         record(
@@ -410,6 +433,7 @@ def correct_entry(
         locked.abroad = is_abroad(locked.enrolment, data.institution)
         was_queried = locked.status == EntryStatus.QUERIED
         locked.status = EntryStatus.PENDING
+        locked.revision += 1
         locked.save()
         locked.procedures.set(data.procedures)
         EntryRevision.objects.create(
@@ -481,8 +505,12 @@ def validate_entry(
     decision: str,
     comment: str = "",
     *,
+    seen_revision: int | None = None,
     request: HttpRequest | None = None,
 ) -> LogbookEntry:
+    """`seen_revision`: the entry's revision as the supervisor read it (the pages always send it);
+    a decision on a version the trainee has corrected since is refused, so nothing is validated
+    that the supervisor did not see."""
     if entry.supervisor_id != supervisor.pk:
         raise PermissionDenied
     if decision not in DECISIONS:
@@ -499,6 +527,14 @@ def validate_entry(
         locked = LogbookEntry.objects.select_for_update().get(pk=entry.pk)
         if locked.status not in (EntryStatus.PENDING, EntryStatus.QUERIED):
             raise ActionError(_("This entry has already been decided."), code="decided", status=409)
+        if seen_revision is not None and locked.revision != seen_revision:
+            raise ActionError(
+                _(
+                    "The trainee corrected this entry after you opened it: read what changed and decide again."
+                ),
+                code="changed",
+                status=409,
+            )
         if decision == "query" and locked.status == EntryStatus.QUERIED:
             raise ActionError(
                 _("This entry already waits for the trainee's answer."), code="queried", status=409
@@ -523,9 +559,14 @@ def validate_entry(
 
 
 def confirm_many(
-    supervisor: User, entry_ids: list[int], *, request: HttpRequest | None = None
+    supervisor: User,
+    entry_ids: list[int],
+    *,
+    seen_revisions: dict[int, int] | None = None,
+    request: HttpRequest | None = None,
 ) -> list[LogbookEntry]:
-    """All or none: an id that is not in the supervisor's queue refuses the whole batch."""
+    """All or none: an id that is not in the supervisor's queue, or an entry corrected since the
+    queue was read (`seen_revisions`), refuses the whole batch."""
     wanted = set(entry_ids)
     if not wanted:
         raise FieldErrors([_error("entries", _("Choose the entries to confirm."))])
@@ -537,7 +578,16 @@ def confirm_many(
             [_error("entries", _("Some of the chosen entries are not waiting for your validation."))]
         )
     with transaction.atomic():
-        return [validate_entry(supervisor, entry, "confirm", request=request) for entry in entries]
+        return [
+            validate_entry(
+                supervisor,
+                entry,
+                "confirm",
+                seen_revision=(seen_revisions or {}).get(entry.pk),
+                request=request,
+            )
+            for entry in entries
+        ]
 
 
 @transaction.atomic

@@ -71,6 +71,11 @@ class DuplicateIn(Schema):
 class DecisionIn(Schema):
     decision: Literal["confirm", "query", "reject"]
     comment: str = ""
+    revision: int | None = Field(
+        None,
+        description="The entry's revision as read (GET gives it): a decision on an entry the trainee "
+        "corrected since is refused with 409 `changed`.",
+    )
 
 
 class EntryOut(Schema):
@@ -92,6 +97,7 @@ class EntryOut(Schema):
     reflection: str
     case_code: str
     status: str
+    revision: int = Field(description="Raised by each correction of the trainee.")
     validated_at: str | None
     time_to_validation_hours: float | None
 
@@ -117,6 +123,7 @@ def entry_out(entry: LogbookEntry) -> EntryOut:
         reflection=entry.reflection,
         case_code=entry.case_code,
         status=entry.status,
+        revision=entry.revision,
         validated_at=entry.validated_at.isoformat() if entry.validated_at else None,
         time_to_validation_hours=round(spent.total_seconds() / 3600, 1) if spent is not None else None,
     )
@@ -251,7 +258,9 @@ def queue(request: HttpRequest) -> list[EntryOut]:
 def validation(request: HttpRequest, entry_id: int, payload: DecisionIn) -> EntryOut:
     user = api_user(request)
     entry = access.get_entry_to_validate(user, entry_id)
-    decided = actions.validate_entry(user, entry, payload.decision, payload.comment, request=request)
+    decided = actions.validate_entry(
+        user, entry, payload.decision, payload.comment, seen_revision=payload.revision, request=request
+    )
     return _entries(LogbookEntry.objects.filter(pk=decided.pk))[0]
 
 

@@ -92,7 +92,7 @@ COMPETENCIES = [
 ]
 ENTRIES = [
     # days ago, procedure, diagnosis, urgency, age band, sex, code, decision
-    (2, "burr-hole-csdh", "Chronic subdural haematoma", "urgent", "65+", "male", "S-TU", None),
+    (2, "burr-hole-csdh", "Chronic subdural haematoma", "urgent", "65+", "male", "P", None),
     (5, "vp-shunt", "Congenital hydrocephalus", "elective", "0-1", "female", "S-TS", None),
     (
         9,
@@ -101,10 +101,10 @@ ENTRIES = [
         "emergency",
         "16-39",
         "male",
-        "S-TU",
+        "P",
         "confirm",
     ),
-    (12, "lumbar-discectomy", "Lumbar disc prolapse L4/5", "elective", "40-64", "female", "S-TS", "confirm"),
+    (12, "lumbar-discectomy", "Lumbar disc prolapse L4/5", "elective", "40-64", "female", "S-TU", "confirm"),
     (
         16,
         "decompressive-craniectomy",
@@ -112,7 +112,7 @@ ENTRIES = [
         "emergency",
         "16-39",
         "male",
-        "A",
+        "P",
         "confirm",
     ),
     (20, "mmc-repair", "Lumbosacral myelomeningocele", "urgent", "0-1", "male", "A", "query"),
@@ -136,8 +136,9 @@ HISTORY = [
     (170, "vp-shunt", "Congenital hydrocephalus", "elective", "0-1", "male", "S-TU"),
     (150, "burr-hole-csdh", "Chronic subdural haematoma", "urgent", "65+", "male", "P"),
     (125, "craniotomy-edh", "Extradural haematoma", "emergency", "16-39", "female", "P"),
+    (100, "vp-shunt", "Congenital hydrocephalus", "elective", "0-1", "female", "S-TU"),
     (80, "burr-hole-csdh", "Chronic subdural haematoma", "urgent", "40-64", "male", "P"),
-    (60, "vp-shunt", "Post-haemorrhagic hydrocephalus", "urgent", "0-1", "female", "S-TU"),
+    (60, "vp-shunt", "Post-haemorrhagic hydrocephalus", "urgent", "0-1", "female", "P"),
     (40, "burr-hole-csdh", "Chronic subdural haematoma", "urgent", "65+", "female", "T"),
 ]
 

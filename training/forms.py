@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, Role, User
 from core.forms import DateField  # filled in the format the browser's date input reads
+from training.actions import too_long
 from training.codes import ORDER, Supervision
 from training.models import (
     AgeBand,
@@ -55,6 +56,23 @@ def procedures_for(trainee: User) -> QuerySet[Procedure]:
     )
 
 
+COMMENT_LENGTH = 2000
+
+
+class LongText(forms.CharField):
+    """A free-text box with a limit told, not enforced by the browser: a textarea's maxlength
+    cuts what is pasted without a word, so a longer text is refused with its length and kept."""
+
+    def __init__(self, *, limit: int = COMMENT_LENGTH, rows: int = 3, **kwargs: Any) -> None:
+        super().__init__(widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+        self.limit = limit
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and len(value) > self.limit:
+            raise forms.ValidationError(too_long(self.limit, len(value)), code="max_length")
+
+
 # Nothing is chosen for the trainee: a band or a sex left as the first option would be saved unseen.
 CHOOSE = _("Choose one")
 
@@ -62,7 +80,11 @@ CHOOSE = _("Choose one")
 class EntryForm(forms.Form):
     enrolment = forms.ModelChoiceField(Enrolment.objects.none(), label=_("Programme"))
     performed_on = DateField(label=_("Date of the operation"))
-    institution = forms.ModelChoiceField(Institution.objects.filter(is_active=True), label=_("Hospital"))
+    institution = forms.ModelChoiceField(
+        Institution.objects.filter(is_active=True, kind=Institution.Kind.HOSPITAL),
+        label=_("Hospital"),
+        empty_label=CHOOSE,
+    )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=[("", CHOOSE), *Urgency.choices])
     age_band = forms.ChoiceField(label=_("Patient's age"), choices=[("", CHOOSE), *AgeBand.choices])
     sex = forms.ChoiceField(label=_("Patient's sex"), choices=[("", CHOOSE), *Sex.choices])
@@ -71,17 +93,14 @@ class EntryForm(forms.Form):
         Procedure.objects.none(), label=_("Procedures"), widget=forms.CheckboxSelectMultiple
     )
     supervision = forms.ChoiceField(label=_("Your part"), choices=[("", CHOOSE), *Supervision.choices])
-    supervisor = PersonChoice(User.objects.none(), label=_("Supervising surgeon"))
+    supervisor = PersonChoice(User.objects.none(), label=_("Supervising surgeon"), empty_label=CHOOSE)
     return_to_theatre = forms.BooleanField(label=_("Return to theatre"), required=False)
     infection = forms.BooleanField(label=_("Infection"), required=False)
     death = forms.BooleanField(label=_("Death"), required=False)
-    complications = forms.CharField(
-        label=_("Other complications"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    reflection = forms.CharField(
+    complications = LongText(label=_("Other complications"), required=False, rows=2)
+    reflection = LongText(
         label=_("Reflection"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What went well, what you would do differently. No names, numbers or dates."),
     )
     case_code = forms.CharField(label=_("Consultation case code (optional)"), required=False, max_length=20)
@@ -129,10 +148,10 @@ class EntryForm(forms.Form):
 class CorrectionForm(EntryForm):
     """The trainee's own entry, to correct before validation or after a supervisor's query."""
 
-    note = forms.CharField(
+    note = LongText(
         label=_("What you corrected (optional)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
         help_text=_("Your supervisor sees the fields you changed and this note."),
     )
 
@@ -149,11 +168,13 @@ class DecisionForm(forms.Form):
         choices=[("confirm", _("Confirm")), ("query", _("Ask a question")), ("reject", _("Reject"))],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = LongText(label=_("Comment"), required=False)
+    # The entry's revision as read: a decision on an entry corrected since is refused.
+    revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class AnswerForm(forms.Form):
-    comment = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}))
+    comment = LongText(label=_("Your answer"))
 
 
 class EnrolForm(forms.Form):

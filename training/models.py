@@ -251,6 +251,9 @@ class LogbookEntry(models.Model):
     # At a hospital in another country than the home institution's: the host supervisor validates,
     # then a coordinator of the home programme recognises it (only then does it count).
     abroad = models.BooleanField(_("operated abroad"), default=False, editable=False)
+    # Raised by each correction: a decision names the revision the supervisor read, and one read
+    # before the trainee changed the entry is refused (training.actions.validate_entry).
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     recognised_at = models.DateTimeField(_("recognised at"), null=True, blank=True)
     recognised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -331,7 +334,10 @@ class EntryRevision(models.Model):
             choices = dict(getattr(field, "choices", None) or ())
             shown.append(
                 (
-                    str(getattr(field, "verbose_name", name)),
+                    # Read by the supervisor too: not "your part".
+                    str(_("supervision code"))
+                    if name == "supervision"
+                    else str(getattr(field, "verbose_name", name)),
                     _shown(self.before[name], choices),
                     _shown(self.after.get(name, ""), choices),
                 )

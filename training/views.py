@@ -220,7 +220,7 @@ def _entry_page(
         "entry": entry,
         "procedures": entry.procedures.select_related("group"),
         "comments": entry.comments.select_related("author"),
-        "decision_form": (decision_form or DecisionForm())
+        "decision_form": (decision_form or DecisionForm(initial={"revision": entry.revision}))
         if entry.supervisor_id == user.pk and open_for_decision
         else None,
         "answer_form": (answer_form or AnswerForm())
@@ -258,6 +258,7 @@ def validate(request: HttpRequest, entry_id: int) -> HttpResponse:
             entry,
             form.cleaned_data["decision"],
             form.cleaned_data["comment"],
+            seen_revision=form.cleaned_data["revision"],
             request=request,
         )
     except FieldErrors as refused:
@@ -298,7 +299,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         try:
             if ids is None:
                 raise FieldErrors([{"field": "entries", "message": _("Choose the entries to confirm.")}])
-            done = actions.confirm_many(user, ids, request=request)
+            seen = {
+                pk: int(value) for pk in ids if (value := request.POST.get(f"revision_{pk}", "")).isdigit()
+            }
+            done = actions.confirm_many(user, ids, seen_revisions=seen, request=request)
         except (FieldErrors, ActionError) as refused:
             return _refused_back(request, reverse("training:queue"), refused)
         messages.success(

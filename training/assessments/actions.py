@@ -44,8 +44,8 @@ def _no_identifiers(texts: dict[str, str]) -> list[dict[str, str]]:
     return identifier_errors(
         texts,
         _(
-            "Remove the phone number, e-mail address, date or other number: an assessment holds no patient "
-            "identifier. Describe the case without them."
+            "Remove the name, phone number, e-mail address, date or other number: an assessment holds no "
+            "patient identifier. Describe the case without them."
         ),
     )
 

@@ -74,7 +74,7 @@ REASONS: dict[str, Promise] = {
         "too long: at most 200 characters for a name, 3000 for a question and 500 for a choice."
     ),
     IDENTIFIER: gettext_lazy(
-        "a phone number, e-mail address, date or ID number: a question may not identify a patient."
+        "a name, phone number, e-mail address, date or ID number: a question may not identify a patient."
     ),
 }
 

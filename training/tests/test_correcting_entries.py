@@ -193,3 +193,77 @@ def test_a_query_sent_without_a_comment_keeps_the_choice_and_says_why(cast, worl
     (radio,) = re.findall(r'<input[^>]*value="query"[^>]*>', refused.content.decode())
     assert "checked" in radio
     assert LogbookEntry.objects.get(pk=entry.pk).status == EntryStatus.PENDING
+
+
+def test_a_decision_on_a_version_the_trainee_corrected_since_is_refused(cast, world, client):
+    entry = logged(cast, world)
+    supervisor = sign_in(client, cast.neurosurgeon)
+    seen = supervisor.get(f"/training/entries/{entry.pk}/").context["decision_form"]["revision"].value()
+    actions.correct_entry(cast.trainee, entry, entry_data(cast, world, supervision="P"))
+    answer = supervisor.post(
+        f"/training/entries/{entry.pk}/validate/", {"decision": "confirm", "revision": seen}
+    )
+    assert answer.status_code == 302  # back to the entry, with the message
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.PENDING and entry.supervision == "P"
+    page = supervisor.get(f"/training/entries/{entry.pk}/")
+    assert "corrected this entry after you opened it" in page.content.decode()
+    # Read again, it can be decided.
+    fresh = page.context["decision_form"]["revision"].value()
+    supervisor.post(f"/training/entries/{entry.pk}/validate/", {"decision": "confirm", "revision": fresh})
+    assert LogbookEntry.objects.get(pk=entry.pk).status == EntryStatus.CONFIRMED
+
+
+def test_confirming_several_refuses_the_batch_when_one_was_corrected_since_the_queue_was_read(
+    cast, world, client
+):
+    first, second = logged(cast, world), logged(cast, world, diagnosis="Chronic subdural haematoma")
+    supervisor = sign_in(client, cast.neurosurgeon)
+    html = supervisor.get("/training/queue/").content.decode()
+    seen = dict(re.findall(r'name="revision_(\d+)" value="(\d+)"', html))
+    assert set(seen) == {str(first.pk), str(second.pk)}
+    actions.correct_entry(cast.trainee, second, entry_data(cast, world, supervision="P"))
+    supervisor.post(
+        "/training/queue/",
+        {"entries": [first.pk, second.pk], **{f"revision_{pk}": value for pk, value in seen.items()}},
+    )
+    assert set(LogbookEntry.objects.values_list("status", flat=True)) == {EntryStatus.PENDING}
+
+
+def test_the_api_refuses_a_decision_on_a_stale_revision(cast, world):
+    entry = logged(cast, world)
+    api = bearer_client(cast.neurosurgeon)
+    (listed,) = api.get("/api/v1/training/queue").json()
+    actions.correct_entry(cast.trainee, entry, entry_data(cast, world, supervision="P"))
+    answer = api.post(
+        f"/api/v1/training/entries/{entry.pk}/validation",
+        {"decision": "confirm", "revision": listed["revision"]},
+        content_type="application/json",
+    )
+    assert answer.status_code == 409 and answer.json()["code"] == "changed"
+
+
+def test_over_long_free_text_is_refused_with_its_length_before_any_check_reads_it(cast, world):
+    with pytest.raises(FieldErrors) as refused:
+        logged(cast, world, reflection="x" * 2001, complications="Juma Hamisi " * 20_000)
+    messages = {error["field"]: error["message"] for error in refused.value.errors}
+    assert set(messages) == {"reflection", "complications"}
+    assert "2,001" in messages["reflection"] and "2,000" in messages["reflection"]
+    api = bearer_client(cast.trainee)
+    entry = logged(cast, world)
+    body = {
+        "enrolment": world.enrolment.pk,
+        "performed_on": entry.performed_on.isoformat(),
+        "institution": "MOI",
+        "urgency": "urgent",
+        "age_band": "0-1",
+        "sex": "female",
+        "diagnosis": "Congenital hydrocephalus",
+        "procedures": ["vp-shunt"],
+        "supervision": "S-TU",
+        "supervisor": cast.neurosurgeon.pk,
+        "complications": "x" * 200_000,
+    }
+    answer = api.put(f"/api/v1/training/entries/{entry.pk}", body, content_type="application/json")
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json()["detail"]] == ["complications"]
