@@ -144,6 +144,10 @@ class FollowUpAnswerOut(Schema):
 
 class EvaluationOut(Schema):
     feedback_count: int
+    feedback_held_back: bool = Field(
+        description="Fewer than 3 participants answered: the ratings and comments are held back "
+        "(empty), so that no answer can be told apart."
+    )
     ratings: list[RatingOut]
     comments: list[str] = Field(description="Latest first, at most 20, without who wrote them.")
     comments_total: int
@@ -444,14 +448,18 @@ def evaluation(request: HttpRequest, session_id: int) -> EvaluationOut:
     comments, comments_total = queries.feedback_comments(session)
     asked, answered, answers = queries.follow_up_summary(session)
     shown = queries.follow_up_answers(session)[0] if access.can_manage(user, session) else None
+    held_back = queries.feedback_held_back(summary.count)
     return EvaluationOut(
         feedback_count=summary.count,
-        ratings=[
+        feedback_held_back=held_back,
+        ratings=[]
+        if held_back
+        else [
             RatingOut(question=name, mean=summary.averages[name], scores=summary.spread[name])
             for name in queries.RATINGS
         ],
-        comments=comments,
-        comments_total=comments_total,
+        comments=[] if held_back else comments,
+        comments_total=0 if held_back else comments_total,
         follow_ups_asked=asked,
         follow_ups_answered=answered,
         practice_changed=answers,

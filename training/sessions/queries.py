@@ -105,6 +105,13 @@ def waiting_list(session: Session) -> QuerySet[Registration]:
 # The comments and follow-up answers shown on a session's page; the count says how many more.
 SHOWN = 20
 SCORES = (1, 2, 3, 4, 5)
+# Feedback is read without names, but with one or two answers each could be told apart: the
+# ratings and comments are shown once this many participants have answered.
+FEEDBACK_SHOWN_FROM = 3
+
+
+def feedback_held_back(count: int) -> bool:
+    return count < FEEDBACK_SHOWN_FROM
 
 
 @dataclass(frozen=True)

@@ -242,13 +242,24 @@ def _evaluation(session: Session, *, follow_ups: bool) -> dict[str, Any]:
     comments, comments_total = queries.feedback_comments(session)
     asked, answered, answers = queries.follow_up_summary(session)
     shown, shown_total = queries.follow_up_answers(session) if follow_ups else ([], 0)
+    # Read all the same, so that the page costs as many queries with few answers as with many.
+    held_back = queries.feedback_held_back(summary.count)
+    if held_back:
+        comments, comments_total = [], 0
     return {
         "feedback_count": summary.count,
-        "ratings": [
+        "feedback_held_back": held_back,
+        "ratings": []
+        if held_back
+        else [
             (
                 labels[name].label,
                 summary.averages[name],
-                list(zip(queries.SCORES, summary.spread[name], strict=True)),
+                [
+                    (score, count)
+                    for score, count in zip(queries.SCORES, summary.spread[name], strict=True)
+                    if count
+                ],
             )
             for name in queries.RATINGS
         ],

@@ -10,7 +10,7 @@ from django.utils import timezone
 from neurodaraja.testing.api_clients import bearer_client, call
 from training.sessions import actions
 from training.sessions.models import Registration, Session
-from training.sessions.tests.world import attended, planned, sessions_world
+from training.sessions.tests.world import attended, others_answer, planned, sessions_world
 
 pytestmark = pytest.mark.django_db
 
@@ -117,9 +117,15 @@ def test_the_evaluation_names_no_participant_to_trainers_and_gives_coordinators_
     )
     actions.answer_follow_up(cast.neurosurgeon, world.follow_up, "partly", "Reads CT scans alone now.")
     url = f"/training/sessions/{world.held.pk}/evaluation"
+    # Two answers could be told apart: held back.
+    others_answer(cast, world.held, people=("referrer",))
+    few = call(bearer_client(cast.coordinator), "get", url).json()
+    assert few["feedback_count"] == 2 and few["feedback_held_back"] is True
+    assert few["ratings"] == [] and few["comments"] == [] and few["comments_total"] == 0
+    others_answer(cast, world.held, people=("researcher",))
     mine = call(bearer_client(cast.coordinator), "get", url).json()
-    assert mine["feedback_count"] == 1 and mine["comments"] == ["Useful."]
-    assert mine["ratings"][2] == {"question": "practical", "mean": 3.0, "scores": [0, 0, 1, 0, 0]}
+    assert mine["feedback_count"] == 3 and mine["comments"] == ["Useful."] and not mine["feedback_held_back"]
+    assert mine["ratings"][2] == {"question": "practical", "mean": 3.7, "scores": [0, 0, 1, 2, 0]}
     assert mine["practice_changed"] == {"partly": 1}
     assert [(a["participant"], a["comment"]) for a in mine["follow_up_answers"]] == [
         ("Amani Kileo", "Reads CT scans alone now.")

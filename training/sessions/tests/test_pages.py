@@ -21,7 +21,7 @@ from neurodaraja.testing.pages import PAGE_BUDGET, compressed, static_size
 from neurodaraja.testing.personas import sign_in
 from training.sessions import actions, queries
 from training.sessions.models import Feedback, FollowUp, Registration, Session
-from training.sessions.tests.world import attended, planned, sessions_world
+from training.sessions.tests.world import attended, others_answer, planned, sessions_world
 
 pytestmark = pytest.mark.django_db
 
@@ -216,6 +216,34 @@ def test_the_tests_of_a_session_are_linked_for_its_organisers_and_participants_o
         assert (link in page) is shown, person
 
 
+def test_feedback_from_fewer_than_three_participants_is_held_back(cast, client):
+    world = sessions_world(cast)
+    ratings = {"relevance": 5, "teaching": 4, "practical": 3, "organisation": 4}
+    actions.give_feedback(cast.trainee, world.held, ratings, "The skull models were too few.")
+    others_answer(cast, world.held, people=("referrer",))
+    url = f"/training/sessions/{world.held.pk}/"
+    page = sign_in(client, cast.coordinator).get(url).content.decode()
+    feedback = page[page.index('id="evaluation"') : page.index("Supervisors: has practice changed?")]
+    assert "2 participants answered" in feedback
+    assert (
+        "Shown once at least 3 participants have answered, so that no answer can be told apart." in feedback
+    )
+    assert "<strong>" not in feedback and "skull models" not in feedback
+    client.logout()
+    chinese = sign_in(client, cast.consultant_china).get(url).content.decode()
+    assert "至少 3 位学员回答后才显示" in chinese and "skull models" not in chinese
+
+
+def test_a_spread_ends_without_a_separator_when_nobody_gave_the_top_score(cast, client):
+    world = sessions_world(cast)
+    actions.give_feedback(
+        cast.trainee, world.held, {"relevance": 3, "teaching": 3, "practical": 3, "organisation": 3}
+    )
+    others_answer(cast, world.held)
+    page = sign_in(client, cast.coordinator).get(f"/training/sessions/{world.held.pk}/").content.decode()
+    assert "3: 1 · 4: 2</small>" in page and "· </small>" not in page
+
+
 def test_the_organisers_read_the_feedback_and_the_supervisors_answers_on_the_session_page(cast, client):
     world = sessions_world(cast)
     actions.give_feedback(
@@ -224,12 +252,13 @@ def test_the_organisers_read_the_feedback_and_the_supervisors_answers_on_the_ses
         {"relevance": 5, "teaching": 4, "practical": 3, "organisation": 4},
         "More time on the skull models, please.",
     )
+    others_answer(cast, world.held)
     actions.answer_follow_up(cast.neurosurgeon, world.follow_up, "partly", "Reads CT scans alone now.")
     url = f"/training/sessions/{world.held.pk}/"
     page = sign_in(client, cast.coordinator).get(url).content.decode()
     feedback = page[page.index('id="evaluation"') : page.index("Supervisors: has practice changed?")]
-    assert "1 participant answered" in feedback and "<strong>3.0</strong>" in feedback
-    assert "3: 1" in feedback and "More time on the skull models, please." in feedback
+    assert "3 participants answered" in feedback and "<strong>3.7</strong>" in feedback
+    assert "3: 1 · 4: 2</small>" in feedback and "More time on the skull models, please." in feedback
     assert "Amani Kileo" not in feedback  # feedback is read without the participant's name
     answers = page[page.index("Supervisors: has practice changed?") :]
     assert "1 of 1 supervisors answered." in answers

@@ -85,3 +85,13 @@ def sessions_world(cast: Personas) -> SessionsWorld:
     actions.ask_follow_ups(timezone.now() + actions.follow_up_after() + timedelta(days=2))
     follow_up = FollowUp.objects.get(registration=registration)
     return SessionsWorld(upcoming, registration.session, registration, follow_up, running(cast, cast.trainee))
+
+
+def others_answer(cast, session, people=("referrer", "researcher")):
+    """More participants (walk-ins) give their feedback: practical 4 each, no comment."""
+    for name in people:
+        person = getattr(cast, name)
+        actions.add_walk_in(cast.coordinator, session, person, "medical-officer")
+        actions.give_feedback(
+            person, session, {"relevance": 4, "teaching": 4, "practical": 4, "organisation": 4}
+        )
