@@ -5,13 +5,15 @@ no attendance certificate."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from core.errors import ActionError
 from neurodaraja.testing.api_clients import bearer_client, call
+from neurodaraja.testing.personas import sign_in
 from training.certificates import actions as certificates
 from training.sessions import actions
 from training.sessions.models import Registration, Session
@@ -111,3 +113,32 @@ def test_a_trainer_marked_as_attended_gets_no_attendance_certificate(cast):
     issued = certificates.issue_for_session(cast.coordinator, session)
     assert [certificate.holder for certificate in issued] == [cast.trainee]
     assert list(certificates.waiting_for_certificate(session.registrations.all())) == []
+
+
+def test_a_walk_in_is_listed_as_came_without_registering_not_registered(cast, client):
+    session = started(cast)
+    actions.add_walk_in(cast.coordinator, session, cast.referrer, "nurse")
+    page = (
+        sign_in(client, cast.coordinator).get(f"/training/sessions/{session.pk}/attendance/").content.decode()
+    )
+    line = page[page.index("Neema Mwakalinga") :]
+    line = line[: line.index("</li>")]
+    assert "Came without registering" in line and "Registered" not in line
+
+
+def test_the_list_says_on_which_day_someone_was_ticked(cast, client):
+    session = planned(cast)
+    registration = actions.register(cast.trainee, session, "resident")
+    move_back(session, days=60)
+    actions.take_attendance(cast.coordinator, session, {registration.pk})
+    ticked = datetime(2026, 10, 1, 18, 32, tzinfo=UTC)
+    Registration.objects.filter(pk=registration.pk).update(checked_in_at=ticked)
+    page = (
+        sign_in(client, cast.coordinator).get(f"/training/sessions/{session.pk}/attendance/").content.decode()
+    )
+    with translation.override("en"):
+        shown = formats.date_format(
+            timezone.localtime(ticked, ZoneInfo(cast.coordinator.time_zone)), "SHORT_DATETIME_FORMAT"
+        )
+    assert "21:32" in shown and "2026" in shown  # Dar es Salaam, UTC+3
+    assert f"Ticked on the list {shown}" in page
