@@ -593,6 +593,32 @@ def _refuse_code(user: User, request: HttpRequest | None) -> ActionError:
     )
 
 
+def _closed(participant: User, code: str, now: datetime) -> ActionError | None:
+    """The right code for a session already over that the participant had a place in: told that
+    its check-in closed, not that the code is wrong. For anyone else's session, nothing is said
+    (the code stays "not right"), so no code is confirmed to someone who had no place."""
+    mine = Registration.objects.filter(participant=participant, status=RegistrationStatus.REGISTERED)
+    session = (
+        Session.objects.filter(
+            check_in_code=code, ends_at__lt=now - CHECK_IN_MARGIN, pk__in=mine.values("session_id")
+        )
+        .exclude(status=Status.CANCELLED)
+        .order_by("-ends_at")
+        .first()
+    )
+    if session is None:
+        return None
+    return ActionError(
+        _(
+            "Check-in for “%(session)s” closed at %(time)s. If you were there, ask the coordinator "
+            "to tick you on the list."
+        )
+        % {"session": session.title, "time": when(session.ends_at + CHECK_IN_MARGIN)},
+        code="closed",
+        status=409,
+    )
+
+
 def check_in(participant: User, code: str, *, request: HttpRequest | None = None) -> CheckedIn:
     """A participant types the code shown during the session on their phone."""
     if _wrong_codes_lately(participant) >= WRONG_CODES_ALLOWED:
@@ -618,7 +644,7 @@ def check_in(participant: User, code: str, *, request: HttpRequest | None = None
         .first()
     )
     if session is None:
-        raise _refuse_code(participant, request)
+        raise _closed(participant, cleaned, now) or _refuse_code(participant, request)
     with transaction.atomic():
         registration = (
             Registration.objects.select_for_update()

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import formats, timezone, translation
 
+from accounts import actions as accounts
 from core.errors import ActionError
 from neurodaraja.testing.api_clients import bearer_client, call
 from neurodaraja.testing.personas import sign_in
@@ -142,3 +143,26 @@ def test_the_list_says_on_which_day_someone_was_ticked(cast, client):
         )
     assert "21:32" in shown and "2026" in shown  # Dar es Salaam, UTC+3
     assert f"Ticked on the list {shown}" in page
+
+
+def test_a_code_typed_after_the_session_says_check_in_closed(cast, client):
+    session = planned(cast)
+    actions.register(cast.trainee, session, "resident")
+    move_back(session, days=2)
+    with pytest.raises(ActionError) as refused:
+        actions.check_in(cast.trainee, session.check_in_code)
+    assert refused.value.code == "closed"
+    closes = actions.when(session.ends_at + actions.CHECK_IN_MARGIN)
+    assert f"Check-in for “Burr holes workshop” closed at {closes}." in str(refused.value.message)
+    assert not Registration.objects.get(session=session, participant=cast.trainee).attended
+    # In Kiswahili on the page too.
+    accounts.update_profile(cast.trainee, {"preferred_language": "sw"})
+    page = sign_in(client, cast.trainee).post("/training/sessions/check-in/", {"code": session.check_in_code})
+    assert "Kuingia kwenye" in page.content.decode()
+
+
+def test_a_past_sessions_code_is_not_confirmed_to_someone_without_a_place(cast):
+    session = move_back(planned(cast), days=2)
+    with pytest.raises(ActionError) as refused:
+        actions.check_in(cast.referrer, session.check_in_code)
+    assert refused.value.code == "wrong_code"
