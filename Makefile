@@ -26,6 +26,7 @@ var/media:
 # 1. Set up and start everything with demonstration data on SQLite.
 run: export DEBUG = true
 run: export DEMO_MODE = true
+run: export CACHE_DIR = var/cache
 run: $(VENV)/.installed-base var/media
 	$(MANAGE) compiletranslations
 	$(MANAGE) migrate --noinput

@@ -170,6 +170,17 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # administrators never see others' authent
 # another machine) catches a history rewritten with recomputed hashes. Put it outside the database
 # server's reach (docs/operations.md).
 AUDIT_HEAD_FILE = env.path("AUDIT_HEAD_FILE", BASE_DIR / "var" / "audit-heads.txt")
+# The cache holds the public certificate check's counters (and consultations' read de-duplication):
+# with several web processes they must share it, or each counts alone. A folder on the machine
+# (CACHE_DIR) is shared by its processes; unset, each process keeps its own (development, tests).
+CACHE_DIR = env.text("CACHE_DIR")
+if CACHE_DIR:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(Path(CACHE_DIR).resolve()),
+        }
+    }
 
 # Lockout keys on account and address together: a regional hospital puts every clinician
 # behind one NAT address, and locking the address alone would lock the whole hospital out.
