@@ -4,8 +4,8 @@ Anyone signed in with a role at a partner institution sees the sessions that are
 (and the cancelled ones they were registered for or manage) and may register: nobody's cadre is on
 their account, so a participant names it when registering and a session for other cadres refuses
 them then. The coordinators of the organising institution manage a session (edit, cancel, the
-check-in code) and are the only ones who record attendance (tick who came, add a walk-in): a
-trainer teaches, and may be a participant too, so their own attendance is not theirs to mark. The
+check-in code) and are the only ones who record attendance (tick who came, add a walk-in), never
+their own: a trainer teaches, so is not recorded as a participant of the session (nor certified). The
 trainers read the attendance list, the code and the participants' feedback; the supervisors'
 follow-up answers, which name the participant, are for the coordinators. Anyone else is refused
 what they can see (403) and told nothing exists otherwise (404).

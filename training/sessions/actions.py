@@ -652,6 +652,15 @@ def check_in(participant: User, code: str, *, request: HttpRequest | None = None
             .exclude(status=RegistrationStatus.CANCELLED)
             .first()
         )
+        if session.trainers.filter(pk=participant.pk).exists():
+            raise ActionError(
+                _(
+                    "You are a trainer of “%(session)s”: trainers teach it and do not check in as participants."
+                )
+                % {"session": session.title},
+                code="trainer",
+                status=409,
+            )
         if registration is None or registration.status != RegistrationStatus.REGISTERED:
             raise ActionError(
                 _("You do not have a place in “%(session)s”. Ask the coordinator to add you to the list.")

@@ -166,3 +166,14 @@ def test_a_past_sessions_code_is_not_confirmed_to_someone_without_a_place(cast):
     with pytest.raises(ActionError) as refused:
         actions.check_in(cast.referrer, session.check_in_code)
     assert refused.value.code == "wrong_code"
+
+
+def test_a_trainer_does_not_check_in_to_the_session_they_teach(cast):
+    session = planned(cast)
+    registration = actions.register(cast.consultant_china, session, "neurosurgeon")
+    Session.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
+    with pytest.raises(ActionError) as refused:
+        actions.check_in(cast.consultant_china, session.check_in_code)
+    assert refused.value.code == "trainer"
+    registration.refresh_from_db()
+    assert not registration.attended
