@@ -398,7 +398,7 @@ def take_attendance(request: HttpRequest, session_id: int, payload: AttendanceIn
 def walk_in_candidates(request: HttpRequest, session_id: int, q: str = "") -> list[CandidateOut]:
     user = api_user(request)
     session = access.get_attendance_to_take(user, session_id)
-    found = actions.walk_in_candidates(session, q[:100])[: actions.WALK_IN_CANDIDATES_SHOWN]
+    found = actions.walk_in_candidates(session, q[:100], exclude=user)[: actions.WALK_IN_CANDIDATES_SHOWN]
     return [CandidateOut(id=person.pk, name=person.full_name, places=places_of(person)) for person in found]
 
 

@@ -177,3 +177,11 @@ def test_a_trainer_does_not_check_in_to_the_session_they_teach(cast):
     assert refused.value.code == "trainer"
     registration.refresh_from_db()
     assert not registration.attended
+
+
+def test_the_api_does_not_offer_the_coordinator_or_a_trainer_as_a_walk_in(cast):
+    session = started(cast)
+    api = bearer_client(cast.coordinator)
+    for person in (cast.coordinator, cast.consultant_china):
+        url = f"/training/sessions/{session.pk}/walk-in-candidates?q={person.email}"
+        assert call(api, "get", url).json() == [], person
