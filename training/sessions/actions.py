@@ -82,7 +82,7 @@ def _identifiers_in(texts: dict[str, str]) -> list[dict[str, str]]:
     return identifier_errors(
         texts,
         _(
-            "Remove the phone number, e-mail address, date or other number: no patient may be "
+            "Remove the name, phone number, e-mail address, date or other number: no patient may be "
             "identifiable here."
         ),
     )

@@ -127,6 +127,8 @@ def load_demo() -> str:
         workshop, lecture, course, _nursing = (session for _when, session in made)
         actions.register(trainee, workshop, "resident")
         actions.register(referrer, workshop, "medical-officer")
+        # A third participant, so that the workshop's feedback is shown (from 3 answers, unnamed).
+        actions.register(_person("referrer.kcmc"), workshop, "medical-officer")
         actions.register(referrer, lecture, "medical-officer")
         actions.register(trainee, course, "resident")
         actions.register(neurosurgeon, course, "neurosurgeon")
@@ -141,6 +143,15 @@ def load_demo() -> str:
                 actions.take_attendance(coordinator, session, ids)
         actions.give_feedback(
             trainee, workshop, {"relevance": 5, "teaching": 5, "practical": 4, "organisation": 4}, SYNTHETIC
+        )
+        actions.give_feedback(
+            referrer, workshop, {"relevance": 5, "teaching": 4, "practical": 5, "organisation": 3}, SYNTHETIC
+        )
+        actions.give_feedback(
+            _person("referrer.kcmc"),
+            workshop,
+            {"relevance": 4, "teaching": 5, "practical": 3, "organisation": 4},
+            SYNTHETIC,
         )
         actions.give_feedback(
             referrer, lecture, {"relevance": 5, "teaching": 4, "practical": 5, "organisation": 3}, SYNTHETIC
