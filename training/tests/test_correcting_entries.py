@@ -41,6 +41,22 @@ def page_form(cast, world, entry, **changes):
     } | changes
 
 
+def api_body(cast, world, entry, **changes):
+    """The entry as the API takes it, urgent instead of elective, with `changes`."""
+    return {
+        "enrolment": world.enrolment.pk,
+        "performed_on": entry.performed_on.isoformat(),
+        "institution": "MOI",
+        "urgency": "urgent",
+        "age_band": "0-1",
+        "sex": "female",
+        "diagnosis": "Congenital hydrocephalus",
+        "procedures": ["vp-shunt"],
+        "supervision": "S-TU",
+        "supervisor": cast.neurosurgeon.pk,
+    } | changes
+
+
 def test_a_queried_entry_corrected_goes_back_to_the_supervisor_with_what_it_said_before(cast, world):
     entry = logged(cast, world)
     actions.validate_entry(cast.neurosurgeon, entry, "query", "Were you not assisting?")
@@ -145,19 +161,7 @@ def test_a_refused_correction_keeps_what_was_typed(cast, world, client):
 def test_the_api_corrects_it_and_refuses_it_once_decided(cast, world):
     entry = logged(cast, world)
     api = bearer_client(cast.trainee)
-    body = {
-        "enrolment": world.enrolment.pk,
-        "performed_on": entry.performed_on.isoformat(),
-        "institution": "MOI",
-        "urgency": "urgent",
-        "age_band": "0-1",
-        "sex": "female",
-        "diagnosis": "Congenital hydrocephalus",
-        "procedures": ["vp-shunt"],
-        "supervision": "S-TU",
-        "supervisor": cast.neurosurgeon.pk,
-        "note": "It was urgent.",
-    }
+    body = api_body(cast, world, entry, note="It was urgent.")
     answer = api.put(f"/api/v1/training/entries/{entry.pk}", body, content_type="application/json")
     assert answer.status_code == 200 and answer.json()["urgency"] == "urgent"
     actions.validate_entry(cast.neurosurgeon, entry, "confirm")
@@ -251,19 +255,7 @@ def test_over_long_free_text_is_refused_with_its_length_before_any_check_reads_i
     assert "2,001" in messages["reflection"] and "2,000" in messages["reflection"]
     api = bearer_client(cast.trainee)
     entry = logged(cast, world)
-    body = {
-        "enrolment": world.enrolment.pk,
-        "performed_on": entry.performed_on.isoformat(),
-        "institution": "MOI",
-        "urgency": "urgent",
-        "age_band": "0-1",
-        "sex": "female",
-        "diagnosis": "Congenital hydrocephalus",
-        "procedures": ["vp-shunt"],
-        "supervision": "S-TU",
-        "supervisor": cast.neurosurgeon.pk,
-        "complications": "x" * 200_000,
-    }
+    body = api_body(cast, world, entry, complications="x" * 200_000)
     answer = api.put(f"/api/v1/training/entries/{entry.pk}", body, content_type="application/json")
     assert answer.status_code == 422
     assert [e["field"] for e in answer.json()["detail"]] == ["complications"]
