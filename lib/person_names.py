@@ -106,8 +106,17 @@ _CHINESE_ADDRESSED = re.compile(
 )
 # 患者张伟，男: a surname and one or two characters between "the patient" and a comma. Some
 # clinical words start with a surname's character (高热 is a high fever): those are not names.
+# "Patient: Asha" (a capitalised word after it; "Patient: stable" is the patient's state).
+_PATIENT_LABELLED = re.compile(
+    rf"(?<!\w)(?i:patient|pt|mgonjwa)\.?\s*[:：-]\s*(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED})?)"
+)
 _CHINESE_PATIENT = re.compile(
-    rf"(?:患者|病人|患儿|伤者)(?P<name>[{_CHINESE_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[，,、。；;：:\s（(])"
+    rf"(?:患者|病人|患儿|伤者)[：:\s]*(?P<name>[{_CHINESE_SURNAMES}][\u4e00-\u9fff]{{1,2}})"
+    rf"(?=[，,、。；;：:\s（(]|$)"
+)
+# 张伟，男: a surname and one or two characters, then the sex, as a case is presented.
+_CHINESE_PRESENTED = re.compile(
+    rf"(?<![\u4e00-\u9fff])(?P<name>[{_CHINESE_SURNAMES}][\u4e00-\u9fff]{{1,2}})[，,、\s]*[男女](?:[，,、。；;\s]|性|$)"
 )
 _NOT_CHINESE_NAMES = frozenset(
     [
@@ -182,13 +191,15 @@ def _addressed(text: str) -> Iterator[NameLike]:
 
 
 def _labelled(text: str) -> Iterator[NameLike]:
-    for pattern in (_LABELLED, _CHINESE_LABELLED):
+    for pattern in (_LABELLED, _PATIENT_LABELLED, _CHINESE_LABELLED):
         for match in pattern.finditer(text):
+            if pattern is _PATIENT_LABELLED and match.group("name").split()[0].casefold() not in NAMES:
+                continue  # "Patient: Alert, GCS 15" is how the patient is, not who
             yield NameLike(match.start("name"), match.end("name"), match.group("name"))
 
 
 def _chinese(text: str) -> Iterator[NameLike]:
-    for pattern in (_CHINESE_ADDRESSED, _CHINESE_PATIENT):
+    for pattern in (_CHINESE_ADDRESSED, _CHINESE_PATIENT, _CHINESE_PRESENTED):
         for match in pattern.finditer(text):
             name = match.group("name")
             if "某" not in name and name not in _NOT_CHINESE_NAMES:

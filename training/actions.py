@@ -577,6 +577,18 @@ def confirm_many(
         raise FieldErrors(
             [_error("entries", _("Some of the chosen entries are not waiting for your validation."))]
         )
+    if seen_revisions is not None:
+        changed = sorted(e.pk for e in entries if seen_revisions.get(e.pk) != e.revision)
+        if changed:
+            raise ActionError(
+                _(
+                    "Nothing was confirmed: the trainee corrected %(entries)s after you read the list. "
+                    "Read the corrections, then confirm again."
+                )
+                % {"entries": ", ".join(f"#{pk}" for pk in changed)},
+                code="changed",
+                status=409,
+            )
     with transaction.atomic():
         return [
             validate_entry(

@@ -252,6 +252,9 @@ def validate(request: HttpRequest, entry_id: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _entry_page(request, entry, decision_form=form, status=422)
+    if form.cleaned_data["revision"] is None:
+        # A page without the revision read (an old or forged one) decides nothing unseen.
+        form.cleaned_data["revision"] = -1
     try:
         actions.validate_entry(
             _user(request),
@@ -265,7 +268,14 @@ def validate(request: HttpRequest, entry_id: int) -> HttpResponse:
         _show_errors(form, refused)
         return _entry_page(request, entry, decision_form=form, status=422)
     except ActionError as refused:
-        return _refused_back(request, url, refused)
+        if refused.code != "changed":
+            return _refused_back(request, url, refused)
+        # Corrected meanwhile: the page again with the correction shown, the comment kept, and the
+        # revision now read, so the supervisor decides on what is there.
+        messages.error(request, str(refused.message))
+        entry.refresh_from_db()
+        again = DecisionForm(initial={"revision": entry.revision, "comment": form.cleaned_data["comment"]})
+        return _entry_page(request, entry, decision_form=again, status=409)
     messages.success(request, _("Decision recorded; the trainee is told."))
     return HttpResponseRedirect(reverse("training:queue"))
 
@@ -299,8 +309,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         try:
             if ids is None:
                 raise FieldErrors([{"field": "entries", "message": _("Choose the entries to confirm.")}])
+            # Each chosen entry with the revision read; one sent without it counts as unread (-1).
             seen = {
-                pk: int(value) for pk in ids if (value := request.POST.get(f"revision_{pk}", "")).isdigit()
+                pk: int(value) if (value := request.POST.get(f"revision_{pk}", "")).isdigit() else -1
+                for pk in ids
             }
             done = actions.confirm_many(user, ids, seen_revisions=seen, request=request)
         except (FieldErrors, ActionError) as refused:

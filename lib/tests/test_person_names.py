@@ -27,6 +27,11 @@ from lib.person_names import name_like
         ("李女士，45岁", "李女士"),
         ("姓名：张伟", "张伟"),
         ("患者张伟，男，45岁", "张伟"),
+        ("患者：张伟，男", "张伟"),
+        ("病人王小明", "王小明"),
+        ("张伟，男，45岁", "张伟"),
+        ("Mgonjwa: Juma", "Juma"),
+        ("Patient: Asha", "Asha"),
         ("Mr. Hamisi was drowsy", "Hamisi"),
     ],
 )
@@ -57,6 +62,9 @@ def test_what_reads_as_a_persons_name_is_found(text, name):
         "Kliniki ya Mama Mjamzito",
         "患者高热，呕吐",
         "患者王某，男",
+        "Patient: stable after surgery",
+        "Patient: Alert, GCS 15",
+        "双侧瞳孔等大，男性患者",
     ],
 )
 def test_eponyms_clinicians_hospitals_and_everyday_words_are_not_names(text):

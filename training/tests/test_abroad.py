@@ -112,7 +112,9 @@ def test_the_host_consultant_finds_it_in_their_queue_and_decides_on_the_page(cas
     entry = abroad(cast, world)
     host = sign_in(client, cast.consultant_china)
     assert entry.pk in [e.pk for e in host.get("/training/queue/").context["entries"]]
-    answer = host.post(f"/training/entries/{entry.pk}/validate/", {"decision": "confirm"})
+    answer = host.post(
+        f"/training/entries/{entry.pk}/validate/", {"decision": "confirm", "revision": entry.revision}
+    )
     assert answer.status_code == 302
     assert entry.__class__.objects.get(pk=entry.pk).status == EntryStatus.ABROAD
 

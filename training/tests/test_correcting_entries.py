@@ -5,10 +5,11 @@ changed. Checked as a new entry is (stage codes, dates, identifiers)."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 
 from core.errors import ActionError, FieldErrors
 from core.models import AuditEntry, Notification
@@ -207,13 +208,12 @@ def test_a_decision_on_a_version_the_trainee_corrected_since_is_refused(cast, wo
     answer = supervisor.post(
         f"/training/entries/{entry.pk}/validate/", {"decision": "confirm", "revision": seen}
     )
-    assert answer.status_code == 302  # back to the entry, with the message
+    assert answer.status_code == 409  # the entry again, as it is now, with the message
+    assert "corrected this entry after you opened it" in answer.content.decode()
     entry.refresh_from_db()
     assert entry.status == EntryStatus.PENDING and entry.supervision == "P"
-    page = supervisor.get(f"/training/entries/{entry.pk}/")
-    assert "corrected this entry after you opened it" in page.content.decode()
     # Read again, it can be decided.
-    fresh = page.context["decision_form"]["revision"].value()
+    fresh = answer.context["decision_form"]["revision"].value()
     supervisor.post(f"/training/entries/{entry.pk}/validate/", {"decision": "confirm", "revision": fresh})
     assert LogbookEntry.objects.get(pk=entry.pk).status == EntryStatus.CONFIRMED
 
@@ -259,3 +259,34 @@ def test_over_long_free_text_is_refused_with_its_length_before_any_check_reads_i
     answer = api.put(f"/api/v1/training/entries/{entry.pk}", body, content_type="application/json")
     assert answer.status_code == 422
     assert [e["field"] for e in answer.json()["detail"]] == ["complications"]
+
+
+def test_a_refused_decision_keeps_the_comment_and_a_page_without_the_revision_decides_nothing(
+    cast, world, client
+):
+    entry = logged(cast, world)
+    supervisor = sign_in(client, cast.neurosurgeon)
+    actions.correct_entry(cast.trainee, entry, entry_data(cast, world, supervision="P"))
+    refused = supervisor.post(
+        f"/training/entries/{entry.pk}/validate/",
+        {"decision": "query", "comment": "Were you really alone?", "revision": 0},
+    )
+    assert refused.status_code == 409
+    form = refused.context["decision_form"]
+    assert form["comment"].value() == "Were you really alone?" and form["revision"].value() == 1
+    unread = supervisor.post(f"/training/entries/{entry.pk}/validate/", {"decision": "confirm"})
+    assert unread.status_code == 409
+    queue = supervisor.post("/training/queue/", {"entries": [entry.pk]}, follow=True)
+    assert f"#{entry.pk}" in queue.content.decode()
+    assert LogbookEntry.objects.get(pk=entry.pk).status == EntryStatus.PENDING
+
+
+def test_the_time_to_a_decision_reads_the_right_way_round(cast, world, client):
+    entry = logged(cast, world)
+    actions.validate_entry(cast.neurosurgeon, entry, "confirm")
+    quick = sign_in(client, cast.trainee).get(f"/training/entries/{entry.pk}/").content.decode()
+    assert "decided less than a minute after logging" in quick
+    LogbookEntry.objects.filter(pk=entry.pk).update(
+        created_at=F("validated_at") - timedelta(hours=3), time_to_validation=timedelta(hours=3)
+    )
+    assert "decided 3\xa0hours after logging" in client.get(f"/training/entries/{entry.pk}/").content.decode()

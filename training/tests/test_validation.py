@@ -81,7 +81,8 @@ def test_a_rejection_needs_its_reason_and_a_decided_entry_is_not_decided_again(c
 def test_several_entries_are_confirmed_at_once_from_the_queue(cast, world, client):
     entries = [logged(cast, world) for _ in range(3)]
     page = sign_in(client, cast.neurosurgeon).post(
-        "/training/queue/", {"entries": [e.pk for e in entries[:2]]}
+        "/training/queue/",
+        {"entries": [e.pk for e in entries[:2]], **{f"revision_{e.pk}": 0 for e in entries}},
     )
     assert page.status_code == 302
     assert list(LogbookEntry.objects.order_by("pk").values_list("status", flat=True)) == [
@@ -95,7 +96,8 @@ def test_several_entries_are_confirmed_at_once_from_the_queue(cast, world, clien
 def test_the_queue_says_how_many_were_validated_in_words_that_agree(cast, world, client, count, said):
     entries = [logged(cast, world) for _ in range(count)]
     english = sign_in(client, cast.neurosurgeon)
-    page = english.post("/training/queue/", {"entries": [e.pk for e in entries]}, follow=True)
+    read = {f"revision_{e.pk}": e.revision for e in entries}  # as the queue page sends them
+    page = english.post("/training/queue/", {"entries": [e.pk for e in entries], **read}, follow=True)
     assert said in page.content.decode()
 
 

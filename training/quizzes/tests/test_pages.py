@@ -78,7 +78,8 @@ def test_the_demo_loader_imports_a_synthetic_bank_in_three_languages_once(db):
     for name in ("accounts", "consultations", "training", "training_sessions"):
         loaders[name].load()
     first = loaders["training_quizzes"].load()
-    assert first == "5 synthetic questions in three languages and 4 synthetic test attempts."
+    # A pre-test and a post-test for each of the workshop's three participants.
+    assert first == "5 synthetic questions in three languages and 6 synthetic test attempts."
     questions = Question.objects.filter(name__startswith="demo-")
     assert questions.count() == 5
     assert all(q.text_en and q.text_sw and q.text_zh_hans for q in questions)
