@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution, Role, User
 from core.forms import DateField  # filled in the format the browser's date input reads
-from training.actions import too_long
+from training.actions import TEXT_LIMIT, too_long
 from training.codes import ORDER, Supervision
 from training.models import (
     AgeBand,
@@ -56,14 +56,11 @@ def procedures_for(trainee: User) -> QuerySet[Procedure]:
     )
 
 
-COMMENT_LENGTH = 2000
-
-
 class LongText(forms.CharField):
     """A free-text box with a limit told, not enforced by the browser: a textarea's maxlength
     cuts what is pasted without a word, so a longer text is refused with its length and kept."""
 
-    def __init__(self, *, limit: int = COMMENT_LENGTH, rows: int = 3, **kwargs: Any) -> None:
+    def __init__(self, *, limit: int = TEXT_LIMIT, rows: int = 3, **kwargs: Any) -> None:
         super().__init__(widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
         self.limit = limit
 

@@ -22,7 +22,7 @@ from core.audit import record
 from core.errors import ActionError, FieldErrors
 from core.models import AuditEntry
 from core.notifications import notify
-from training.actions import identifier_errors
+from training.actions import TEXT_LIMIT, identifier_errors, too_long
 from training.models import Enrolment
 from training.sessions import access, notices
 from training.sessions import audit_actions as acts
@@ -50,8 +50,8 @@ WALK_IN_LATEST = timedelta(days=7)
 WRONG_CODES_ALLOWED = 5
 WRONG_CODE_WINDOW = timedelta(minutes=15)
 RATINGS = ("relevance", "teaching", "practical", "organisation")
-# The longest feedback comment or follow-up answer kept; a longer one is refused, never cut.
-COMMENT_LIMIT = 2000
+# The longest feedback comment or follow-up answer kept (the logbook's): refused beyond, never cut.
+COMMENT_LIMIT = TEXT_LIMIT
 
 
 def follow_up_after() -> timedelta:
@@ -60,13 +60,6 @@ def follow_up_after() -> timedelta:
 
 def _error(name: str, message: str) -> dict[str, str]:
     return {"field": name, "message": message, "type": "invalid"}
-
-
-def too_long(limit: int, length: int) -> str:
-    return _("Keep it to %(limit)s characters or fewer: this has %(count)s.") % {
-        "limit": formats.number_format(limit, force_grouping=True),
-        "count": formats.number_format(length, force_grouping=True),
-    }
 
 
 def _length_errors(texts: dict[str, str], limit: int = COMMENT_LIMIT) -> list[dict[str, str]]:

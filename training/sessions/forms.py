@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Institution, Role, User
 from consultations.forms import prompt_required_choices
 from core.forms import DateTimeField
-from training.sessions.actions import COMMENT_LIMIT, too_long
+from training.forms import LongText
+from training.sessions.actions import COMMENT_LIMIT
 from training.sessions.models import Cadre, Kind, PracticeChange
 
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
@@ -28,21 +29,6 @@ def places_of(person: Any) -> list[str]:
             if m.institution.is_active
         }
     )
-
-
-class CommentField(forms.CharField):
-    """Free text with a limit told, not enforced by the browser: a textarea's maxlength cuts
-    what is pasted without a word, so a longer text is refused here with its length, and kept
-    in the box to shorten."""
-
-    def __init__(self, *, limit: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.limit = limit
-
-    def validate(self, value: Any) -> None:
-        super().validate(value)
-        if value and len(value) > self.limit:
-            raise forms.ValidationError(too_long(self.limit, len(value)), code="max_length")
 
 
 class TrainerChoice(forms.ModelMultipleChoiceField):
@@ -157,9 +143,7 @@ class FeedbackForm(forms.Form):
     organisation = forms.TypedChoiceField(
         label=_("How well was it organised?"), choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect
     )
-    comment = CommentField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), limit=COMMENT_LIMIT, required=False
-    )
+    comment = LongText(label=_("Comment"), limit=COMMENT_LIMIT, required=False)
 
 
 class FollowUpForm(forms.Form):
@@ -168,11 +152,8 @@ class FollowUpForm(forms.Form):
         choices=PracticeChange.choices,
         widget=forms.RadioSelect,
     )
-    comment = CommentField(
-        label=_("What changed, or what stands in the way"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        limit=COMMENT_LIMIT,
-        required=False,
+    comment = LongText(
+        label=_("What changed, or what stands in the way"), limit=COMMENT_LIMIT, required=False
     )
 
 
